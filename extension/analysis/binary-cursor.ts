@@ -1,0 +1,179 @@
+// A strict little reader over a byte range of a .wasm file. Every failure is a
+// DecodeError that names the absolute byte offset and what was expected there, so
+// callers never need to wrap reads in their own bounds checks.
+
+export class DecodeError extends Error {
+  constructor(
+    /** Absolute byte offset in the file where decoding failed. */
+    readonly offset: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = "DecodeError";
+  }
+}
+
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
+export class BinaryCursor {
+  constructor(
+    readonly bytes: Uint8Array,
+    public pos: number,
+    /** Exclusive end: reads past it are errors even if the file goes on. */
+    readonly end: number,
+  ) {}
+
+  get atEnd(): boolean {
+    return this.pos >= this.end;
+  }
+
+  get remaining(): number {
+    return this.end - this.pos;
+  }
+
+  fail(what: string, offset = this.pos): never {
+    throw new DecodeError(offset, what);
+  }
+
+  private need(n: number, what: string): void {
+    if (this.end - this.pos < n) {
+      this.fail(`unexpected end: expected ${what} (${n} byte${n === 1 ? "" : "s"})`);
+    }
+  }
+
+  u8(what: string): number {
+    this.need(1, what);
+    return this.bytes[this.pos++]!;
+  }
+
+  /** Looks at the next byte without consuming it, or -1 at the end. */
+  peek(): number {
+    return this.pos < this.end ? this.bytes[this.pos]! : -1;
+  }
+
+  /** Unsigned LEB128 of at most 32 bits, as the spec requires: at most 5 bytes, and
+   *  the unused high bits of the fifth byte must be zero. */
+  u32(what: string): number {
+    const start = this.pos;
+    let result = 0;
+    for (let i = 0; i < 5; i++) {
+      if (this.pos >= this.end) this.fail(`unexpected end: expected ${what} (u32 LEB128)`, start);
+      const byte = this.bytes[this.pos++]!;
+      if (i === 4) {
+        if (byte & 0x80)
+          this.fail(
+            `integer representation too long: ${what} (u32 LEB128 longer than 5 bytes)`,
+            start,
+          );
+        if (byte & 0x70) this.fail(`integer too large: ${what} does not fit in u32`, start);
+        return (result | (byte << 28)) >>> 0;
+      }
+      result |= (byte & 0x7f) << (7 * i);
+      if (!(byte & 0x80)) return result >>> 0;
+    }
+    /* c8 ignore next */
+    return this.fail(`unreachable LEB128 state for ${what}`, start);
+  }
+
+  /** Unsigned LEB128 of at most 64 bits (memory64 limits). */
+  u64(what: string): bigint {
+    return this.leb(what, 64, false);
+  }
+
+  /** Signed LEB128 of at most 32 bits (i32.const). */
+  s32(what: string): number {
+    return Number(this.leb(what, 32, true));
+  }
+
+  /** Signed LEB128 of 33 bits (block types and heap types). */
+  s33(what: string): bigint {
+    return this.leb(what, 33, true);
+  }
+
+  /** Signed LEB128 of at most 64 bits (i64.const). */
+  s64(what: string): bigint {
+    return this.leb(what, 64, true);
+  }
+
+  /** General LEB128 with the spec's limits: ceil(bits/7) bytes at most, and in the
+   *  last byte the bits beyond `bits` must be zero (unsigned) or a sign extension. */
+  private leb(what: string, bits: number, signed: boolean): bigint {
+    const start = this.pos;
+    const maxBytes = Math.ceil(bits / 7);
+    let result = 0n;
+    let shift = 0n;
+    for (let i = 0; i < maxBytes; i++) {
+      if (this.pos >= this.end) this.fail(`unexpected end: expected ${what} (LEB128)`, start);
+      const byte = this.bytes[this.pos++]!;
+      result |= BigInt(byte & 0x7f) << shift;
+      shift += 7n;
+      if (i === maxBytes - 1) {
+        if (byte & 0x80) {
+          this.fail(
+            `integer representation too long: ${what} (LEB128 longer than ${maxBytes} bytes)`,
+            start,
+          );
+        }
+        // Of this byte's 7 payload bits only `valueBits` belong to the value; the rest
+        // must be zero (unsigned) or copies of the sign bit (signed).
+        const valueBits = bits - 7 * i;
+        const checkedFrom = signed ? valueBits - 1 : valueBits;
+        const high = (byte & 0x7f) >> checkedFrom;
+        const allOnes = 0x7f >> checkedFrom;
+        if (high !== 0 && !(signed && high === allOnes)) {
+          this.fail(
+            `integer too large: ${what} does not fit in ${signed ? "s" : "u"}${bits}`,
+            start,
+          );
+        }
+      }
+      if (!(byte & 0x80)) {
+        if (signed && byte & 0x40) result -= 1n << shift;
+        return result;
+      }
+    }
+    /* c8 ignore next */
+    return this.fail(`unreachable LEB128 state for ${what}`, start);
+  }
+
+  /** A view of the next n bytes: never a copy. */
+  bytesView(n: number, what: string): Uint8Array {
+    if (n > this.end - this.pos) {
+      this.fail(`length out of bounds: ${what} needs ${n} bytes, ${this.end - this.pos} remain`);
+    }
+    const view = this.bytes.subarray(this.pos, this.pos + n);
+    this.pos += n;
+    return view;
+  }
+
+  skip(n: number, what: string): void {
+    this.bytesView(n, what);
+  }
+
+  /** A name: u32 length then UTF-8, validated. */
+  name(what: string): string {
+    const start = this.pos;
+    const length = this.u32(`${what} length`);
+    const view = this.bytesView(length, what);
+    try {
+      return utf8.decode(view);
+    } catch {
+      return this.fail(`malformed UTF-8 encoding: ${what}`, start);
+    }
+  }
+
+  /** A vector count that must be plausible: every element takes at least
+   *  `minElementBytes`, so a count that cannot fit in what remains is an error now
+   *  rather than a huge allocation later. */
+  count(what: string, minElementBytes = 1): number {
+    const start = this.pos;
+    const n = this.u32(`${what} count`);
+    if (n * minElementBytes > this.end - this.pos) {
+      this.fail(
+        `length out of bounds: ${n} ${what} cannot fit in the ${this.end - this.pos} bytes that remain`,
+        start,
+      );
+    }
+    return n;
+  }
+}

@@ -1,0 +1,204 @@
+// Constant expressions (data offsets, global and element initialisers): decoding with
+// exact byte ranges, rendering as folded WAT text, and evaluation where the inputs
+// are known. Only instructions that may appear in a constant expression are accepted;
+// anything else is an error because its immediates could not be skipped reliably.
+
+import type { BinaryCursor } from "./binary-cursor";
+import { readHeapType } from "./value-types";
+
+export type ConstInstr =
+  | { op: "i32.const"; value: number }
+  | { op: "i64.const"; value: bigint }
+  | { op: "f32.const" | "f64.const" | "v128.const" }
+  | { op: "global.get"; index: number }
+  | { op: "ref.null"; heapType: string }
+  | { op: "ref.func"; index: number }
+  | { op: "i32.add" | "i32.sub" | "i32.mul" | "i64.add" | "i64.sub" | "i64.mul" }
+  | { op: string; immediates: number[] };
+
+export interface ConstExpr {
+  instrs: ConstInstr[];
+  /** Byte range [start, end) including the final `end` opcode. */
+  start: number;
+  end: number;
+}
+
+const BINARY_OPS: Record<number, ConstInstr["op"]> = {
+  0x6a: "i32.add",
+  0x6b: "i32.sub",
+  0x6c: "i32.mul",
+  0x7c: "i64.add",
+  0x7d: "i64.sub",
+  0x7e: "i64.mul",
+};
+
+/** GC instructions allowed in constant expressions: 0xFB sub-opcode → name and
+ *  number of u32 immediates. */
+const GC_CONST_OPS: Record<number, [string, number]> = {
+  0x00: ["struct.new", 1],
+  0x01: ["struct.new_default", 1],
+  0x06: ["array.new", 1],
+  0x07: ["array.new_default", 1],
+  0x08: ["array.new_fixed", 2],
+  0x1a: ["any.convert_extern", 0],
+  0x1b: ["extern.convert_any", 0],
+  0x1c: ["ref.i31", 0],
+};
+
+export function readConstExpr(cursor: BinaryCursor, what: string): ConstExpr {
+  const start = cursor.pos;
+  const instrs: ConstInstr[] = [];
+  for (;;) {
+    const opOffset = cursor.pos;
+    const opcode = cursor.u8(`${what}: an instruction or end (0x0b)`);
+    switch (opcode) {
+      case 0x0b:
+        return { instrs, start, end: cursor.pos };
+      case 0x41:
+        instrs.push({ op: "i32.const", value: cursor.s32(`${what}: i32.const immediate`) });
+        break;
+      case 0x42:
+        instrs.push({ op: "i64.const", value: cursor.s64(`${what}: i64.const immediate`) });
+        break;
+      case 0x43:
+        cursor.skip(4, `${what}: f32.const immediate`);
+        instrs.push({ op: "f32.const" });
+        break;
+      case 0x44:
+        cursor.skip(8, `${what}: f64.const immediate`);
+        instrs.push({ op: "f64.const" });
+        break;
+      case 0x23:
+        instrs.push({ op: "global.get", index: cursor.u32(`${what}: global index`) });
+        break;
+      case 0xd0:
+        instrs.push({
+          op: "ref.null",
+          heapType: readHeapType(cursor, `${what}: ref.null heap type`),
+        });
+        break;
+      case 0xd2:
+        instrs.push({ op: "ref.func", index: cursor.u32(`${what}: function index`) });
+        break;
+      case 0xfb: {
+        const sub = cursor.u32(`${what}: GC instruction sub-opcode`);
+        const gc = GC_CONST_OPS[sub];
+        if (!gc)
+          cursor.fail(`constant expression required: ${what} has opcode 0xfb ${sub}`, opOffset);
+        const immediates: number[] = [];
+        for (let i = 0; i < gc[1]; i++) immediates.push(cursor.u32(`${what}: ${gc[0]} immediate`));
+        instrs.push({ op: gc[0], immediates });
+        break;
+      }
+      case 0xfd: {
+        const sub = cursor.u32(`${what}: SIMD instruction sub-opcode`);
+        if (sub !== 12)
+          cursor.fail(`constant expression required: ${what} has opcode 0xfd ${sub}`, opOffset);
+        cursor.skip(16, `${what}: v128.const immediate`);
+        instrs.push({ op: "v128.const" });
+        break;
+      }
+      default: {
+        const binary = BINARY_OPS[opcode];
+        if (!binary) {
+          cursor.fail(
+            `constant expression required: ${what} has opcode 0x${opcode.toString(16).padStart(2, "0")}`,
+            opOffset,
+          );
+        }
+        instrs.push({ op: binary } as ConstInstr);
+      }
+    }
+  }
+}
+
+/** A plain constant: exactly one i32.const or i64.const. This is the only offset form
+ *  Wasmtime accepts for a static memory image. */
+export function singleConstant(expr: ConstExpr): bigint | null {
+  if (expr.instrs.length !== 1) return null;
+  const [only] = expr.instrs;
+  if (only!.op === "i32.const") return BigInt((only as { value: number }).value >>> 0);
+  if (only!.op === "i64.const") return BigInt.asUintN(64, (only as { value: bigint }).value);
+  return null;
+}
+
+/** Exactly one global.get: the position-independent-code pattern. */
+export function singleGlobalGet(expr: ConstExpr): number | null {
+  const [only] = expr.instrs;
+  return expr.instrs.length === 1 && only!.op === "global.get"
+    ? (only as { index: number }).index
+    : null;
+}
+
+function instrText(instr: ConstInstr): string {
+  if ("value" in instr) return `${instr.op} ${instr.value}`;
+  if ("index" in instr) return `${instr.op} ${instr.index}`;
+  if ("heapType" in instr) return `${instr.op} ${instr.heapType}`;
+  if ("immediates" in instr && instr.immediates.length)
+    return `${instr.op} ${instr.immediates.join(" ")}`;
+  return instr.op;
+}
+
+/** Folded WAT text, e.g. `(i32.add (global.get 0) (i32.const 16))`; falls back to a
+ *  flat sequence when the stack shape is not a single value. */
+export function constExprText(expr: ConstExpr): string {
+  const stack: string[] = [];
+  for (const instr of expr.instrs) {
+    if (instr.op in BINARY_OPS_BY_NAME && stack.length >= 2) {
+      const right = stack.pop()!;
+      const left = stack.pop()!;
+      stack.push(`(${instr.op} ${left} ${right})`);
+    } else {
+      stack.push(`(${instrText(instr)})`);
+    }
+  }
+  return stack.join(" ");
+}
+
+const BINARY_OPS_BY_NAME: Record<string, true> = Object.fromEntries(
+  Object.values(BINARY_OPS).map((name) => [name, true]),
+);
+
+/** Evaluates an integer constant expression. `globalValue` answers for globals whose
+ *  value is known (defined constants, or imports the caller binds); the result is the
+ *  unsigned bit pattern, or null when any input is unknown. */
+export function evaluateIntExpr(
+  expr: ConstExpr,
+  globalValue: (index: number) => bigint | null,
+): bigint | null {
+  const stack: bigint[] = [];
+  for (const instr of expr.instrs) {
+    switch (instr.op) {
+      case "i32.const":
+        stack.push(BigInt.asUintN(32, BigInt((instr as { value: number }).value)));
+        break;
+      case "i64.const":
+        stack.push(BigInt.asUintN(64, (instr as { value: bigint }).value));
+        break;
+      case "global.get": {
+        const value = globalValue((instr as { index: number }).index);
+        if (value === null) return null;
+        stack.push(value);
+        break;
+      }
+      case "i32.add":
+      case "i32.sub":
+      case "i32.mul":
+      case "i64.add":
+      case "i64.sub":
+      case "i64.mul": {
+        const width = instr.op.startsWith("i32") ? 32 : 64;
+        const right = stack.pop();
+        const left = stack.pop();
+        if (left === undefined || right === undefined) return null;
+        const kind = instr.op.slice(4);
+        const raw = kind === "add" ? left + right : kind === "sub" ? left - right : left * right;
+        stack.push(BigInt.asUintN(width, raw));
+        break;
+      }
+      default:
+        return null;
+    }
+  }
+  return stack.length === 1 ? stack[0]! : null;
+}

@@ -1,0 +1,420 @@
+// Decides, for every linear memory, the copy-on-write image Wasmtime would build, with
+// the rules of `try_static_init` (crates/environ/src/compile/module_environ.rs) applied
+// in Wasmtime's order and the runtime bail-outs of `ModuleMemoryImages::new`
+// (crates/wasmtime/src/runtime/vm/cow.rs). Every refusal carries a stable code.
+
+import { createHash } from "node:crypto";
+import { singleConstant } from "./const-expr";
+import type { WasmModule } from "./module-types";
+import {
+  memoryByteSize,
+  placeSegments,
+  visiblePieces,
+  type ImportBindings,
+  type PlacedSegment,
+  type SegmentPlacement,
+  type VisiblePiece,
+} from "./segment-layout";
+
+export const DEFAULT_DENSE_LIMIT = 16 * 1024 * 1024; // Config::memory_guaranteed_dense_image_size
+export const TARGET_PAGE_SIZES = [4096, 16384, 65536] as const;
+
+export interface PlanOptions {
+  /** The target's page size (x86-64: 4 KiB; Apple aarch64: 16 KiB; other aarch64 and Pulley: 64 KiB). */
+  pageSize: number;
+  /** Spans strictly below this many bytes always qualify, however sparse. */
+  denseLimit: number;
+  bindings?: ImportBindings;
+}
+
+export type ReasonCode =
+  | "imported-memory-segment"
+  | "non-constant-offset"
+  | "offset-overflow"
+  | "out-of-bounds"
+  | "minimum-size-overflow"
+  | "page-size-too-small"
+  | "too-sparse"
+  | "memory-imported"
+  | "module-imports-memory"
+  | "image-exceeds-minimum"
+  | "no-image-needed";
+
+export interface Reason {
+  code: ReasonCode;
+  message: string;
+}
+
+export interface ImageGeometry {
+  /** Page-aligned start address (Wasmtime's `linear_memory_offset`). */
+  offset: bigint;
+  /** Page-aligned length in bytes; 0 for an all-zero image. */
+  length: number;
+  pages: number;
+  nonzeroPages: number;
+  sha256: string | null;
+  /** Span of the non-empty segments before zero trimming (the density test's `image_size`). */
+  span: number;
+  /** Zero bytes trimmed before the first non-zero byte (before page alignment). */
+  leadingZeros: number;
+  /** Visible segment bytes in address order, addresses relative to `offset`. */
+  pieces: VisiblePiece[];
+  /** One flag per image page: 1 when the page holds a non-zero byte. */
+  nonzeroPageMap: Uint8Array;
+}
+
+export interface MemoryPlan {
+  memory: number;
+  static: boolean;
+  reason: Reason | null;
+  /** Sum of the lengths of the active segments on this memory (overlaps count twice). */
+  dataBytes: number;
+  activeSegments: number;
+  /** Null when some active offset is not a plain constant (or the span is not addressable). */
+  image: ImageGeometry | null;
+}
+
+export interface ImagePlan {
+  pageSize: number;
+  denseLimit: number;
+  /** Wasmtime's `MemoryInitialization`: all-or-nothing for the module. */
+  initialization: "static" | "segmented";
+  /** Why the module is segmented, or null when static. */
+  segmentedBy: Reason | null;
+  segments: SegmentPlacement[];
+  memories: MemoryPlan[];
+}
+
+export function planImages(module: WasmModule, options: PlanOptions): ImagePlan {
+  const { pageSize, denseLimit } = options;
+  if (!(TARGET_PAGE_SIZES as readonly number[]).includes(pageSize)) {
+    throw new RangeError(
+      `page size must be one of ${TARGET_PAGE_SIZES.join(", ")}, got ${pageSize}`,
+    );
+  }
+  const bindings = options.bindings ?? {};
+  const segmentedBy = staticInitRefusal(module, options);
+  const memories = module.memories.map((memory): MemoryPlan => {
+    const active = module.dataSegments.filter(
+      (s) => s.mode === "active" && s.memory === memory.index,
+    );
+    const dataBytes = active.reduce((sum, s) => sum + s.data.length, 0);
+    const image = buildImage(module, memory.index, pageSize);
+    const reason =
+      segmentedBy ??
+      (memory.import
+        ? {
+            code: "memory-imported" as const,
+            message: `memory ${memory.index} is imported: its contents come from the importer`,
+          }
+        : runtimeRefusal(module, memory.index, image, bindings));
+    return {
+      memory: memory.index,
+      static: reason === null,
+      reason,
+      dataBytes,
+      activeSegments: active.length,
+      image,
+    };
+  });
+  return {
+    pageSize,
+    denseLimit,
+    initialization: segmentedBy ? "segmented" : "static",
+    segmentedBy,
+    segments: placeSegments(module, bindings),
+    memories,
+  };
+}
+
+const MAX_U64 = (1n << 64n) - 1n;
+
+/** `try_static_init`: pass 1 over active segments in module order, then pass 2 per
+ *  memory with data. The first refusal leaves the whole module segmented. */
+function staticInitRefusal(
+  module: WasmModule,
+  { pageSize, denseLimit }: PlanOptions,
+): Reason | null {
+  interface Extent {
+    dataSize: number;
+    min: bigint;
+    max: bigint;
+  }
+  const extents = new Map<number, Extent>();
+  for (const segment of module.dataSegments) {
+    if (segment.mode !== "active" || segment.memory === null) continue;
+    const memory = module.memories[segment.memory];
+    const where = `data segment ${segment.index}`;
+    if (!memory)
+      return {
+        code: "out-of-bounds",
+        message: `${where} targets memory ${segment.memory}, which does not exist`,
+      };
+    if (memory.import) {
+      return {
+        code: "imported-memory-segment",
+        message: `${where} initialises imported memory ${memory.index} (${memory.import.module}.${memory.import.name}): Wasmtime cannot build an image for memory it does not own`,
+      };
+    }
+    const start = singleConstant(segment.offsetExpr!);
+    const rightWidth =
+      segment.offsetExpr!.instrs[0]?.op === (memory.type.memory64 ? "i64.const" : "i32.const");
+    if (start === null || !rightWidth) {
+      return {
+        code: "non-constant-offset",
+        message: `${where} has a non-constant offset: only a single ${memory.type.memory64 ? "i64" : "i32"}.const qualifies`,
+      };
+    }
+    const end = start + BigInt(segment.data.length);
+    if (end > MAX_U64)
+      return {
+        code: "offset-overflow",
+        message: `${where} ends past 2^64 (offset ${start} + ${segment.data.length} bytes)`,
+      };
+    const minimumBytes = memory.type.min << BigInt(memory.type.pageSizeLog2);
+    if (minimumBytes > MAX_U64) {
+      return {
+        code: "minimum-size-overflow",
+        message: `memory ${memory.index}'s minimum size overflows 64 bits: left to run time`,
+      };
+    }
+    if (end > minimumBytes) {
+      return {
+        code: "out-of-bounds",
+        message: `${where} ends at ${end}, past memory ${memory.index}'s minimum size of ${minimumBytes} bytes (${memory.type.min} pages): instantiation would trap`,
+      };
+    }
+    if (segment.data.length === 0) continue;
+    const extent = extents.get(memory.index);
+    if (!extent) extents.set(memory.index, { dataSize: segment.data.length, min: start, max: end });
+    else {
+      extent.dataSize += segment.data.length;
+      if (start < extent.min) extent.min = start;
+      if (end > extent.max) extent.max = end;
+    }
+  }
+  for (const [index, extent] of [...extents].sort(([a], [b]) => a - b)) {
+    const memoryPageSize = 2 ** module.memories[index]!.type.pageSizeLog2;
+    if (memoryPageSize < pageSize) {
+      return {
+        code: "page-size-too-small",
+        message: `memory ${index} uses ${memoryPageSize}-byte pages, smaller than the ${pageSize}-byte target page`,
+      };
+    }
+    const span = extent.max - extent.min;
+    if (span < 2n * BigInt(extent.dataSize) || span < BigInt(denseLimit)) continue;
+    return {
+      code: "too-sparse",
+      message: `memory ${index}'s segments span ${span} bytes, not less than twice their ${extent.dataSize} bytes of data nor less than the dense limit of ${denseLimit} bytes`,
+    };
+  }
+  return null;
+}
+
+/** `ModuleMemoryImages::new` and the image itself: reasons a static module's defined
+ *  memory still gets no CoW mapping. */
+function runtimeRefusal(
+  module: WasmModule,
+  memory: number,
+  image: ImageGeometry | null,
+  bindings: ImportBindings,
+): Reason | null {
+  if (!image || image.length === 0) {
+    return {
+      code: "no-image-needed",
+      message: `memory ${memory} has no non-zero data: it starts as zero pages and needs no image`,
+    };
+  }
+  const imported = module.memories.find((m) => m.import);
+  if (imported) {
+    return {
+      code: "module-imports-memory",
+      message: `the module imports memory ${imported.index} (${imported.import!.module}.${imported.import!.name}): Wasmtime maps no CoW image for a module that imports any memory and copies the image instead`,
+    };
+  }
+  const end = image.offset + BigInt(image.length);
+  if (end > memoryByteSize(module, memory, bindings)) {
+    return {
+      code: "image-exceeds-minimum",
+      message: `the page-aligned image ends at ${end}, past memory ${memory}'s minimum size`,
+    };
+  }
+  return null;
+}
+
+/** Builds the page-aligned image of one memory when all of its active offsets are
+ *  plain constants, whether or not Wasmtime would use it. */
+function buildImage(module: WasmModule, memory: number, pageSize: number): ImageGeometry | null {
+  const placed: { start: bigint; segment: (typeof module.dataSegments)[number] }[] = [];
+  for (const segment of module.dataSegments) {
+    if (segment.mode !== "active" || segment.memory !== memory) continue;
+    const start = singleConstant(segment.offsetExpr!);
+    if (start === null) return null;
+    if (segment.data.length) placed.push({ start, segment });
+  }
+  if (!placed.length) return emptyImage();
+  let base = placed[0]!.start;
+  let top = 0n;
+  for (const { start, segment } of placed) {
+    if (start < base) base = start;
+    const end = start + BigInt(segment.data.length);
+    if (end > top) top = end;
+  }
+  // Addresses are handled as doubles below; beyond 2^53 they would lose precision.
+  if (top > BigInt(Number.MAX_SAFE_INTEGER)) return null;
+  const origin = Number(base);
+  const relative: PlacedSegment[] = placed.map(({ start, segment }) => ({
+    segment,
+    address: Number(start) - origin,
+  }));
+  const pieces = visiblePieces(relative);
+  const first = firstNonZero(pieces, module);
+  if (first === null) return { ...emptyImage(), span: Number(top - base) };
+  const last = lastNonZero(pieces, module);
+  const alignedStart = Math.floor((origin + first) / pageSize) * pageSize;
+  const alignedEnd = Math.ceil((origin + last + 1) / pageSize) * pageSize;
+  const length = alignedEnd - alignedStart;
+  const shift = alignedStart - origin;
+  const shifted = clipPieces(pieces, shift, length);
+  const nonzeroPageMap = markNonzeroPages(shifted, module, pageSize, length / pageSize);
+  return {
+    offset: BigInt(alignedStart),
+    length,
+    pages: length / pageSize,
+    nonzeroPages: nonzeroPageMap.reduce((n, flag) => n + flag, 0),
+    sha256: imageSha256(shifted, module, length),
+    span: Number(top - base),
+    leadingZeros: first,
+    pieces: shifted,
+    nonzeroPageMap,
+  };
+}
+
+function emptyImage(): ImageGeometry {
+  return {
+    offset: 0n,
+    length: 0,
+    pages: 0,
+    nonzeroPages: 0,
+    sha256: null,
+    span: 0,
+    leadingZeros: 0,
+    pieces: [],
+    nonzeroPageMap: new Uint8Array(0),
+  };
+}
+
+/** Moves pieces to image-relative addresses and cuts off the trimmed zero bytes
+ *  outside [0, length). */
+function clipPieces(pieces: VisiblePiece[], shift: number, length: number): VisiblePiece[] {
+  const clipped: VisiblePiece[] = [];
+  for (const piece of pieces) {
+    const from = Math.max(piece.address - shift, 0);
+    const to = Math.min(piece.address - shift + piece.length, length);
+    if (to <= from) continue;
+    const cut = from - (piece.address - shift);
+    clipped.push({
+      segment: piece.segment,
+      address: from,
+      length: to - from,
+      sourceOffset: piece.sourceOffset + cut,
+    });
+  }
+  return clipped;
+}
+
+function pieceBytes(piece: VisiblePiece, module: WasmModule): Uint8Array {
+  return module.dataSegments[piece.segment]!.data.subarray(
+    piece.sourceOffset,
+    piece.sourceOffset + piece.length,
+  );
+}
+
+/** Relative address of the first non-zero visible byte, or null for all-zero data. */
+function firstNonZero(pieces: VisiblePiece[], module: WasmModule): number | null {
+  for (const piece of pieces) {
+    const bytes = pieceBytes(piece, module);
+    for (let i = 0; i < bytes.length; i++) if (bytes[i] !== 0) return piece.address + i;
+  }
+  return null;
+}
+
+function lastNonZero(pieces: VisiblePiece[], module: WasmModule): number {
+  for (let p = pieces.length - 1; p >= 0; p--) {
+    const bytes = pieceBytes(pieces[p]!, module);
+    for (let i = bytes.length - 1; i >= 0; i--) if (bytes[i] !== 0) return pieces[p]!.address + i;
+  }
+  throw new Error("lastNonZero called on all-zero data");
+}
+
+/** Scans visible bytes page by page, skipping the rest of a page once it is known to
+ *  be non-zero, so dense data costs about one byte per page. */
+function markNonzeroPages(
+  pieces: VisiblePiece[],
+  module: WasmModule,
+  pageSize: number,
+  pageCount: number,
+): Uint8Array {
+  const map = new Uint8Array(pageCount);
+  for (const piece of pieces) {
+    const bytes = pieceBytes(piece, module);
+    let i = 0;
+    while (i < bytes.length) {
+      const address = piece.address + i;
+      const page = Math.floor(address / pageSize);
+      const pageEnd = Math.min(bytes.length, (page + 1) * pageSize - piece.address);
+      if (!map[page]) {
+        for (let j = i; j < pageEnd; j++) {
+          if (bytes[j] !== 0) {
+            map[page] = 1;
+            break;
+          }
+        }
+      }
+      i = pageEnd;
+    }
+  }
+  return map;
+}
+
+const ZERO_CHUNK = new Uint8Array(1 << 20);
+
+/** SHA-256 of the page-aligned image bytes, streamed: gaps are hashed from a shared
+ *  zero buffer, so sparse images cost no allocation. */
+function imageSha256(pieces: VisiblePiece[], module: WasmModule, length: number): string {
+  const hash = createHash("sha256");
+  let position = 0;
+  const zeros = (until: number): void => {
+    while (position < until) {
+      const n = Math.min(ZERO_CHUNK.length, until - position);
+      hash.update(ZERO_CHUNK.subarray(0, n));
+      position += n;
+    }
+  };
+  for (const piece of pieces) {
+    zeros(piece.address);
+    hash.update(pieceBytes(piece, module));
+    position = piece.address + piece.length;
+  }
+  zeros(length);
+  return hash.digest("hex");
+}
+
+/** Segments whose visible bytes lie on image page `page`. */
+export function segmentsOnPage(image: ImageGeometry, page: number, pageSize: number): number[] {
+  const from = page * pageSize;
+  const to = from + pageSize;
+  const pieces = image.pieces;
+  let low = 0;
+  let high = pieces.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (pieces[mid]!.address + pieces[mid]!.length <= from) low = mid + 1;
+    else high = mid;
+  }
+  const result: number[] = [];
+  for (let i = low; i < pieces.length && pieces[i]!.address < to; i++) {
+    if (!result.includes(pieces[i]!.segment)) result.push(pieces[i]!.segment);
+  }
+  return result;
+}

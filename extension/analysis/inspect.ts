@@ -1,0 +1,234 @@
+// The inspection report: the decoded module, V8's verdict and the image plan in one
+// plain object. It is exactly what `wasm-cow inspect --json` prints and what the
+// extension exports, so both always agree.
+
+import { createHash } from "node:crypto";
+import { constExprText, singleConstant, singleGlobalGet } from "./const-expr";
+import { adviseMemory } from "./image-advice";
+import {
+  planImages,
+  segmentsOnPage,
+  type ImagePlan,
+  type MemoryPlan,
+  type PlanOptions,
+  type ReasonCode,
+} from "./image-planner";
+import { readModule } from "./module-reader";
+import type { DataSegment, WasmModule } from "./module-types";
+import type { SegmentBounds } from "./segment-layout";
+import { validateWithV8, type V8Verdict } from "./v8-validation";
+
+export interface InspectOptions extends PlanOptions {
+  fileName: string;
+  /** Adds a per-page table (segments and non-zero flag) to every image. */
+  pageMap?: boolean;
+}
+
+export type OffsetJson =
+  | { kind: "const"; value: bigint }
+  | { kind: "global"; global: number }
+  | { kind: "expr"; text: string }
+  | null;
+
+export interface DataSegmentJson {
+  index: number;
+  mode: "active" | "passive";
+  memory: number | null;
+  offset: OffsetJson;
+  size: number;
+  fileOffset: number;
+  name: string | null;
+  /** Evaluated start address (null when unknown or passive). */
+  start: bigint | null;
+  bounds: SegmentBounds | null;
+}
+
+export interface PageJson {
+  page: number;
+  address: bigint;
+  nonzero: boolean;
+  segments: number[];
+}
+
+export interface ImageJson {
+  memory: number;
+  static: boolean;
+  reason: ReasonCode | null;
+  explanation: string | null;
+  offset: bigint | null;
+  length: number | null;
+  pages: number;
+  nonzeroPages: number;
+  zeroPages: number;
+  dataBytes: number;
+  activeSegments: number;
+  /** Span of the non-empty segments before trimming: the density test's input. */
+  span: number | null;
+  sha256: string | null;
+  advice: string[];
+  pageMap?: PageJson[];
+}
+
+export interface InspectReport {
+  file: string;
+  size: number;
+  sha256: string;
+  v8: V8Verdict & { version: string };
+  sections: { id: number; name: string; customName: string | null; offset: number; size: number }[];
+  types: number;
+  imports: { module: string; name: string; kind: string; offset: number }[];
+  exports: { name: string; kind: string; index: number }[];
+  functions: { imported: number; defined: number };
+  tables: number;
+  globals: { imported: number; defined: number };
+  tags: number;
+  elementSegments: number;
+  startFunction: number | null;
+  memories: {
+    index: number;
+    imported: boolean;
+    import: { module: string; name: string } | null;
+    name: string | null;
+    minPages: bigint;
+    maxPages: bigint | null;
+    shared: boolean;
+    memory64: boolean;
+    pageSizeLog2: number;
+    fileOffset: number;
+  }[];
+  dataSegments: DataSegmentJson[];
+  passiveSegments: number;
+  plan: {
+    pageSize: number;
+    denseLimit: number;
+    initialization: "static" | "segmented";
+    segmentedBy: ReasonCode | null;
+  };
+  images: ImageJson[];
+  warnings: string[];
+}
+
+/** Decodes, validates and plans. Throws DecodeError for malformed input; an invalid
+ *  module is reported through `v8.valid === false`. */
+export function inspectModule(bytes: Uint8Array, options: InspectOptions): InspectReport {
+  const module = readModule(bytes);
+  const plan = planImages(module, options);
+  const placements = new Map(plan.segments.map((p) => [p.segment, p]));
+  return {
+    file: options.fileName,
+    size: bytes.length,
+    sha256: createHash("sha256").update(bytes).digest("hex"),
+    v8: { ...validateWithV8(module), version: process.versions.v8 },
+    sections: module.sections.map((s) => ({
+      id: s.id,
+      name: s.name,
+      customName: s.customName,
+      offset: s.headerOffset,
+      size: s.end - s.start,
+    })),
+    types: module.typeCount,
+    imports: module.imports.map((i) => ({
+      module: i.module,
+      name: i.name,
+      kind: i.desc.kind,
+      offset: i.offset,
+    })),
+    exports: module.exports.map((e) => ({ name: e.name, kind: e.kind, index: e.index })),
+    functions: {
+      imported: module.importedFunctionCount,
+      defined: module.functionTypes.length - module.importedFunctionCount,
+    },
+    tables: module.tables.length,
+    globals: {
+      imported: module.globals.filter((g) => g.import).length,
+      defined: module.globals.filter((g) => !g.import).length,
+    },
+    tags: module.tagCount,
+    elementSegments: module.elementSegmentCount,
+    startFunction: module.start,
+    memories: module.memories.map((m) => ({
+      index: m.index,
+      imported: m.import !== null,
+      import: m.import ? { module: m.import.module, name: m.import.name } : null,
+      name: module.names.memories.get(m.index) ?? null,
+      minPages: m.type.min,
+      maxPages: m.type.max,
+      shared: m.type.shared,
+      memory64: m.type.memory64,
+      pageSizeLog2: m.type.pageSizeLog2,
+      fileOffset: m.offset,
+    })),
+    dataSegments: module.dataSegments.map((s) => segmentJson(module, s, placements.get(s.index))),
+    passiveSegments: module.dataSegments.filter((s) => s.mode === "passive").length,
+    plan: {
+      pageSize: plan.pageSize,
+      denseLimit: plan.denseLimit,
+      initialization: plan.initialization,
+      segmentedBy: plan.segmentedBy?.code ?? null,
+    },
+    images: plan.memories.map((m) => imageJson(module, plan, m, options.pageMap ?? false)),
+    warnings: module.warnings,
+  };
+}
+
+function offsetJson(segment: DataSegment): OffsetJson {
+  if (!segment.offsetExpr) return null;
+  const constant = singleConstant(segment.offsetExpr);
+  if (constant !== null) return { kind: "const", value: constant };
+  const global = singleGlobalGet(segment.offsetExpr);
+  if (global !== null) return { kind: "global", global };
+  return { kind: "expr", text: constExprText(segment.offsetExpr) };
+}
+
+function segmentJson(
+  module: WasmModule,
+  segment: DataSegment,
+  placement: { start: bigint | null; bounds: SegmentBounds } | undefined,
+): DataSegmentJson {
+  return {
+    index: segment.index,
+    mode: segment.mode,
+    memory: segment.memory,
+    offset: offsetJson(segment),
+    size: segment.data.length,
+    fileOffset: segment.dataOffset,
+    name: module.names.data.get(segment.index) ?? null,
+    start: placement?.start ?? null,
+    bounds: placement?.bounds ?? null,
+  };
+}
+
+function imageJson(
+  module: WasmModule,
+  plan: ImagePlan,
+  memoryPlan: MemoryPlan,
+  withPageMap: boolean,
+): ImageJson {
+  const image = memoryPlan.image;
+  const hasBytes = image !== null && image.length > 0;
+  const json: ImageJson = {
+    memory: memoryPlan.memory,
+    static: memoryPlan.static,
+    reason: memoryPlan.reason?.code ?? null,
+    explanation: memoryPlan.reason?.message ?? null,
+    offset: hasBytes ? image.offset : null,
+    length: image ? image.length : null,
+    pages: image?.pages ?? 0,
+    nonzeroPages: image?.nonzeroPages ?? 0,
+    zeroPages: image ? image.pages - image.nonzeroPages : 0,
+    dataBytes: memoryPlan.dataBytes,
+    activeSegments: memoryPlan.activeSegments,
+    span: image?.span ?? null,
+    sha256: image?.sha256 ?? null,
+    advice: adviseMemory(module, plan, memoryPlan),
+  };
+  if (withPageMap && hasBytes) {
+    json.pageMap = Array.from({ length: image.pages }, (_, page) => ({
+      page,
+      address: image.offset + BigInt(page * plan.pageSize),
+      nonzero: image.nonzeroPageMap[page] === 1,
+      segments: segmentsOnPage(image, page, plan.pageSize),
+    }));
+  }
+  return json;
+}

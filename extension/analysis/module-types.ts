@@ -1,0 +1,150 @@
+// The decoded shape of a core WebAssembly module. Every part keeps its byte offset in
+// the file; segment payloads are views into the input buffer, never copies.
+
+import type { ConstExpr } from "./const-expr";
+
+export type SectionName =
+  | "custom"
+  | "type"
+  | "import"
+  | "function"
+  | "table"
+  | "memory"
+  | "global"
+  | "export"
+  | "start"
+  | "element"
+  | "code"
+  | "data"
+  | "datacount"
+  | "tag";
+
+export interface Section {
+  id: number;
+  name: SectionName;
+  /** For custom sections, the name in the section header. */
+  customName: string | null;
+  /** Offset of the section id byte. */
+  headerOffset: number;
+  /** Payload range [start, end). */
+  start: number;
+  end: number;
+}
+
+export interface Limits {
+  min: bigint;
+  max: bigint | null;
+}
+
+export interface MemoryType extends Limits {
+  shared: boolean;
+  memory64: boolean;
+  /** log2 of the page size: 16 unless the custom-page-sizes proposal sets it. */
+  pageSizeLog2: number;
+}
+
+export interface TableType extends Limits {
+  refType: string;
+  table64: boolean;
+}
+
+export interface GlobalType {
+  valType: string;
+  mutable: boolean;
+}
+
+export interface ImportRef {
+  module: string;
+  name: string;
+}
+
+export type ImportDesc =
+  | { kind: "func"; typeIndex: number }
+  | { kind: "table"; type: TableType }
+  | { kind: "memory"; type: MemoryType }
+  | { kind: "global"; type: GlobalType }
+  | { kind: "tag"; typeIndex: number };
+
+export interface Import extends ImportRef {
+  offset: number;
+  desc: ImportDesc;
+}
+
+export interface Memory {
+  index: number;
+  offset: number;
+  type: MemoryType;
+  import: ImportRef | null;
+}
+
+export interface Global {
+  index: number;
+  offset: number;
+  type: GlobalType;
+  import: ImportRef | null;
+  /** The initialiser of a defined global; null for imports. */
+  init: ConstExpr | null;
+}
+
+export interface Table {
+  index: number;
+  offset: number;
+  type: TableType;
+  import: ImportRef | null;
+}
+
+export type ExportKind = "func" | "table" | "memory" | "global" | "tag";
+
+export interface Export {
+  name: string;
+  kind: ExportKind;
+  index: number;
+  offset: number;
+}
+
+export interface DataSegment {
+  index: number;
+  /** Offset of the segment's flags byte. */
+  entryOffset: number;
+  mode: "active" | "passive";
+  /** Target memory of an active segment. */
+  memory: number | null;
+  offsetExpr: ConstExpr | null;
+  /** The payload: a view into the module bytes. */
+  data: Uint8Array;
+  /** File offset of the payload's first byte. */
+  dataOffset: number;
+}
+
+export interface Names {
+  module: string | null;
+  functions: Map<number, string>;
+  memories: Map<number, string>;
+  globals: Map<number, string>;
+  data: Map<number, string>;
+}
+
+export interface WasmModule {
+  bytes: Uint8Array;
+  sections: Section[];
+  /** Number of entries in the type section (rec groups count their members). */
+  typeCount: number;
+  imports: Import[];
+  /** Type index of every function, imported ones first. */
+  functionTypes: Uint32Array;
+  importedFunctionCount: number;
+  tables: Table[];
+  memories: Memory[];
+  globals: Global[];
+  tagCount: number;
+  exports: Export[];
+  start: number | null;
+  elementSegmentCount: number;
+  dataCount: number | null;
+  /** Code bodies as [start, end) pairs, flattened: body i is [2i, 2i+1]. */
+  codeBodies: Uint32Array;
+  dataSegments: DataSegment[];
+  names: Names;
+  /** Problems in custom sections, which never make a module malformed. */
+  warnings: string[];
+}

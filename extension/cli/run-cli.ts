@@ -1,0 +1,38 @@
+// Argument parsing and dispatch for `wasm-cow`. Exit codes: 0 success, 1 bad input
+// file, 2 usage error.
+
+import { parseArgs } from "node:util";
+import { UsageError, type CliIo } from "./cli-io";
+import { INSPECT_USAGE, parseInspectArgs, runInspect } from "./inspect-command";
+
+const USAGE = `usage: ${INSPECT_USAGE}`;
+
+export function runCli(argv: string[], io: CliIo): number {
+  if (argv.length === 0 || argv[0] === "--help" || argv[0] === "-h" || argv[0] === "help") {
+    (argv.length === 0 ? io.stderr : io.stdout)(USAGE);
+    return argv.length === 0 ? 2 : 0;
+  }
+  const [command, ...rest] = argv;
+  try {
+    if (command !== "inspect") throw new UsageError(`unknown command "${command}"`);
+    const { values, positionals } = parseArgs({
+      args: rest,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        json: { type: "boolean" },
+        pages: { type: "boolean" },
+        "page-size": { type: "string" },
+        "dense-limit": { type: "string" },
+      },
+    });
+    return runInspect(parseInspectArgs(values, positionals), io);
+  } catch (error) {
+    const isUsage =
+      error instanceof UsageError ||
+      (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS");
+    if (!isUsage) throw error;
+    io.stderr(`error: ${(error as Error).message}\n${USAGE}`);
+    return 2;
+  }
+}

@@ -1,0 +1,73 @@
+// The compact human report of `wasm-cow inspect` (and of the extension's text output).
+
+import { formatBytes, grouped, hex, plural } from "../analysis/format";
+import type { ImageJson, InspectReport } from "../analysis/inspect";
+
+export function renderTextReport(report: InspectReport): string {
+  const lines: string[] = [];
+  lines.push(`${report.file}: ${grouped(report.size)} bytes, sha256 ${report.sha256}`);
+  const v8 =
+    report.v8.valid === true
+      ? "valid"
+      : report.v8.valid === false
+        ? `INVALID: ${report.v8.message}`
+        : `not validated: ${report.v8.message}`;
+  lines.push(`  V8 ${report.v8.version}: ${v8}`);
+  lines.push(
+    `  ${plural(report.functions.defined, "function")} (+${grouped(report.functions.imported)} imported), ${plural(report.imports.length, "import")}, ${plural(report.exports.length, "export")}, ${plural(report.globals.defined + report.globals.imported, "global")}, ${plural(report.tables, "table")}`,
+  );
+  lines.push(
+    `  sections: ${report.sections.map((s) => `${s.customName ? `custom "${s.customName}"` : s.name} ${formatBytes(s.size)}`).join(", ")}`,
+  );
+  const active = report.dataSegments.length - report.passiveSegments;
+  lines.push(
+    `  data: ${plural(active, "active segment")}, ${plural(report.passiveSegments, "passive segment")}`,
+  );
+  lines.push(
+    `  plan: ${report.plan.initialization} initialisation, target page ${grouped(report.plan.pageSize)} bytes, dense limit ${formatBytes(report.plan.denseLimit)}`,
+  );
+  for (const memory of report.memories) {
+    const image = report.images[memory.index]!;
+    const limits = `${memory.minPages}${memory.maxPages === null ? "+" : `..${memory.maxPages}`} pages of ${formatBytes(2 ** memory.pageSizeLog2)}`;
+    const flags = [
+      memory.memory64 ? "i64" : "i32",
+      memory.shared ? "shared" : null,
+      memory.imported ? `imported from ${memory.import!.module}.${memory.import!.name}` : "defined",
+    ].filter(Boolean);
+    lines.push("");
+    lines.push(
+      `memory ${memory.index}${memory.name ? ` "${memory.name}"` : ""}: ${limits}, ${flags.join(", ")}`,
+    );
+    lines.push(...renderImage(image));
+  }
+  for (const warning of report.warnings) lines.push(`warning: ${warning}`);
+  return lines.join("\n");
+}
+
+function renderImage(image: ImageJson): string[] {
+  const lines: string[] = [];
+  lines.push(
+    image.static ? "  CoW image: yes" : `  CoW image: no (${image.reason}): ${image.explanation}`,
+  );
+  if (image.offset !== null && image.length !== null) {
+    lines.push(
+      `  image: offset ${hex(image.offset)}, ${grouped(image.length)} bytes (${formatBytes(image.length)}), ${plural(image.pages, "page")}: ${grouped(image.nonzeroPages)} non-zero, ${grouped(image.zeroPages)} zero`,
+    );
+    lines.push(`  sha256 ${image.sha256}`);
+  } else if (image.length === null) {
+    lines.push("  image: not computable (an offset is not a plain constant)");
+  }
+  lines.push(
+    `  data: ${plural(image.activeSegments, "active segment")}, ${grouped(image.dataBytes)} bytes${image.span !== null ? `, spanning ${grouped(image.span)} bytes` : ""}`,
+  );
+  for (const advice of image.advice) lines.push(`  advice: ${advice}`);
+  if (image.pageMap) {
+    lines.push("  page  address       non-zero  segments");
+    for (const page of image.pageMap) {
+      lines.push(
+        `  ${String(page.page).padStart(4)}  ${hex(page.address).padEnd(12)}  ${page.nonzero ? "yes" : "no "}       ${page.segments.join(" ") || "-"}`,
+      );
+    }
+  }
+  return lines;
+}
