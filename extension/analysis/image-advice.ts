@@ -3,11 +3,18 @@
 
 import { constExprText, singleGlobalGet } from "./const-expr";
 import { formatBytes, grouped, hex } from "./format";
-import type { ImagePlan, MemoryPlan } from "./image-planner";
+import {
+  segmentsOnPage,
+  type ImageGeometry,
+  type ImagePlan,
+  type MemoryPlan,
+} from "./image-planner";
 import type { WasmModule } from "./module-types";
 
 /** Share of all-zero pages inside an image above which the image is called wasteful. */
 const WASTEFUL_ZERO_SHARE = 0.25;
+/** Leading zeros below one wasm page are ordinary (LLVM starts data at 1 KiB). */
+const LEADING_ZEROS_WORTH_SAYING = 65536n;
 
 export function adviseMemory(
   module: WasmModule,
@@ -50,17 +57,37 @@ export function adviseMemory(
   }
   const image = memoryPlan.image;
   if (image && image.length > 0) {
-    if (image.leadingZeros >= plan.pageSize) {
+    if (image.offset >= LEADING_ZEROS_WORTH_SAYING) {
       advice.push(
-        `data starts at ${hex(image.offset)}: ${formatBytes(image.offset)} of leading zeros are trimmed, image is ${formatBytes(image.length)}`,
+        `data starts at ${hex(image.offset)}: the ${formatBytes(image.offset)} below it stay plain zero pages (leading zeros are trimmed), image is ${formatBytes(image.length)}`,
       );
     }
-    const zeroPages = image.pages - image.nonzeroPages;
-    if (zeroPages > 0 && zeroPages / image.pages >= WASTEFUL_ZERO_SHARE) {
-      advice.push(
-        `${grouped(zeroPages)} of ${grouped(image.pages)} image pages (${Math.round((100 * zeroPages) / image.pages)}%) are all zero: they still occupy the image; emitting zero-initialised data as BSS (no data segment) would shrink it by ${formatBytes(zeroPages * plan.pageSize)}`,
-      );
-    }
+    if (memoryPlan.static) advice.push(...zeroPageAdvice(image, plan.pageSize));
+  }
+  return advice;
+}
+
+/** All-zero pages inside an image used by Wasmtime: each is a page of the memfd. Gap
+ *  pages lie between segments; the others hold zero bytes that segments spell out. */
+function zeroPageAdvice(image: ImageGeometry, pageSize: number): string[] {
+  const zeroPages = image.pages - image.nonzeroPages;
+  if (zeroPages === 0 || zeroPages / image.pages < WASTEFUL_ZERO_SHARE) return [];
+  let gapPages = 0;
+  for (let page = 0; page < image.pages; page++) {
+    if (!image.nonzeroPageMap[page] && segmentsOnPage(image, page, pageSize).length === 0)
+      gapPages++;
+  }
+  const share = `${grouped(zeroPages)} of ${grouped(image.pages)} image pages (${Math.round((100 * zeroPages) / image.pages)}%) are all zero`;
+  const advice: string[] = [];
+  if (gapPages) {
+    advice.push(
+      `${share}; ${grouped(gapPages)} of them lie in gaps between segments, which the image still stores: data laid out closer together shrinks the image by up to ${formatBytes(gapPages * pageSize)}`,
+    );
+  }
+  if (zeroPages > gapPages) {
+    advice.push(
+      `${share}; ${grouped(zeroPages - gapPages)} of them are zero bytes written by data segments: emitting zero-initialised data as BSS (no data segment) shrinks the image by up to ${formatBytes((zeroPages - gapPages) * pageSize)}`,
+    );
   }
   return advice;
 }

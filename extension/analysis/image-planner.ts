@@ -5,6 +5,7 @@
 
 import { createHash } from "node:crypto";
 import { singleConstant } from "./const-expr";
+import { formatBytes, grouped, plural } from "./format";
 import type { WasmModule } from "./module-types";
 import {
   memoryByteSize,
@@ -181,7 +182,7 @@ function staticInitRefusal(
     if (end > minimumBytes) {
       return {
         code: "out-of-bounds",
-        message: `${where} ends at ${end}, past memory ${memory.index}'s minimum size of ${minimumBytes} bytes (${memory.type.min} pages): instantiation would trap`,
+        message: `${where} ends at ${end}, past memory ${memory.index}'s minimum size of ${grouped(minimumBytes)} bytes (${plural(Number(memory.type.min), "page")}): instantiation would trap`,
       };
     }
     if (segment.data.length === 0) continue;
@@ -205,7 +206,7 @@ function staticInitRefusal(
     if (span < 2n * BigInt(extent.dataSize) || span < BigInt(denseLimit)) continue;
     return {
       code: "too-sparse",
-      message: `memory ${index}'s segments span ${span} bytes, not less than twice their ${extent.dataSize} bytes of data nor less than the dense limit of ${denseLimit} bytes`,
+      message: `memory ${index}'s segments span ${grouped(span)} bytes (${formatBytes(span)}): not less than twice their ${grouped(extent.dataSize)} bytes of data, nor less than the dense limit of ${grouped(denseLimit)} bytes`,
     };
   }
   return null;
