@@ -25,7 +25,9 @@ function denseWat(): string {
 
 export async function buildExamples(): Promise<string[]> {
   mkdirSync(output, { recursive: true });
-  const sources = readdirSync(examples).filter((f) => f.endsWith(".wat")).sort();
+  const sources = readdirSync(examples)
+    .filter((f) => f.endsWith(".wat"))
+    .sort();
   const built: string[] = [];
   for (const source of sources) {
     const target = path.join(output, source.replace(/\.wat$/, ".wasm"));
