@@ -96,6 +96,9 @@ export function readMemoryType(cursor: BinaryCursor, what: string): MemoryType {
     );
   }
   const memory64 = (flags & MEMORY_64) !== 0;
+  // 32-bit limits as u32 (Wasm 2.0, and V8): Wasm 3.0 allows u64 encodings here, but
+  // every toolchain writes at most 5 bytes and both spec suites' malformed cases are
+  // rejected this way too.
   const readBound = (bound: string): bigint =>
     memory64 ? cursor.u64(`${what} ${bound}`) : BigInt(cursor.u32(`${what} ${bound}`));
   const min = readBound("minimum pages");

@@ -1,0 +1,27 @@
+{
+  "targets": [
+    {
+      "target_name": "wasm_cow_native",
+      "conditions": [
+        ["OS=='linux'", {
+          "sources": [
+            "native/src/accounting.cc",
+            "native/src/addon.cc",
+            "native/src/common.cc",
+            "native/src/image.cc",
+            "native/src/mapping.cc",
+            "native/src/page_map.cc",
+            "native/src/page_state.cc",
+            "native/src/probe.cc",
+            "native/src/reset.cc",
+            "native/src/restore.cc"
+          ]
+        }]
+      ],
+      "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
+      "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED"],
+      "cflags_cc!": ["-fno-exceptions"],
+      "cflags_cc": ["-std=c++17", "-fexceptions", "-Wall", "-Wextra", "-Werror"]
+    }
+  ]
+}

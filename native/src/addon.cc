@@ -1,0 +1,18 @@
+// Entry point of the native backend (Linux only; the JS loader reports why it is
+// unavailable elsewhere).
+#include <napi.h>
+
+#include "image.h"
+#include "operations.h"
+
+static Napi::Object InitAddon(Napi::Env env, Napi::Object exports) {
+  wasm_cow::Image::Register(env, exports);
+  wasm_cow::RegisterProbe(env, exports);
+  wasm_cow::RegisterMapping(env, exports);
+  wasm_cow::RegisterReset(env, exports);
+  wasm_cow::RegisterPageState(env, exports);
+  wasm_cow::RegisterAccounting(env, exports);
+  return exports;
+}
+
+NODE_API_MODULE(wasm_cow_native, InitAddon)

@@ -1,0 +1,95 @@
+#include "common.h"
+
+#include <time.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace wasm_cow {
+
+size_t HostPageSize() {
+  static const size_t size = static_cast<size_t>(sysconf(_SC_PAGESIZE));
+  return size;
+}
+
+uint64_t MonotonicNs() {
+  timespec now{};
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  return static_cast<uint64_t>(now.tv_sec) * 1000000000ull + static_cast<uint64_t>(now.tv_nsec);
+}
+
+LinearMemory GetMemory(Napi::Env env, const Napi::Value& value, const char* what) {
+  Napi::Object webAssembly = env.Global().Get("WebAssembly").As<Napi::Object>();
+  Napi::Function memoryClass = webAssembly.Get("Memory").As<Napi::Function>();
+  if (!value.IsObject() || !value.As<Napi::Object>().InstanceOf(memoryClass)) {
+    throw Napi::TypeError::New(env, std::string(what) + " must be a WebAssembly.Memory");
+  }
+  Napi::Value buffer = value.As<Napi::Object>().Get("buffer");
+  if (!buffer.IsArrayBuffer()) {
+    throw Napi::TypeError::New(
+        env, std::string(what) + " is a shared memory: a private copy-on-write mapping needs a non-shared one");
+  }
+  Napi::ArrayBuffer arrayBuffer = buffer.As<Napi::ArrayBuffer>();
+  return LinearMemory{static_cast<uint8_t*>(arrayBuffer.Data()), arrayBuffer.ByteLength()};
+}
+
+void CheckBase(Napi::Env env, const LinearMemory& memory, const Napi::Value& expected) {
+  if (!expected.IsBigInt()) throw Napi::TypeError::New(env, "expected base must be a BigInt address");
+  bool lossless = false;
+  uint64_t address = expected.As<Napi::BigInt>().Uint64Value(&lossless);
+  if (!lossless || address != reinterpret_cast<uintptr_t>(memory.base)) {
+    throw Napi::Error::New(env, "the memory's base moved since the image was mapped: the mapping is gone");
+  }
+}
+
+size_t GetSize(Napi::Env env, const Napi::Value& value, const char* what) {
+  if (value.IsBigInt()) {
+    bool lossless = false;
+    uint64_t n = value.As<Napi::BigInt>().Uint64Value(&lossless);
+    if (!lossless) throw Napi::RangeError::New(env, std::string(what) + " must be a non-negative 64-bit integer");
+    return static_cast<size_t>(n);
+  }
+  if (!value.IsNumber()) throw Napi::TypeError::New(env, std::string(what) + " must be a number");
+  double n = value.As<Napi::Number>().DoubleValue();
+  if (!(n >= 0) || n != static_cast<double>(static_cast<uint64_t>(n)) || n > 9007199254740991.0) {
+    throw Napi::RangeError::New(env, std::string(what) + " must be a non-negative safe integer");
+  }
+  return static_cast<size_t>(n);
+}
+
+void CheckPageAligned(Napi::Env env, size_t offset, const char* what) {
+  if (offset % HostPageSize() != 0) {
+    throw Napi::RangeError::New(
+        env, std::string(what) + " must be a multiple of the host page size (" + std::to_string(HostPageSize()) + ")");
+  }
+}
+
+void CheckInside(Napi::Env env, const LinearMemory& memory, size_t offset, size_t length, const char* what) {
+  if (offset > memory.length || length > memory.length - offset) {
+    throw Napi::RangeError::New(env, std::string(what) + " [" + std::to_string(offset) + ", +" +
+                                         std::to_string(length) + ") is outside the memory's " +
+                                         std::to_string(memory.length) + " accessible bytes");
+  }
+}
+
+void ThrowErrno(Napi::Env env, const std::string& what) {
+  int error = errno;
+  throw Napi::Error::New(env, what + ": " + std::strerror(error));
+}
+
+Napi::Object CountsToObject(Napi::Env env, const SyscallCounts& counts) {
+  Napi::Object object = Napi::Object::New(env);
+  object.Set("mmap", counts.mmap);
+  object.Set("mprotect", counts.mprotect);
+  object.Set("madvise", counts.madvise);
+  object.Set("ioctl", counts.ioctl);
+  object.Set("copies", counts.memcpyCalls);
+  return object;
+}
+
+Napi::Value AddressToBigInt(Napi::Env env, const void* address) {
+  return Napi::BigInt::New(env, static_cast<uint64_t>(reinterpret_cast<uintptr_t>(address)));
+}
+
+}  // namespace wasm_cow
