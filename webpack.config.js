@@ -6,7 +6,7 @@ const path = require("node:path");
 const webpack = require("webpack");
 
 /**
- * Settings shared by every bundle that runs in Node (the extension host and the CLI).
+ * Settings shared by every bundle that runs in Node (the extension host, the CLI, the runner).
  * @param {string} name
  * @param {string} entry
  * @param {string} filename
@@ -84,8 +84,11 @@ cliConfig.plugins = [
   new ChmodPlugin("cli.js", 0o755),
 ];
 
+/** The runner process, which owns the native addon and runs module code. */
+const runnerConfig = nodeBundle("runner", "./extension/runner/runner-main.ts", "runner.js");
+
 // The React webview bundle (issue 4) will be added here as a third config:
 // `target: "web"`, entry `./webview/src/main.tsx`, output `dist/webview.js`,
 // built with webview/tsconfig.json (the root tsconfig excludes `webview/`).
 
-module.exports = [extensionConfig, cliConfig];
+module.exports = [extensionConfig, cliConfig, runnerConfig];

@@ -419,3 +419,10 @@ export function segmentsOnPage(image: ImageGeometry, page: number, pageSize: num
   }
   return result;
 }
+
+/** The page-aligned image bytes, ready to put in a memfd. */
+export function materializeImage(module: WasmModule, image: ImageGeometry): Uint8Array {
+  const bytes = new Uint8Array(image.length);
+  for (const piece of image.pieces) bytes.set(pieceBytes(piece, module), piece.address);
+  return bytes;
+}

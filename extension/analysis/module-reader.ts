@@ -10,6 +10,7 @@ import type {
   DataSegment,
   Export,
   ExportKind,
+  FuncType,
   Global,
   Import,
   Memory,
@@ -75,6 +76,7 @@ export function readModule(bytes: Uint8Array): WasmModule {
     bytes,
     sections: [],
     typeCount: 0,
+    funcTypes: [],
     imports: [],
     functionTypes: new Uint32Array(0),
     importedFunctionCount: 0,
@@ -140,7 +142,8 @@ export function readModule(bytes: Uint8Array): WasmModule {
 
     switch (name) {
       case "type":
-        module.typeCount = readTypeSection(body);
+        module.funcTypes = readTypeSection(body);
+        module.typeCount = module.funcTypes.length;
         break;
       case "import":
         readImportSection(body, module, importedFunctionTypes);
@@ -256,53 +259,58 @@ function readPreamble(cursor: BinaryCursor): void {
   cursor.pos = 8;
 }
 
-/** Returns the number of types, counting every member of a recursion group. */
-function readTypeSection(cursor: BinaryCursor): number {
+/** Returns every type (each member of a recursion group counts): its signature when
+ *  it is a function type, null otherwise. */
+function readTypeSection(cursor: BinaryCursor): (FuncType | null)[] {
   const count = cursor.count("types");
-  let types = 0;
+  const types: (FuncType | null)[] = [];
   for (let i = 0; i < count; i++) {
     if (cursor.peek() === 0x4e) {
       cursor.pos++;
       const members = cursor.count(`recursion group ${i} types`);
-      for (let m = 0; m < members; m++) readSubType(cursor, `type ${types++}`);
+      for (let m = 0; m < members; m++) types.push(readSubType(cursor, `type ${types.length}`));
     } else {
-      readSubType(cursor, `type ${types++}`);
+      types.push(readSubType(cursor, `type ${types.length}`));
     }
   }
   return types;
 }
 
-function readSubType(cursor: BinaryCursor, what: string): void {
+function readSubType(cursor: BinaryCursor, what: string): FuncType | null {
   const form = cursor.peek();
   if (form === 0x50 || form === 0x4f) {
     cursor.pos++;
     const supers = cursor.count(`${what} supertypes`);
     for (let s = 0; s < supers; s++) cursor.u32(`${what} supertype index`);
   }
-  readCompositeType(cursor, what);
+  return readCompositeType(cursor, what);
 }
 
-function readCompositeType(cursor: BinaryCursor, what: string): void {
+function readCompositeType(cursor: BinaryCursor, what: string): FuncType | null {
   const formOffset = cursor.pos;
   const form = cursor.u8(`${what} form`);
   switch (form) {
     case 0x60: {
-      const params = cursor.count(`${what} parameters`);
-      for (let p = 0; p < params; p++) readValType(cursor, `${what} parameter ${p}`);
-      const results = cursor.count(`${what} results`);
-      for (let r = 0; r < results; r++) readValType(cursor, `${what} result ${r}`);
-      return;
+      const params: string[] = [];
+      const paramCount = cursor.count(`${what} parameters`);
+      for (let p = 0; p < paramCount; p++)
+        params.push(readValType(cursor, `${what} parameter ${p}`));
+      const results: string[] = [];
+      const resultCount = cursor.count(`${what} results`);
+      for (let r = 0; r < resultCount; r++)
+        results.push(readValType(cursor, `${what} result ${r}`));
+      return { params, results };
     }
     case 0x5f: {
       const fields = cursor.count(`${what} fields`, 2);
       for (let f = 0; f < fields; f++) readFieldType(cursor, `${what} field ${f}`);
-      return;
+      return null;
     }
     case 0x5e:
       readFieldType(cursor, `${what} element`);
-      return;
+      return null;
     default:
-      cursor.fail(
+      return cursor.fail(
         `malformed type: ${what} form 0x${form.toString(16)}, expected 0x60 (func), 0x5f (struct) or 0x5e (array)`,
         formOffset,
       );

@@ -124,11 +124,18 @@ export interface Names {
   data: Map<number, string>;
 }
 
+export interface FuncType {
+  params: string[];
+  results: string[];
+}
+
 export interface WasmModule {
   bytes: Uint8Array;
   sections: Section[];
   /** Number of entries in the type section (rec groups count their members). */
   typeCount: number;
+  /** Signature of every type that is a function type (null for struct and array types). */
+  funcTypes: (FuncType | null)[];
   imports: Import[];
   /** Type index of every function, imported ones first. */
   functionTypes: Uint32Array;

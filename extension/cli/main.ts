@@ -4,7 +4,11 @@ import { runCli } from "./run-cli";
 import { enableWasmFeatures } from "./v8-features";
 
 enableWasmFeatures();
-process.exitCode = runCli(process.argv.slice(2), {
-  stdout: (text) => process.stdout.write(`${text}\n`),
-  stderr: (text) => process.stderr.write(`${text}\n`),
+void Promise.resolve(
+  runCli(process.argv.slice(2), {
+    stdout: (text) => process.stdout.write(`${text}\n`),
+    stderr: (text) => process.stderr.write(`${text}\n`),
+  }),
+).then((code) => {
+  process.exitCode = code;
 });

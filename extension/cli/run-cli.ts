@@ -4,16 +4,38 @@
 import { parseArgs } from "node:util";
 import { UsageError, type CliIo } from "./cli-io";
 import { INSPECT_USAGE, parseInspectArgs, runInspect } from "./inspect-command";
+import { parseRunArgs, RUN_USAGE, runRun } from "./run-command";
 
-const USAGE = `usage: ${INSPECT_USAGE}`;
+const USAGE = `usage: ${INSPECT_USAGE}\n\n       ${RUN_USAGE}`;
 
-export function runCli(argv: string[], io: CliIo): number {
+/** `inspect` answers synchronously; `run` talks to the runner process. */
+export function runCli(argv: string[], io: CliIo): number | Promise<number> {
   if (argv.length === 0 || argv[0] === "--help" || argv[0] === "-h" || argv[0] === "help") {
     (argv.length === 0 ? io.stderr : io.stdout)(USAGE);
     return argv.length === 0 ? 2 : 0;
   }
   const [command, ...rest] = argv;
   try {
+    if (command === "run") {
+      const { values, positionals } = parseArgs({
+        args: rest,
+        allowPositionals: true,
+        strict: true,
+        options: {
+          invoke: { type: "string", multiple: true },
+          instances: { type: "string" },
+          init: { type: "string" },
+          reset: { type: "string" },
+          timeout: { type: "string" },
+          json: { type: "boolean" },
+          slots: { type: "string" },
+          "max-unused-warm-slots": { type: "string" },
+          "no-initialize": { type: "boolean" },
+          "no-wasi": { type: "boolean" },
+        },
+      });
+      return runRun(parseRunArgs(values, positionals), io);
+    }
     if (command !== "inspect") throw new UsageError(`unknown command "${command}"`);
     const { values, positionals } = parseArgs({
       args: rest,

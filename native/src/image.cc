@@ -97,22 +97,14 @@ Image::Image(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Image>(info) {
     errno = error;
     ThrowErrno(env, "cannot seal the image memfd");
   }
-  void* view = mmap(nullptr, length, PROT_READ, MAP_SHARED, fd_, 0);
-  if (view == MAP_FAILED) {
-    int error = errno;
-    Close();
-    errno = error;
-    ThrowErrno(env, "cannot map the image for reading");
-  }
-  view_ = static_cast<uint8_t*>(view);
+  bytes_.assign(bytes.Data(), bytes.Data() + length);
   length_ = length;
 }
 
 Image::~Image() { Close(); }
 
 void Image::Close() {
-  if (view_) munmap(view_, length_);
-  view_ = nullptr;
+  std::vector<uint8_t>().swap(bytes_);
   if (fd_ >= 0) close(fd_);
   fd_ = -1;
 }

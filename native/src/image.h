@@ -1,14 +1,16 @@
 // A memory image: the page-aligned image bytes in a sealed memfd (an unlinked
-// temporary file where memfd is missing), plus a read-only shared view of the same
-// file used to restore bytes by hand during resets (Wasmtime copies from the module's
-// data for the same purpose). The fd and the view are released by `release()` or,
-// failing that, by the garbage collector.
+// temporary file where memfd is missing), plus a private copy of the bytes used to
+// restore memory by hand during resets. Wasmtime copies from the module's data for the
+// same purpose; reading the memfd through a mapping instead would map its pages a
+// second time and make every image page look shared. The fd and the copy are released
+// by `release()` or, failing that, by the garbage collector.
 #pragma once
 
 #include <napi.h>
 
 #include <cstddef>
 #include <cstdint>
+#include <vector>
 
 namespace wasm_cow {
 
@@ -22,7 +24,7 @@ class Image : public Napi::ObjectWrap<Image> {
 
   int fd() const { return fd_; }
   size_t length() const { return length_; }
-  const uint8_t* bytes() const { return view_; }
+  const uint8_t* bytes() const { return bytes_.data(); }
 
  private:
   Napi::Value Release(const Napi::CallbackInfo& info);
@@ -33,7 +35,7 @@ class Image : public Napi::ObjectWrap<Image> {
 
   int fd_ = -1;
   size_t length_ = 0;
-  uint8_t* view_ = nullptr;
+  std::vector<uint8_t> bytes_;
   bool memfd_ = false;
 };
 

@@ -1,0 +1,256 @@
+// `wasm-cow run FILE.wasm [--invoke NAME[=ARG,ARG…]]… [--instances N] [--init cow|eager]
+//   [--reset madvise|keep-resident=BYTES|pagemap[=BYTES]] [--timeout MS] [--json] …`
+//
+// Runs N instances one after another in the runner process (each acquires a slot,
+// maps the image, instantiates, runs the invocations, and resets), so slot reuse shows.
+
+import { readFileSync } from "node:fs";
+import { DecodeError } from "../analysis/binary-cursor";
+import { hex } from "../analysis/format";
+import { DEFAULT_DENSE_LIMIT } from "../analysis/image-planner";
+import { toJsonText } from "../analysis/json-text";
+import { readModule } from "../analysis/module-reader";
+import type { ResetStrategy } from "../runner/native-backend";
+import type { BackendStatus, InitMode, ModuleSummary, StepRecord } from "../runner/protocol";
+import { RunnerClient, RunnerCrashedError, RunnerTimeoutError } from "../runner/runner-client";
+import { UsageError, type CliIo } from "./cli-io";
+import { renderRunReport } from "./run-report";
+
+export const RUN_USAGE = `wasm-cow run FILE.wasm [--invoke NAME[=ARG,ARG...]]... [--instances N] [--init cow|eager]
+       [--reset madvise|keep-resident=BYTES|pagemap[=BYTES]] [--timeout MS] [--json]
+       [--slots N] [--max-unused-warm-slots N] [--no-initialize] [--no-wasi]
+
+  --invoke        call an exported function after instantiation (repeatable), arguments typed by its signature
+  --instances N   run N instances one after another on the slot pool (default 1)
+  --init          cow: map the image copy-on-write (default); eager: V8 copies the segments (baseline)
+  --reset         how a slot is reset after each instance (default madvise); pagemap resets only the
+                  dirty pages found by PAGEMAP_SCAN, up to BYTES (default: the whole memory)
+  --timeout MS    time limit of each call into module code (default 5000)
+  --slots N       pool size (default 8); --max-unused-warm-slots N (default 100, as Wasmtime)
+  --no-initialize do not call _initialize / _start; --no-wasi: WASI imports trap instead`;
+
+export interface RunArgs {
+  file: string;
+  invocations: { name: string; args: string[] }[];
+  instances: number;
+  init: InitMode;
+  strategy: ResetStrategy;
+  keepResident: number;
+  timeoutMs: number;
+  json: boolean;
+  slots: number;
+  maxUnusedWarmSlots: number;
+  initialize: boolean;
+  wasi: boolean;
+}
+
+/** "No limit" for the pagemap strategy: more than any 32-bit memory holds. */
+const WHOLE_MEMORY = 2 ** 32;
+
+export function parseRunArgs(
+  values: Record<string, string | boolean | (string | boolean)[] | undefined>,
+  positionals: string[],
+): RunArgs {
+  if (positionals.length !== 1)
+    throw new UsageError(`run takes exactly one FILE.wasm, got ${positionals.length}`);
+  const reset = typeof values.reset === "string" ? values.reset : "madvise";
+  const resetMatch = /^(madvise|keep-resident|pagemap)(?:=(\d+))?$/.exec(reset);
+  if (
+    !resetMatch ||
+    (resetMatch[1] === "madvise" && resetMatch[2]) ||
+    (resetMatch[1] === "keep-resident" && !resetMatch[2])
+  ) {
+    throw new UsageError(
+      `--reset must be madvise, keep-resident=BYTES or pagemap[=BYTES], got ${JSON.stringify(reset)}`,
+    );
+  }
+  const keepResident = resetMatch[2]
+    ? Number(resetMatch[2])
+    : resetMatch[1] === "pagemap"
+      ? WHOLE_MEMORY
+      : 0;
+  if (keepResident % 4096 !== 0)
+    throw new UsageError("--reset BYTES must be a multiple of 4096 (the host page size)");
+  const init = values.init ?? "cow";
+  if (init !== "cow" && init !== "eager")
+    throw new UsageError(`--init must be cow or eager, got ${JSON.stringify(init)}`);
+  const invokes = (values.invoke as string[] | undefined) ?? [];
+  return {
+    file: positionals[0]!,
+    invocations: invokes.map((spec) => {
+      const [name, list] = spec.split(/=(.*)/s, 2) as [string, string | undefined];
+      if (!name) throw new UsageError(`--invoke needs an export name, got ${JSON.stringify(spec)}`);
+      return { name, args: list === undefined || list === "" ? [] : list.split(",") };
+    }),
+    instances: positiveInteger(values.instances, "--instances", 1),
+    init,
+    strategy: resetMatch[1] as ResetStrategy,
+    keepResident,
+    timeoutMs: positiveInteger(values.timeout, "--timeout", 5000),
+    json: values.json === true,
+    slots: positiveInteger(values.slots, "--slots", 8),
+    maxUnusedWarmSlots: positiveInteger(
+      values["max-unused-warm-slots"],
+      "--max-unused-warm-slots",
+      100,
+      0,
+    ),
+    initialize: values["no-initialize"] !== true,
+    wasi: values["no-wasi"] !== true,
+  };
+}
+
+function positiveInteger(value: unknown, name: string, fallback: number, minimum = 1): number {
+  if (value === undefined) return fallback;
+  if (
+    typeof value !== "string" ||
+    !/^\d+$/.test(value) ||
+    Number(value) < minimum ||
+    !Number.isSafeInteger(Number(value))
+  ) {
+    throw new UsageError(
+      `${name} needs an integer of at least ${minimum}, got ${JSON.stringify(value)}`,
+    );
+  }
+  return Number(value);
+}
+
+export interface RunReport {
+  file: string;
+  backend: {
+    available: boolean;
+    reason: string | null;
+    pagemapScan: boolean;
+    pfnReadable: boolean;
+    kernel: string | null;
+  };
+  module: ModuleSummary;
+  init: InitMode;
+  reset: { strategy: ResetStrategy; keepResident: number };
+  steps: StepRecord[];
+}
+
+export async function runRun(args: RunArgs, io: CliIo): Promise<number> {
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(args.file);
+    readModule(bytes); // malformed input is reported here, with its offset
+  } catch (error) {
+    const message =
+      error instanceof DecodeError
+        ? `${error.message} (at byte ${hex(error.offset)})`
+        : (error as NodeJS.ErrnoException).code === "ENOENT"
+          ? "no such file"
+          : (error as Error).message;
+    io.stderr(`error: ${args.file}: ${message}`);
+    return 1;
+  }
+  const client = new RunnerClient({
+    config: {
+      slots: args.slots,
+      maxUnusedWarmSlots: args.maxUnusedWarmSlots,
+      includePageStates: false,
+    },
+    timeoutMs: args.timeoutMs,
+  });
+  try {
+    const status: BackendStatus = await client.status();
+    if (!status.available) {
+      io.stderr(`error: copy-on-write execution is unavailable here: ${status.reason}`);
+      return 1;
+    }
+    const loaded = await client.request("loadModule", {
+      moduleId: "module",
+      fileName: args.file,
+      bytes,
+      pageSize: status.probe.hostPageSize,
+      denseLimit: DEFAULT_DENSE_LIMIT,
+    });
+    const steps = [...loaded.steps];
+    for (let n = 0; n < args.instances; n++) steps.push(...(await runOneInstance(client, args)));
+    const report: RunReport = {
+      file: args.file,
+      backend: {
+        available: true,
+        reason: null,
+        pagemapScan: status.probe.pagemapScan,
+        pfnReadable: status.probe.pfnReadable,
+        kernel: status.probe.kernel,
+      },
+      module: loaded.summary,
+      init: args.init,
+      reset: { strategy: args.strategy, keepResident: args.keepResident },
+      steps,
+    };
+    io.stdout(args.json ? toJsonText(report) : renderRunReport(report));
+    return 0;
+  } catch (error) {
+    io.stderr(`error: ${args.file}: ${(error as Error).message}`);
+    return 1;
+  } finally {
+    client.dispose();
+  }
+}
+
+/** One instance: instantiate, invoke, release. A time-out or crash becomes a failed
+ *  step; the runner restarts and the next instance goes on. */
+async function runOneInstance(client: RunnerClient, args: RunArgs): Promise<StepRecord[]> {
+  const steps: StepRecord[] = [];
+  let instance: number | null = null;
+  const failed = (
+    step: StepRecord["step"],
+    exportName: string | null,
+    error: Error,
+  ): StepRecord => ({
+    step,
+    export: exportName,
+    instance,
+    slot: null,
+    pick: null,
+    ns: 0,
+    syscalls: { mmap: 0, mprotect: 0, madvise: 0, ioctl: 0, copies: 0 },
+    memories: [],
+    result: null,
+    error: error.message,
+    output: null,
+    detail: null,
+  });
+  try {
+    const started = await client.request("instantiate", {
+      moduleId: "module",
+      options: { init: args.init, initialize: args.initialize, wasi: args.wasi },
+    });
+    steps.push(...started.steps);
+    instance = started.instance;
+  } catch (error) {
+    if (error instanceof RunnerTimeoutError || error instanceof RunnerCrashedError)
+      return [failed("instantiate", null, error)];
+    throw error;
+  }
+  const usable = steps.every((s) => s.error === null);
+  for (const invocation of usable ? args.invocations : []) {
+    try {
+      steps.push(
+        await client.request("invoke", {
+          instance: instance!,
+          export: invocation.name,
+          args: invocation.args,
+        }),
+      );
+    } catch (error) {
+      if (error instanceof RunnerTimeoutError || error instanceof RunnerCrashedError) {
+        steps.push(failed("invoke", invocation.name, error));
+        return steps; // the instance died with the runner
+      }
+      steps.push(failed("invoke", invocation.name, error as Error));
+    }
+  }
+  steps.push(
+    ...(await client.request("release", {
+      instance: instance!,
+      strategy: args.strategy,
+      keepResident: args.keepResident,
+    })),
+  );
+  return steps;
+}

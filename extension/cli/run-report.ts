@@ -1,0 +1,66 @@
+// The human report of `wasm-cow run`: one line per step with its time, the syscalls it
+// made and the page states of the instance's memory afterwards.
+
+import { grouped } from "../analysis/format";
+import type { StepRecord } from "../runner/protocol";
+import type { RunReport } from "./run-command";
+
+export function renderRunReport(report: RunReport): string {
+  const lines: string[] = [];
+  const backend = report.backend;
+  lines.push(
+    `${report.file}: ${report.module.cow ? `copy-on-write (${report.init})` : `ordinary instantiation: ${report.module.cowRefusal}`}`,
+  );
+  lines.push(
+    `  backend: ${backend.kernel}, PAGEMAP_SCAN ${backend.pagemapScan ? "yes" : "no"}, page frames ${backend.pfnReadable ? "readable" : "not readable"}`,
+  );
+  for (const image of report.module.images) {
+    lines.push(
+      `  memory ${image.memory}: image at 0x${image.offset.toString(16)}, ${grouped(image.length)} bytes`,
+    );
+  }
+  lines.push(
+    `  reset: ${report.reset.strategy}${report.reset.strategy === "madvise" ? "" : ` (keep resident ${grouped(report.reset.keepResident)} bytes)`}`,
+  );
+  lines.push("");
+  lines.push(
+    "inst slot pick    step         time µs  mmap madv ioctl  pages: absent  zero clean idirty adirty swap  result",
+  );
+  for (const step of report.steps) lines.push(stepLine(step));
+  return lines.join("\n");
+}
+
+function stepLine(step: StepRecord): string {
+  const memory = step.memories[0];
+  const pages = memory
+    ? [
+        memory.pages.notPresent,
+        memory.pages.zero,
+        memory.pages.imageClean,
+        memory.pages.imageDirty,
+        memory.pages.anonDirty,
+        memory.pages.swapped,
+      ]
+        .map((n, i) => String(n).padStart([13, 5, 5, 6, 6, 4][i]!))
+        .join(" ")
+    : "".padStart(44);
+  const name = step.export ? `${step.step} ${step.export}` : step.step;
+  const outcome = step.error
+    ? `error: ${step.error}`
+    : step.result
+      ? step.result.map((r) => String(r.value)).join(", ")
+      : "";
+  const retired = step.detail?.retired ? ` (retired: ${step.detail.retired})` : "";
+  return [
+    String(step.instance ?? "-").padStart(4),
+    String(step.slot ?? "-").padStart(4),
+    (step.pick ?? "-").padEnd(7),
+    name.padEnd(12).slice(0, Math.max(12, name.length)),
+    (step.ns / 1000).toFixed(1).padStart(8),
+    String(step.syscalls.mmap).padStart(5),
+    String(step.syscalls.madvise).padStart(4),
+    String(step.syscalls.ioctl).padStart(5),
+    pages,
+    ` ${outcome}${retired}`,
+  ].join(" ");
+}

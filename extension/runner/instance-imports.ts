@@ -1,0 +1,164 @@
+// What an instance gets for its imports: the pool's slot memories for the memories the
+// rewrite turned into imports, WASI preview1 through node:wasi (no preopened
+// directories, an empty environment, stdout and stderr captured to private files),
+// and for everything else a stand-in made from the declared type: functions that trap
+// with `unresolved import "module"."name"`, zero-valued globals, empty tables and
+// fresh memories.
+
+import { closeSync, mkdtempSync, openSync, readSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { WASI } from "node:wasi";
+import type { ImportedSlotMemory } from "../analysis/cow-rewriter";
+import type { Import, WasmModule } from "../analysis/module-types";
+
+const WASI_MODULES = new Set(["wasi_snapshot_preview1", "wasi_unstable"]);
+
+export interface CapturedOutput {
+  /** Text written since the last call. */
+  take(): { stdout: string; stderr: string };
+  close(): void;
+}
+
+export interface InstanceImports {
+  imports: WebAssembly.Imports;
+  /** Memories created for the module's own memory imports, by memory index. */
+  importedMemories: Map<number, WebAssembly.Memory>;
+  wasi: WASI | null;
+  output: CapturedOutput | null;
+}
+
+export interface ImportOptions {
+  wasi: boolean;
+  args: string[];
+}
+
+export function buildImports(
+  module: WasmModule,
+  slotMemories: { slot: ImportedSlotMemory; memory: WebAssembly.Memory }[],
+  options: ImportOptions,
+): InstanceImports {
+  const imports: Record<string, Record<string, WebAssembly.ImportValue>> = {};
+  const provide = (moduleName: string, name: string, value: WebAssembly.ImportValue): void => {
+    (imports[moduleName] ??= {})[name] = value;
+  };
+  const usesWasi = options.wasi && module.imports.some((i) => WASI_MODULES.has(i.module));
+  let wasi: WASI | null = null;
+  let output: CapturedOutput | null = null;
+  if (usesWasi) {
+    output = captureOutput();
+    const files = output as CapturedOutput & { fds: [number, number] };
+    wasi = new WASI({
+      version: "preview1",
+      args: options.args,
+      env: {},
+      preopens: {},
+      returnOnExit: true,
+      stdout: files.fds[0],
+      stderr: files.fds[1],
+    });
+    const wasiImports = wasi.getImportObject() as Record<
+      string,
+      Record<string, WebAssembly.ImportValue>
+    >;
+    for (const [name, value] of Object.entries(wasiImports.wasi_snapshot_preview1 ?? {})) {
+      for (const moduleName of WASI_MODULES) provide(moduleName, name, value);
+    }
+  }
+  const importedMemories = new Map<number, WebAssembly.Memory>();
+  let memoryIndex = 0;
+  for (const entry of module.imports) {
+    if (entry.desc.kind === "memory") {
+      const memory = standInMemory(entry);
+      importedMemories.set(memoryIndex++, memory);
+      provide(entry.module, entry.name, memory);
+    } else if (!imports[entry.module]?.[entry.name]) {
+      provide(entry.module, entry.name, standIn(entry));
+    }
+  }
+  for (const { slot, memory } of slotMemories) provide(slot.module, slot.name, memory);
+  return { imports, importedMemories, wasi, output };
+}
+
+function standIn(entry: Import): WebAssembly.ImportValue {
+  const where = `"${entry.module}"."${entry.name}"`;
+  switch (entry.desc.kind) {
+    case "func":
+      return () => {
+        throw new Error(`unresolved import ${where}`);
+      };
+    case "global": {
+      const { valType, mutable } = entry.desc.type;
+      const zero =
+        valType === "i64" ? 0n : valType.endsWith("ref") || valType.startsWith("(ref") ? null : 0;
+      if (!["i32", "i64", "f32", "f64", "externref", "funcref"].includes(valType)) {
+        throw new Error(
+          `cannot provide import ${where}: a global of type ${valType} cannot be created from JavaScript`,
+        );
+      }
+      return new WebAssembly.Global(
+        {
+          value: valType === "funcref" ? "anyfunc" : valType,
+          mutable,
+        } as WebAssembly.GlobalDescriptor,
+        zero,
+      );
+    }
+    case "table": {
+      const { refType, min, max } = entry.desc.type;
+      if (refType !== "funcref" && refType !== "externref") {
+        throw new Error(
+          `cannot provide import ${where}: a table of ${refType} cannot be created from JavaScript`,
+        );
+      }
+      return new WebAssembly.Table({
+        element: refType === "funcref" ? "anyfunc" : "externref",
+        initial: Number(min),
+        ...(max === null ? {} : { maximum: Number(max) }),
+      });
+    }
+    case "tag":
+      throw new Error(`cannot provide import ${where}: exception tags cannot be stubbed`);
+    case "memory":
+      return standInMemory(entry);
+  }
+}
+
+function standInMemory(entry: Import): WebAssembly.Memory {
+  if (entry.desc.kind !== "memory") throw new Error("not a memory import");
+  const { min, max, shared } = entry.desc.type;
+  return new WebAssembly.Memory({
+    initial: Number(min),
+    ...(max === null ? {} : { maximum: Number(max) }),
+    ...(shared ? { shared: true } : {}),
+  });
+}
+
+/** stdout and stderr of a WASI instance go to two private files in a fresh folder. */
+function captureOutput(): CapturedOutput & { fds: [number, number] } {
+  const folder = mkdtempSync(path.join(tmpdir(), "wasm-cow-wasi-"));
+  const fds: [number, number] = [
+    openSync(path.join(folder, "stdout"), "w+"),
+    openSync(path.join(folder, "stderr"), "w+"),
+  ];
+  const positions = [0, 0];
+  const readNew = (which: 0 | 1): string => {
+    const chunks: Buffer[] = [];
+    const buffer = Buffer.alloc(65536);
+    for (;;) {
+      const n = readSync(fds[which], buffer, 0, buffer.length, positions[which]!);
+      if (n <= 0) break;
+      chunks.push(Buffer.from(buffer.subarray(0, n)));
+      positions[which]! += n;
+    }
+    return Buffer.concat(chunks).toString("utf8");
+  };
+  return {
+    fds,
+    take: () => ({ stdout: readNew(0), stderr: readNew(1) }),
+    close: () => {
+      for (const fd of fds) closeSync(fd);
+      rmSync(folder, { recursive: true, force: true });
+    },
+  };
+}

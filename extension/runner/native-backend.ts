@@ -1,0 +1,138 @@
+// The typed face of the native addon (native/src). Loading can fail (not Linux, not
+// built): callers get the reason instead of an exception, so the CLI and the UI can say
+// that CoW execution is unavailable and why.
+
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { packageRoot } from "./package-root";
+
+export interface BackendProbe {
+  kernel: string;
+  hostPageSize: number;
+  memfd: boolean;
+  pagemap: boolean;
+  pagemapScan: boolean;
+  pfnReadable: boolean;
+}
+
+export interface SyscallCounts {
+  mmap: number;
+  mprotect: number;
+  madvise: number;
+  ioctl: number;
+  /** memcpy calls made to restore image bytes by hand. */
+  copies: number;
+}
+
+export interface TimedOperation {
+  ns: number;
+  syscalls: SyscallCounts;
+}
+
+export interface NativeImage {
+  readonly length: number;
+  readonly backing: "memfd" | "tmpfile";
+  readonly released: boolean;
+  release(): void;
+}
+
+export type ResetStrategy = "madvise" | "keep-resident" | "pagemap";
+
+export interface ResetOutcome extends TimedOperation {
+  bytesReset: number;
+  bytesResident: number;
+  pagesRestored: number;
+  /** Why the pagemap strategy took the blind path, if it did. */
+  fellBack: string | null;
+}
+
+export interface Snapshot {
+  /** One PageState per host page of the accessible memory. */
+  states: Uint8Array;
+  method: "pagemap-scan" | "pagemap";
+  ns: number;
+  /** Clean image pages mapped elsewhere too (not exclusively mapped here). */
+  imageSharedPages: number;
+  imageExclusivePages: number;
+  /** Frame of each clean image page (0 otherwise), when frames are readable. */
+  imageFrames: BigUint64Array | null;
+}
+
+export interface Accounting {
+  rssBytes: number;
+  pssBytes: number;
+  sharedCleanBytes: number;
+  sharedDirtyBytes: number;
+  privateCleanBytes: number;
+  privateDirtyBytes: number;
+  anonymousBytes: number;
+  vmas: number;
+  spanStart: bigint;
+  spanEnd: bigint;
+  ns: number;
+}
+
+export interface NativeAddon {
+  Image: new (bytes: Uint8Array) => NativeImage;
+  probe(): BackendProbe;
+  memoryBase(memory: WebAssembly.Memory): bigint;
+  mapImage(
+    memory: WebAssembly.Memory,
+    offset: number,
+    image: NativeImage,
+  ): TimedOperation & { base: bigint };
+  unmapImage(
+    memory: WebAssembly.Memory,
+    expectedBase: bigint,
+    offset: number,
+    length: number,
+  ): TimedOperation;
+  reset(
+    memory: WebAssembly.Memory,
+    expectedBase: bigint,
+    strategy: ResetStrategy,
+    keepResident: number,
+    image: NativeImage | null,
+    imageOffset: number,
+  ): ResetOutcome;
+  snapshot(memory: WebAssembly.Memory, imageOffset: number, imageLength: number): Snapshot;
+  accounting(memory: WebAssembly.Memory): Accounting;
+}
+
+export type BackendLoad =
+  { available: true; addon: NativeAddon } | { available: false; reason: string };
+
+const ADDON_PATH = path.join("build", "Release", "wasm_cow_native.node");
+
+let loaded: BackendLoad | undefined;
+
+export function loadBackend(): BackendLoad {
+  loaded ??= load();
+  return loaded;
+}
+
+function load(): BackendLoad {
+  if (process.platform !== "linux") {
+    return {
+      available: false,
+      reason: `copy-on-write execution needs Linux (memfd, MAP_PRIVATE, pagemap); this is ${process.platform}`,
+    };
+  }
+  const file = path.join(packageRoot(), ADDON_PATH);
+  if (!existsSync(file))
+    return {
+      available: false,
+      reason: `the native backend is not built (${file} is missing; run npm ci)`,
+    };
+  try {
+    // process.dlopen is what require() does for .node files, minus a bundler's rewriting.
+    const holder = { exports: {} as NativeAddon };
+    process.dlopen(holder, file);
+    return { available: true, addon: holder.exports };
+  } catch (error) {
+    return {
+      available: false,
+      reason: `the native backend failed to load: ${(error as Error).message}`,
+    };
+  }
+}

@@ -1,0 +1,21 @@
+// Page states as the native snapshot reports them (one byte per host page). Keep in
+// sync with native/src/page_state.cc.
+
+export const PAGE_STATES = [
+  "notPresent",
+  "zero",
+  "imageClean",
+  "imageDirty",
+  "anonDirty",
+  "swapped",
+] as const;
+
+export type PageStateName = (typeof PAGE_STATES)[number];
+
+export type PageCounts = Record<PageStateName, number>;
+
+export function countPageStates(states: Uint8Array): PageCounts {
+  const tally = new Float64Array(PAGE_STATES.length);
+  for (let i = 0; i < states.length; i++) tally[states[i]!]!++;
+  return Object.fromEntries(PAGE_STATES.map((name, i) => [name, tally[i]!])) as PageCounts;
+}

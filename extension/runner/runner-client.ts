@@ -1,0 +1,184 @@
+// The caller's side of the runner: starts the runner process on demand, sends typed
+// requests, and guards each one with a watchdog. A request that outlives its time
+// limit kills the runner and fails with RunnerTimeoutError; a runner that dies fails
+// its pending request with RunnerCrashedError. Either way the next request gets a fresh
+// runner, configured again and with every loaded module loaded again (instances do not
+// survive a restart).
+
+import { fork, type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { packageRoot } from "./package-root";
+import type {
+  BackendStatus,
+  LoadModuleRequest,
+  RequestKind,
+  RequestMap,
+  RequestMessage,
+  ResponseMessage,
+  SessionConfig,
+} from "./protocol";
+
+export class RunnerTimeoutError extends Error {
+  constructor(readonly timeoutMs: number) {
+    super(`timed out after ${timeoutMs} ms: the runner was killed and will restart`);
+    this.name = "RunnerTimeoutError";
+  }
+}
+
+export class RunnerCrashedError extends Error {
+  constructor(detail: string) {
+    super(`the runner process crashed (${detail}); the next request starts a fresh one`);
+    this.name = "RunnerCrashedError";
+  }
+}
+
+export interface RunnerEntry {
+  script: string;
+  execArgv: string[];
+}
+
+/** dist/runner.js beside a bundle; the TypeScript source through tsx otherwise. */
+export function defaultRunnerEntry(): RunnerEntry {
+  const bundled = path.join(__dirname, "runner.js");
+  if (!__filename.endsWith(".ts") && existsSync(bundled)) return { script: bundled, execArgv: [] };
+  return {
+    script: path.join(packageRoot(), "extension", "runner", "runner-main.ts"),
+    execArgv: ["--import", "tsx"],
+  };
+}
+
+interface Pending {
+  resolve(value: unknown): void;
+  reject(error: Error): void;
+  timer: NodeJS.Timeout;
+}
+
+export interface RunnerClientOptions {
+  config: SessionConfig;
+  /** Default time limit of a request, in milliseconds. */
+  timeoutMs: number;
+  entry?: RunnerEntry;
+  /** Called when a runner process ends unexpectedly or is killed by the watchdog. */
+  onRestart?: (reason: string) => void;
+}
+
+export class RunnerClient {
+  private child: ChildProcess | null = null;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  private readonly modules = new Map<string, LoadModuleRequest>();
+  private starting: Promise<BackendStatus> | null = null;
+  private stderrTail = "";
+
+  constructor(private readonly options: RunnerClientOptions) {}
+
+  /** What the runner's backend offers (it starts the runner if needed). */
+  status(): Promise<BackendStatus> {
+    return this.ensureStarted();
+  }
+
+  /** The runner's pid, or null when none runs. */
+  get pid(): number | null {
+    return this.child?.pid ?? null;
+  }
+
+  async request<K extends RequestKind>(
+    kind: K,
+    params: RequestMap[K]["params"],
+    timeoutMs = this.options.timeoutMs,
+  ): Promise<RequestMap[K]["result"]> {
+    if (kind === "loadModule")
+      this.modules.set((params as LoadModuleRequest).moduleId, params as LoadModuleRequest);
+    if (kind === "unloadModule") this.modules.delete((params as { moduleId: string }).moduleId);
+    const status = await this.ensureStarted();
+    if (!status.available)
+      throw new Error(`copy-on-write execution is unavailable: ${status.reason}`);
+    return this.send(kind, params, timeoutMs);
+  }
+
+  /** Ends the runner (by its pid) and forgets nothing: the next request restarts it. */
+  dispose(): void {
+    const child = this.child;
+    this.child = null;
+    this.starting = null;
+    if (child && child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+    this.failPending(new RunnerCrashedError("disposed"));
+  }
+
+  private ensureStarted(): Promise<BackendStatus> {
+    if (this.child && this.starting) return this.starting;
+    const entry = this.options.entry ?? defaultRunnerEntry();
+    const child = fork(entry.script, [], {
+      execArgv: entry.execArgv,
+      serialization: "advanced",
+      stdio: ["ignore", "ignore", "pipe", "ipc"],
+    });
+    this.child = child;
+    this.stderrTail = "";
+    child.stderr!.on("data", (chunk: Buffer) => {
+      this.stderrTail = (this.stderrTail + chunk.toString("utf8")).slice(-2000);
+    });
+    child.on("message", (message: ResponseMessage) => this.settle(message));
+    child.on("exit", (code, signal) => {
+      if (this.child !== child) return;
+      this.child = null;
+      this.starting = null;
+      const detail = `${signal ? `signal ${signal}` : `exit code ${code}`}${this.stderrTail ? `: ${this.stderrTail.trim().split("\n").at(-1)}` : ""}`;
+      this.options.onRestart?.(`runner ended (${detail})`);
+      this.failPending(new RunnerCrashedError(detail));
+    });
+    this.starting = (async () => {
+      const status = await this.send("configure", this.options.config, this.options.timeoutMs);
+      if (status.available) {
+        for (const module of this.modules.values())
+          await this.send("loadModule", module, this.options.timeoutMs);
+      }
+      return status;
+    })();
+    return this.starting;
+  }
+
+  private send<K extends RequestKind>(
+    kind: K,
+    params: RequestMap[K]["params"],
+    timeoutMs: number,
+  ): Promise<RequestMap[K]["result"]> {
+    const child = this.child;
+    if (!child) return Promise.reject(new RunnerCrashedError("not running"));
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        reject(new RunnerTimeoutError(timeoutMs));
+        this.options.onRestart?.(`request "${kind}" timed out after ${timeoutMs} ms`);
+        if (this.child === child) {
+          this.child = null;
+          this.starting = null;
+        }
+        child.kill("SIGKILL");
+        this.failPending(new RunnerCrashedError("killed by the watchdog"));
+      }, timeoutMs);
+      this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject, timer });
+      const message: RequestMessage<K> = { id, kind, params };
+      child.send(message);
+    });
+  }
+
+  private settle(message: ResponseMessage): void {
+    const pending = this.pending.get(message.id);
+    if (!pending) return;
+    this.pending.delete(message.id);
+    clearTimeout(pending.timer);
+    if (message.ok) pending.resolve(message.result);
+    else pending.reject(new Error(message.error));
+  }
+
+  private failPending(error: Error): void {
+    for (const [id, pending] of this.pending) {
+      clearTimeout(pending.timer);
+      pending.reject(error);
+      this.pending.delete(id);
+    }
+  }
+}

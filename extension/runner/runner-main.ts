@@ -1,0 +1,57 @@
+// Entry point of the runner process: owns the native backend and runs module code,
+// answering one request at a time over the IPC channel. A runaway call blocks this
+// process only; the caller's watchdog kills it and starts a fresh one.
+
+import { enableWasmFeatures } from "../cli/v8-features";
+import { loadBackend } from "./native-backend";
+import type { RequestMap, RequestMessage, ResponseMessage } from "./protocol";
+import { RunnerSession } from "./runner-session";
+
+enableWasmFeatures();
+
+let session: RunnerSession | null = null;
+
+function needSession(): RunnerSession {
+  if (!session) throw new Error("the runner was not configured");
+  return session;
+}
+
+const handlers: {
+  [K in keyof RequestMap]: (params: RequestMap[K]["params"]) => RequestMap[K]["result"];
+} = {
+  configure: (config) => {
+    const backend = loadBackend();
+    if (!backend.available) return { available: false, reason: backend.reason };
+    session = new RunnerSession(backend.addon, config);
+    return { available: true, probe: backend.addon.probe() };
+  },
+  loadModule: (params) => needSession().loadModule(params),
+  unloadModule: ({ moduleId }) => {
+    needSession().unloadModule(moduleId);
+    return null;
+  },
+  instantiate: ({ moduleId, options }) => needSession().instantiate(moduleId, options),
+  invoke: ({ instance, export: name, args }) => needSession().invoke(instance, name, args),
+  release: ({ instance, strategy, keepResident }) =>
+    needSession().release(instance, strategy, keepResident),
+  pool: () => needSession().poolView(),
+};
+
+process.on("message", (message: RequestMessage) => {
+  let response: ResponseMessage;
+  try {
+    const handler = handlers[message.kind] as (params: unknown) => unknown;
+    if (!handler) throw new Error(`unknown request "${String(message.kind)}"`);
+    response = { id: message.id, ok: true, result: handler(message.params) };
+  } catch (error) {
+    response = {
+      id: message.id,
+      ok: false,
+      error: error instanceof Error ? error.message : String(error),
+    };
+  }
+  process.send!(response);
+});
+
+// The parent going away must not leave this process behind.
+process.on("disconnect", () => process.exit(0));

@@ -1,0 +1,434 @@
+// Everything the runner process does with modules and instances: plan and build images,
+// acquire pool slots, map images, instantiate, initialise, invoke exports and reset,
+// each step timed and followed by a page-state snapshot of every memory the instance
+// uses. It runs module code, so it only ever runs inside the runner process (and in
+// tests); the extension host and the CLI reach it through the runner protocol.
+
+import { rewriteForCow, type ImportedSlotMemory } from "../analysis/cow-rewriter";
+import { materializeImage, planImages, type ImagePlan } from "../analysis/image-planner";
+import { readModule } from "../analysis/module-reader";
+import type { WasmModule } from "../analysis/module-types";
+import { buildImports, type CapturedOutput } from "./instance-imports";
+import type { NativeAddon, ResetStrategy, SyscallCounts } from "./native-backend";
+import { countPageStates } from "./page-states";
+import type {
+  InitMode,
+  InstantiateOptions,
+  LoadModuleRequest,
+  MemoryStepState,
+  ModuleSummary,
+  StepRecord,
+} from "./protocol";
+import { SlotPool, type SlotImage, type SlotRequest } from "./slot-pool";
+import { parseArgument, resultJson } from "./wasm-values";
+
+interface LoadedModule {
+  id: string;
+  fileName: string;
+  module: WasmModule;
+  plan: ImagePlan;
+  /** Why copy-on-write instantiation is impossible for this module, or null. */
+  cowRefusal: string | null;
+  /** Why its memories cannot live in pool slots (it then runs unmodified), or null. */
+  unpoolable: string | null;
+  images: Map<number, SlotImage>;
+  compiled: Partial<Record<InitMode, { module: WebAssembly.Module; slots: ImportedSlotMemory[] }>>;
+}
+
+interface SlotUse {
+  slot: number;
+  memoryIndex: number;
+}
+
+interface LiveInstance {
+  id: number;
+  module: LoadedModule;
+  mode: InitMode;
+  slots: SlotUse[];
+  instance: WebAssembly.Instance | null;
+  output: CapturedOutput | null;
+}
+
+export interface SessionOptions {
+  slots: number;
+  maxUnusedWarmSlots: number;
+  /** Include every memory's per-page states in step records (the UI's page maps). */
+  includePageStates: boolean;
+}
+
+const NO_SYSCALLS: SyscallCounts = { mmap: 0, mprotect: 0, madvise: 0, ioctl: 0, copies: 0 };
+
+function elapsed(since: bigint): number {
+  return Number(process.hrtime.bigint() - since);
+}
+
+export class RunnerSession {
+  private readonly pool: SlotPool;
+  private readonly modules = new Map<string, LoadedModule>();
+  private readonly instances = new Map<number, LiveInstance>();
+  private nextInstance = 1;
+
+  constructor(
+    private readonly addon: NativeAddon,
+    private readonly options: SessionOptions,
+  ) {
+    this.pool = new SlotPool(addon, options.slots, options.maxUnusedWarmSlots);
+  }
+
+  loadModule(request: LoadModuleRequest): { summary: ModuleSummary; steps: StepRecord[] } {
+    this.unloadModule(request.moduleId);
+    const planStart = process.hrtime.bigint();
+    const module = readModule(request.bytes);
+    const plan = planImages(module, { pageSize: request.pageSize, denseLimit: request.denseLimit });
+    const planStep = this.moduleStep("plan", elapsed(planStart), NO_SYSCALLS);
+
+    const imageStart = process.hrtime.bigint();
+    const unpoolable = unpoolableReason(module);
+    const cowRefusal = unpoolable ?? cowRefusalOf(plan);
+    const images = new Map<number, SlotImage>();
+    if (!cowRefusal) {
+      for (const memoryPlan of plan.memories) {
+        const image = memoryPlan.image;
+        if (!memoryPlan.static || !image) continue;
+        images.set(memoryPlan.memory, {
+          native: new this.addon.Image(materializeImage(module, image)),
+          offset: Number(image.offset),
+        });
+      }
+    }
+    const imageStep = this.moduleStep("image", elapsed(imageStart), NO_SYSCALLS);
+    this.modules.set(request.moduleId, {
+      id: request.moduleId,
+      fileName: request.fileName,
+      module,
+      plan,
+      cowRefusal,
+      unpoolable,
+      images,
+      compiled: {},
+    });
+    const summary: ModuleSummary = {
+      moduleId: request.moduleId,
+      cow: cowRefusal === null,
+      cowRefusal,
+      images: [...images].map(([memory, image]) => ({
+        memory,
+        offset: image.offset,
+        length: image.native.length,
+      })),
+    };
+    return { summary, steps: [planStep, imageStep] };
+  }
+
+  unloadModule(moduleId: string): void {
+    const loaded = this.modules.get(moduleId);
+    if (!loaded) return;
+    for (const memory of loaded.module.memories)
+      this.pool.purge(affinityKey(moduleId, memory.index));
+    for (const image of loaded.images.values()) image.native.release();
+    this.modules.delete(moduleId);
+  }
+
+  instantiate(
+    moduleId: string,
+    options: InstantiateOptions,
+  ): { instance: number; mode: InitMode; steps: StepRecord[] } {
+    const loaded = this.modules.get(moduleId);
+    if (!loaded) throw new Error(`module ${moduleId} is not loaded`);
+    const mode: InitMode = options.init === "cow" && !loaded.cowRefusal ? "cow" : "eager";
+    const live: LiveInstance = {
+      id: this.nextInstance++,
+      module: loaded,
+      mode,
+      slots: [],
+      instance: null,
+      output: null,
+    };
+    this.instances.set(live.id, live);
+    const steps: StepRecord[] = [];
+    const compiled = this.compiled(loaded, mode);
+
+    // Acquire a slot per defined memory, then map the images.
+    const requests = compiled.slots.map((slot) => this.slotRequest(loaded, slot, mode));
+    for (const request of requests) {
+      const started = process.hrtime.bigint();
+      const acquired = this.pool.acquire(request.request);
+      live.slots.push({ slot: acquired.slot, memoryIndex: request.memory });
+      steps.push(
+        this.instanceStep(live, "acquire", elapsed(started), NO_SYSCALLS, {
+          slot: acquired.slot,
+          pick: acquired.pick,
+          detail: acquired.retired ? { retired: acquired.retired.reason } : null,
+        }),
+      );
+    }
+    for (const [i, request] of requests.entries()) {
+      const { slot } = live.slots[i]!;
+      const mapped = this.pool.map(slot, request.request);
+      steps.push(
+        this.instanceStep(live, "map", mapped.ns, mapped.syscalls, {
+          slot,
+          detail: { alreadyMapped: mapped.alreadyMapped, image: request.request.image !== null },
+        }),
+      );
+    }
+
+    const environment = buildImports(
+      loaded.module,
+      compiled.slots.map((slot, i) => ({ slot, memory: this.pool.memoryOf(live.slots[i]!.slot) })),
+      { wasi: options.wasi, args: [loaded.fileName] },
+    );
+    live.output = environment.output;
+    steps.push(
+      this.timedCall(live, "instantiate", null, () => {
+        live.instance = new WebAssembly.Instance(compiled.module, environment.imports);
+        return undefined;
+      }),
+    );
+    if (live.instance && options.initialize) {
+      const exports = live.instance.exports;
+      const instance = live.instance;
+      if (typeof exports._initialize === "function") {
+        steps.push(
+          this.timedCall(live, "initialize", "_initialize", () =>
+            environment.wasi
+              ? environment.wasi.initialize(instance)
+              : (exports._initialize as () => unknown)(),
+          ),
+        );
+      }
+      if (typeof exports._start === "function") {
+        steps.push(
+          this.timedCall(live, "start", "_start", () =>
+            environment.wasi
+              ? environment.wasi.start(instance)
+              : (exports._start as () => unknown)(),
+          ),
+        );
+      }
+    }
+    return { instance: live.id, mode, steps };
+  }
+
+  invoke(instanceId: number, exportName: string, args: string[]): StepRecord {
+    const live = this.live(instanceId);
+    if (!live.instance) throw new Error(`instance ${instanceId} failed to instantiate`);
+    const fn = live.instance.exports[exportName];
+    const exported = live.module.module.exports.find((e) => e.name === exportName);
+    if (typeof fn !== "function" || exported?.kind !== "func")
+      throw new Error(`no exported function "${exportName}"`);
+    const signature =
+      live.module.module.funcTypes[live.module.module.functionTypes[exported.index]!];
+    if (!signature) throw new Error(`export "${exportName}" has no function type`);
+    if (args.length !== signature.params.length) {
+      throw new Error(
+        `"${exportName}" takes ${signature.params.length} argument(s) (${signature.params.join(", ")}), got ${args.length}`,
+      );
+    }
+    const values = args.map((text, i) => parseArgument(text, signature.params[i]!, i));
+    return this.timedCall(live, "invoke", exportName, () => {
+      const returned = (fn as (...a: unknown[]) => unknown)(...values);
+      const list = signature.results.length === 1 ? [returned] : ((returned as unknown[]) ?? []);
+      return list.map((value, i) => resultJson(value, signature.results[i]!));
+    });
+  }
+
+  /** Resets every slot the instance used and returns them to the pool. */
+  release(instanceId: number, strategy: ResetStrategy, keepResident: number): StepRecord[] {
+    const live = this.live(instanceId);
+    this.instances.delete(instanceId);
+    live.output?.close();
+    return live.slots.map(({ slot, memoryIndex }) => {
+      const outcome = this.pool.release(slot, strategy, keepResident);
+      return this.instanceStep(live, "reset", outcome.reset.ns, outcome.reset.syscalls, {
+        slot,
+        detail: {
+          strategy,
+          bytesReset: outcome.reset.bytesReset,
+          bytesResident: outcome.reset.bytesResident,
+          pagesRestored: outcome.reset.pagesRestored,
+          fellBack: outcome.reset.fellBack,
+          retired: outcome.retired?.reason ?? null,
+        },
+        // A retired slot has no memory left to look at.
+        slotsForStates: outcome.retired ? [] : [{ slot, memoryIndex }],
+      });
+    });
+  }
+
+  poolView(): ReturnType<SlotPool["views"]> {
+    return this.pool.views();
+  }
+
+  private live(instanceId: number): LiveInstance {
+    const live = this.instances.get(instanceId);
+    if (!live) throw new Error(`no live instance ${instanceId}`);
+    return live;
+  }
+
+  private compiled(
+    loaded: LoadedModule,
+    mode: InitMode,
+  ): { module: WebAssembly.Module; slots: ImportedSlotMemory[] } {
+    const cached = loaded.compiled[mode];
+    if (cached) return cached;
+    if (loaded.unpoolable) {
+      // Memories V8 or the backend cannot take as slots: the module runs as it is.
+      const original = {
+        module: new WebAssembly.Module(loaded.module.bytes as Uint8Array<ArrayBuffer>),
+        slots: [],
+      };
+      loaded.compiled[mode] = original;
+      return original;
+    }
+    // Both modes import the defined memories from pool slots, so every memory can be
+    // observed; only "cow" empties the segments the mapped image already holds.
+    const imaged = mode === "cow" ? new Set(loaded.images.keys()) : new Set<number>();
+    const rewrite = rewriteForCow(loaded.module, imaged);
+    const compiled = {
+      module: new WebAssembly.Module(rewrite.bytes as Uint8Array<ArrayBuffer>),
+      slots: rewrite.memories,
+    };
+    loaded.compiled[mode] = compiled;
+    return compiled;
+  }
+
+  private slotRequest(
+    loaded: LoadedModule,
+    slot: ImportedSlotMemory,
+    mode: InitMode,
+  ): { memory: number; request: SlotRequest } {
+    return {
+      memory: slot.memory,
+      request: {
+        key: affinityKey(loaded.id, slot.memory),
+        limits: {
+          initialPages: Number(slot.type.min),
+          maximumPages: slot.type.max === null ? null : Number(slot.type.max),
+        },
+        image: mode === "cow" ? (loaded.images.get(slot.memory) ?? null) : null,
+      },
+    };
+  }
+
+  /** Runs module code for a step; a trap or error becomes the step's `error`. */
+  private timedCall(
+    live: LiveInstance,
+    step: StepRecord["step"],
+    exportName: string | null,
+    run: () => unknown,
+  ): StepRecord {
+    const started = process.hrtime.bigint();
+    let result: StepRecord["result"] = null;
+    let error: string | null = null;
+    try {
+      const value = run();
+      if (Array.isArray(value)) result = value as StepRecord["result"];
+      else if (typeof value === "number") result = [resultJson(value, "i32")]; // a WASI exit code
+    } catch (caught) {
+      error = caught instanceof Error ? caught.message : String(caught);
+    }
+    const ns = elapsed(started);
+    const output = live.output?.take() ?? null;
+    return {
+      ...this.instanceStep(live, step, ns, NO_SYSCALLS, { exportName }),
+      result,
+      error,
+      output: output && (output.stdout || output.stderr) ? output : null,
+    };
+  }
+
+  private moduleStep(step: StepRecord["step"], ns: number, syscalls: SyscallCounts): StepRecord {
+    return {
+      step,
+      export: null,
+      instance: null,
+      slot: null,
+      pick: null,
+      ns,
+      syscalls,
+      memories: [],
+      result: null,
+      error: null,
+      output: null,
+      detail: null,
+    };
+  }
+
+  private instanceStep(
+    live: LiveInstance,
+    step: StepRecord["step"],
+    ns: number,
+    syscalls: SyscallCounts,
+    extra: {
+      slot?: number;
+      pick?: StepRecord["pick"];
+      exportName?: string | null;
+      detail?: StepRecord["detail"];
+      slotsForStates?: SlotUse[];
+    },
+  ): StepRecord {
+    return {
+      step,
+      export: extra.exportName ?? null,
+      instance: live.id,
+      slot: extra.slot ?? null,
+      pick: extra.pick ?? null,
+      ns,
+      syscalls,
+      memories: this.memoryStates(live, extra.slotsForStates),
+      result: null,
+      error: null,
+      output: null,
+      detail: extra.detail ?? null,
+    };
+  }
+
+  /** Page states and accounting of every slot memory of the instance, from the kernel. */
+  private memoryStates(live: LiveInstance, slots: SlotUse[] = live.slots): MemoryStepState[] {
+    return slots.map(({ slot, memoryIndex }) => {
+      const memory = this.pool.memoryOf(slot);
+      const image = this.pool.mappedImage(slot);
+      const snapshot = this.addon.snapshot(memory, image?.offset ?? 0, image?.native.length ?? 0);
+      const accounting = this.addon.accounting(memory);
+      return {
+        memory: memoryIndex,
+        slot,
+        pages: countPageStates(snapshot.states),
+        sharedImagePages: image ? snapshot.imageSharedPages : null,
+        rssBytes: accounting.rssBytes,
+        privateDirtyBytes: accounting.privateDirtyBytes,
+        imageOffset: image?.offset ?? null,
+        imageLength: image?.native.length ?? null,
+        states: this.options.includePageStates ? snapshot.states : null,
+      };
+    });
+  }
+}
+
+function affinityKey(moduleId: string, memory: number): string {
+  return `${moduleId}#${memory}`;
+}
+
+/** Why a module cannot run on copy-on-write slots, or null when it can. */
+function cowRefusalOf(plan: ImagePlan): string | null {
+  if (plan.initialization === "segmented") {
+    return `no static image (${plan.segmentedBy!.code}): ${plan.segmentedBy!.message}`;
+  }
+  const imported = plan.memories.find((m) => m.reason?.code === "module-imports-memory");
+  return imported ? imported.reason!.message : null;
+}
+
+/** Slots are ordinary non-shared 32-bit V8 memories with 64 KiB pages. */
+function unpoolableReason(module: WasmModule): string | null {
+  const memory = module.memories.find(
+    (m) => !m.import && (m.type.shared || m.type.memory64 || m.type.pageSizeLog2 !== 16),
+  );
+  if (!memory) return null;
+  const kind = memory.type.shared
+    ? "shared"
+    : memory.type.memory64
+      ? "a memory64 memory"
+      : "of a custom page size";
+  return `memory ${memory.index} is ${kind}: pool slots are ordinary 32-bit V8 memories, so the module runs unmodified and its memories cannot be observed`;
+}

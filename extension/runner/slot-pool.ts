@@ -1,0 +1,242 @@
+// The pool of memory slots, as Wasmtime's pooling allocator keeps them, built on V8
+// memories: each slot owns one WebAssembly.Memory whose linear memory may have an
+// image mapped into it (MAP_PRIVATE) and stays mapped across reuse by the same module.
+//
+// Slot invariants (cf. MemoryImageSlot in Wasmtime's cow.rs):
+// - A warm or cold slot's memory holds pristine contents: the mapped image's bytes over
+//   the image range, zeros elsewhere. Release resets it before the slot is freed.
+// - `mapped` names the image currently mapped at `mapped.offset`; nothing else of the
+//   memory is file-backed.
+// - `base` is the linear memory's address when the image was mapped; V8 grows memories
+//   in place, and every native call checks that the base did not move.
+// - V8 cannot shrink a memory, and a memory's limits are fixed when it is created, so a
+//   slot whose memory grew, or whose limits differ from the next module's, gets a new
+//   memory; the old one is retired with the reason recorded.
+
+import { IndexAllocator, type AffinityKey, type PickKind } from "./index-allocator";
+import type {
+  NativeAddon,
+  NativeImage,
+  ResetOutcome,
+  ResetStrategy,
+  SyscallCounts,
+} from "./native-backend";
+
+const WASM_PAGE = 65536;
+
+export interface MemoryLimits {
+  initialPages: number;
+  maximumPages: number | null;
+}
+
+export interface SlotImage {
+  native: NativeImage;
+  /** Page-aligned offset of the image in linear memory. */
+  offset: number;
+}
+
+export interface SlotRequest {
+  key: AffinityKey;
+  limits: MemoryLimits;
+  image: SlotImage | null;
+}
+
+export interface Retirement {
+  slot: number;
+  reason: string;
+}
+
+export interface SlotView {
+  index: number;
+  state: "cold" | "warm" | "in-use";
+  affinity: AffinityKey | null;
+  bytesResident: number;
+  /** Accessible bytes of the slot's memory, or 0 before it has one. */
+  accessibleBytes: number;
+  imageMapped: boolean;
+  retirements: number;
+}
+
+interface SlotRecord {
+  memory: WebAssembly.Memory | null;
+  limits: MemoryLimits | null;
+  base: bigint | null;
+  mapped: (SlotImage & { key: AffinityKey }) | null;
+  retirements: string[];
+}
+
+export interface Acquired {
+  slot: number;
+  pick: PickKind;
+  memory: WebAssembly.Memory;
+  /** The slot's previous memory was replaced, and why. */
+  retired: Retirement | null;
+}
+
+export interface MapOutcome {
+  ns: number;
+  syscalls: SyscallCounts;
+  /** Nothing to do: the same image was still mapped (an affine reuse). */
+  alreadyMapped: boolean;
+}
+
+export interface ReleaseOutcome {
+  reset: ResetOutcome;
+  retired: Retirement | null;
+}
+
+const NO_SYSCALLS: SyscallCounts = { mmap: 0, mprotect: 0, madvise: 0, ioctl: 0, copies: 0 };
+
+export class SlotPool {
+  private readonly allocator: IndexAllocator;
+  private readonly records: SlotRecord[];
+
+  constructor(
+    private readonly addon: NativeAddon,
+    slots: number,
+    maxUnusedWarmSlots: number,
+  ) {
+    this.allocator = new IndexAllocator(slots, maxUnusedWarmSlots);
+    this.records = Array.from({ length: slots }, () => ({
+      memory: null,
+      limits: null,
+      base: null,
+      mapped: null,
+      retirements: [],
+    }));
+  }
+
+  /** Picks a slot and makes sure its memory has the requested limits. */
+  acquire(request: SlotRequest): Acquired {
+    const pick = this.allocator.alloc(request.key);
+    if (!pick)
+      throw new Error(`the pool is exhausted: all ${this.allocator.capacity} slots are in use`);
+    const record = this.records[pick.slot]!;
+    let retired: Retirement | null = null;
+    const mismatch = record.memory ? this.unusableBecause(record, request.limits) : null;
+    if (mismatch) {
+      retired = { slot: pick.slot, reason: mismatch };
+      record.retirements.push(mismatch);
+      record.memory = null;
+    }
+    if (!record.memory) {
+      record.memory = new WebAssembly.Memory({
+        initial: request.limits.initialPages,
+        ...(request.limits.maximumPages === null ? {} : { maximum: request.limits.maximumPages }),
+      });
+      record.limits = request.limits;
+      record.base = this.addon.memoryBase(record.memory);
+      record.mapped = null;
+    }
+    return { slot: pick.slot, pick: pick.kind, memory: record.memory, retired };
+  }
+
+  /** Maps the request's image unless this slot still maps it; removes another
+   *  module's image first (an anonymous mapping over exactly its range). */
+  map(slot: number, request: SlotRequest): MapOutcome {
+    const record = this.records[slot]!;
+    const memory = record.memory!;
+    if (record.mapped?.key === request.key && record.mapped.native === request.image?.native) {
+      return { ns: 0, syscalls: NO_SYSCALLS, alreadyMapped: true };
+    }
+    const counts: SyscallCounts = { ...NO_SYSCALLS };
+    let ns = 0;
+    const add = (op: { ns: number; syscalls: SyscallCounts }): void => {
+      ns += op.ns;
+      for (const key of Object.keys(counts) as (keyof SyscallCounts)[])
+        counts[key] += op.syscalls[key];
+    };
+    if (record.mapped) {
+      add(
+        this.addon.unmapImage(
+          memory,
+          record.base!,
+          record.mapped.offset,
+          record.mapped.native.length,
+        ),
+      );
+      record.mapped = null;
+    }
+    if (request.image) {
+      const mapped = this.addon.mapImage(memory, request.image.offset, request.image.native);
+      add(mapped);
+      record.base = mapped.base;
+      record.mapped = { ...request.image, key: request.key };
+    }
+    return { ns, syscalls: counts, alreadyMapped: false };
+  }
+
+  /** Resets the slot's memory to its pristine contents and frees the slot. */
+  release(slot: number, strategy: ResetStrategy, keepResident: number): ReleaseOutcome {
+    const record = this.records[slot]!;
+    const memory = record.memory!;
+    const reset = this.addon.reset(
+      memory,
+      record.base!,
+      strategy,
+      keepResident,
+      record.mapped?.native ?? null,
+      record.mapped?.offset ?? 0,
+    );
+    this.allocator.free(slot, reset.bytesResident);
+    const grownPages = memory.buffer.byteLength / WASM_PAGE;
+    if (record.limits && grownPages !== record.limits.initialPages) {
+      const reason = `the instance grew the memory from ${record.limits.initialPages} to ${grownPages} pages, and V8 cannot shrink a memory`;
+      return { reset, retired: this.retire(slot, reason) };
+    }
+    return { reset, retired: null };
+  }
+
+  /** Drops every warm slot affine to `key` (Wasmtime purges them when a module is
+   *  dropped, so stale mappings do not pin its image). */
+  purge(key: AffinityKey): Retirement[] {
+    return this.allocator
+      .warmSlotsWith(key)
+      .map((slot) => this.retire(slot, "its module was unloaded"));
+  }
+
+  views(): SlotView[] {
+    return this.records.map((record, index) => {
+      const entry = this.allocator.entry(index);
+      return {
+        index,
+        state: entry.state === "used" ? "in-use" : entry.state,
+        affinity: entry.state === "cold" ? null : entry.affinity,
+        bytesResident: entry.state === "warm" ? entry.bytesResident : 0,
+        accessibleBytes: record.memory?.buffer.byteLength ?? 0,
+        imageMapped: record.mapped !== null,
+        retirements: record.retirements.length,
+      };
+    });
+  }
+
+  memoryOf(slot: number): WebAssembly.Memory {
+    return this.records[slot]!.memory!;
+  }
+
+  mappedImage(slot: number): SlotImage | null {
+    return this.records[slot]!.mapped;
+  }
+
+  private retire(slot: number, reason: string): Retirement {
+    const record = this.records[slot]!;
+    record.retirements.push(reason);
+    record.memory = null;
+    record.mapped = null;
+    record.base = null;
+    record.limits = null;
+    this.allocator.makeCold(slot);
+    return { slot, reason };
+  }
+
+  private unusableBecause(record: SlotRecord, limits: MemoryLimits): string | null {
+    const current = record.memory!.buffer.byteLength / WASM_PAGE;
+    if (record.limits!.initialPages !== limits.initialPages || current !== limits.initialPages) {
+      return `its memory has ${current} pages and the module needs ${limits.initialPages}; V8 memories cannot be resized down`;
+    }
+    if (record.limits!.maximumPages !== limits.maximumPages) {
+      return `its memory's maximum (${record.limits!.maximumPages ?? "none"}) differs from the module's (${limits.maximumPages ?? "none"}), fixed when a V8 memory is created`;
+    }
+    return null;
+  }
+}

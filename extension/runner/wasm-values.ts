@@ -1,0 +1,61 @@
+// Typed values crossing into and out of wasm: arguments parsed from text ("42",
+// "-1", "0x10", "1.5", "nan") by the export's parameter types, and results turned into
+// JSON-safe values (i64 as a decimal string, floats as numbers or "nan"/"inf" text).
+
+export type WasmValueJson = { type: string; value: string | number | null };
+
+export function parseArgument(
+  text: string,
+  type: string,
+  position: number,
+): number | bigint | null {
+  const fail = (): never => {
+    throw new Error(`argument ${position + 1}: ${JSON.stringify(text)} is not a valid ${type}`);
+  };
+  switch (type) {
+    case "i32": {
+      if (!/^-?(0x[0-9a-f]+|\d+)$/i.test(text)) fail();
+      const value = BigInt(text.startsWith("-") ? `-${text.slice(1)}` : text);
+      if (value < -(2n ** 31n) || value >= 2n ** 32n) fail();
+      return Number(BigInt.asIntN(32, value));
+    }
+    case "i64": {
+      if (!/^-?(0x[0-9a-f]+|\d+)$/i.test(text)) fail();
+      const value = BigInt(text.startsWith("-") ? `-${text.slice(1)}` : text);
+      if (value < -(2n ** 63n) || value >= 2n ** 64n) fail();
+      return BigInt.asIntN(64, value);
+    }
+    case "f32":
+    case "f64": {
+      const special: Record<string, number> = {
+        nan: NaN,
+        inf: Infinity,
+        "-inf": -Infinity,
+        "+inf": Infinity,
+      };
+      if (text.toLowerCase() in special) return special[text.toLowerCase()]!;
+      const value = Number(text);
+      if (text.trim() === "" || Number.isNaN(value)) fail();
+      return value;
+    }
+    case "externref":
+    case "funcref":
+      if (text !== "null") fail();
+      return null;
+    default:
+      throw new Error(
+        `argument ${position + 1}: parameters of type ${type} cannot be passed from the command line`,
+      );
+  }
+}
+
+export function resultJson(value: unknown, type: string): WasmValueJson {
+  if (typeof value === "bigint") return { type, value: value.toString() };
+  if (typeof value === "number") {
+    if (Number.isNaN(value)) return { type, value: "nan" };
+    if (!Number.isFinite(value)) return { type, value: value > 0 ? "inf" : "-inf" };
+    return { type, value };
+  }
+  if (value === null || value === undefined) return { type, value: null };
+  return { type, value: String(value) };
+}
