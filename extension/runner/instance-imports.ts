@@ -31,6 +31,9 @@ export interface InstanceImports {
 export interface ImportOptions {
   wasi: boolean;
   args: string[];
+  /** Values an in-process caller provides (a spec script's registered modules, say);
+   *  they take precedence over stand-ins. The runner process never sets this. */
+  provided?: WebAssembly.Imports;
 }
 
 export function buildImports(
@@ -68,10 +71,13 @@ export function buildImports(
   const importedMemories = new Map<number, WebAssembly.Memory>();
   let memoryIndex = 0;
   for (const entry of module.imports) {
+    const given = options.provided?.[entry.module]?.[entry.name];
     if (entry.desc.kind === "memory") {
-      const memory = standInMemory(entry);
+      const memory = (given as WebAssembly.Memory | undefined) ?? standInMemory(entry);
       importedMemories.set(memoryIndex++, memory);
       provide(entry.module, entry.name, memory);
+    } else if (given !== undefined) {
+      provide(entry.module, entry.name, given);
     } else if (!imports[entry.module]?.[entry.name]) {
       provide(entry.module, entry.name, standIn(entry));
     }

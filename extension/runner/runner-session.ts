@@ -129,9 +129,11 @@ export class RunnerSession {
     this.modules.delete(moduleId);
   }
 
+  /** `provided` imports are for in-process callers only (see ImportOptions). */
   instantiate(
     moduleId: string,
     options: InstantiateOptions,
+    provided?: WebAssembly.Imports,
   ): { instance: number; mode: InitMode; steps: StepRecord[] } {
     const loaded = this.modules.get(moduleId);
     if (!loaded) throw new Error(`module ${moduleId} is not loaded`);
@@ -176,7 +178,7 @@ export class RunnerSession {
     const environment = buildImports(
       loaded.module,
       compiled.slots.map((slot, i) => ({ slot, memory: this.pool.memoryOf(live.slots[i]!.slot) })),
-      { wasi: options.wasi, args: [loaded.fileName] },
+      { wasi: options.wasi, args: [loaded.fileName], ...(provided ? { provided } : {}) },
     );
     live.output = environment.output;
     steps.push(
@@ -258,6 +260,12 @@ export class RunnerSession {
 
   poolView(): ReturnType<SlotPool["views"]> {
     return this.pool.views();
+  }
+
+  /** The live instance's exports, for in-process callers (spec scripts read globals and
+   *  memories); null when it failed to instantiate. */
+  exportsOf(instanceId: number): WebAssembly.Exports | null {
+    return this.live(instanceId).instance?.exports ?? null;
   }
 
   private live(instanceId: number): LiveInstance {
