@@ -1,0 +1,27 @@
+// `npm run bench`: runs every bench in bench/ in turn. Pass bench names to run only
+// those, e.g. `npm run bench -- reader-vs-objdump`.
+
+import { runReaderVsObjdump } from "./reader-vs-objdump";
+
+const BENCHES: Record<string, () => Promise<void>> = {
+  "reader-vs-objdump": runReaderVsObjdump,
+};
+
+async function main(names: string[]): Promise<void> {
+  const unknown = names.filter((n) => !(n in BENCHES));
+  if (unknown.length) {
+    throw new Error(
+      `unknown bench ${unknown.join(", ")}; known: ${Object.keys(BENCHES).join(", ")}`,
+    );
+  }
+  for (const [name, run] of Object.entries(BENCHES)) {
+    if (names.length && !names.includes(name)) continue;
+    console.log(`# ${name}`);
+    await run();
+  }
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exitCode = 1;
+});
