@@ -25,7 +25,7 @@ export function adviseMemory(
   const reason = memoryPlan.reason;
   switch (reason?.code) {
     case "non-constant-offset":
-      advice.push(nonConstantAdvice(module));
+      advice.push(nonConstantAdvice(module, reason.segment!));
       break;
     case "out-of-bounds": {
       const segment = plan.segments.find((s) => s.bounds === "out-of-bounds");
@@ -47,7 +47,11 @@ export function adviseMemory(
       );
       break;
     case "too-sparse":
-      advice.push(sparseAdvice(memoryPlan));
+      advice.push(
+        reason.memory === memoryPlan.memory
+          ? sparseAdvice(memoryPlan)
+          : `memory ${reason.memory}'s sparse data keeps the whole module, this memory included, from getting an image`,
+      );
       break;
     case "page-size-too-small":
       advice.push(
@@ -71,11 +75,11 @@ export function adviseMemory(
  *  pages lie between segments; the others hold zero bytes that segments spell out. */
 function zeroPageAdvice(image: ImageGeometry, pageSize: number): string[] {
   const zeroPages = image.pages - image.nonzeroPages;
-  if (zeroPages === 0 || zeroPages / image.pages < WASTEFUL_ZERO_SHARE) return [];
+  const map = image.nonzeroPageMap;
+  if (!map || zeroPages === 0 || zeroPages / image.pages < WASTEFUL_ZERO_SHARE) return [];
   let gapPages = 0;
   for (let page = 0; page < image.pages; page++) {
-    if (!image.nonzeroPageMap[page] && segmentsOnPage(image, page, pageSize).length === 0)
-      gapPages++;
+    if (!map[page] && segmentsOnPage(image, page, pageSize).length === 0) gapPages++;
   }
   const share = `${grouped(zeroPages)} of ${grouped(image.pages)} image pages (${Math.round((100 * zeroPages) / image.pages)}%) are all zero`;
   const advice: string[] = [];
@@ -92,13 +96,8 @@ function zeroPageAdvice(image: ImageGeometry, pageSize: number): string[] {
   return advice;
 }
 
-function nonConstantAdvice(module: WasmModule): string {
-  const segment = module.dataSegments.find(
-    (s) =>
-      s.mode === "active" &&
-      s.offsetExpr &&
-      !(s.offsetExpr.instrs.length === 1 && s.offsetExpr.instrs[0]!.op.endsWith(".const")),
-  )!;
+function nonConstantAdvice(module: WasmModule, segmentIndex: number): string {
+  const segment = module.dataSegments[segmentIndex]!;
   const text = constExprText(segment.offsetExpr!);
   const global = singleGlobalGet(segment.offsetExpr!);
   if (global !== null) {

@@ -44,6 +44,10 @@ export type ReasonCode =
 export interface Reason {
   code: ReasonCode;
   message: string;
+  /** The data segment that caused a module-wide refusal, if one did. */
+  segment?: number;
+  /** The memory that caused a module-wide refusal, if one did. */
+  memory?: number;
 }
 
 export interface ImageGeometry {
@@ -60,8 +64,9 @@ export interface ImageGeometry {
   leadingZeros: number;
   /** Visible segment bytes in address order, addresses relative to `offset`. */
   pieces: VisiblePiece[];
-  /** One flag per image page: 1 when the page holds a non-zero byte. */
-  nonzeroPageMap: Uint8Array;
+  /** One flag per image page: 1 when the page holds a non-zero byte; null for huge
+   *  images Wasmtime would refuse (see FULLY_DESCRIBED_BYTES). */
+  nonzeroPageMap: Uint8Array | null;
 }
 
 export interface MemoryPlan {
@@ -100,7 +105,7 @@ export function planImages(module: WasmModule, options: PlanOptions): ImagePlan 
       (s) => s.mode === "active" && s.memory === memory.index,
     );
     const dataBytes = active.reduce((sum, s) => sum + s.data.length, 0);
-    const image = buildImage(module, memory.index, pageSize);
+    const image = buildImage(module, memory.index, pageSize, denseLimit);
     const reason =
       segmentedBy ??
       (memory.import
@@ -149,11 +154,15 @@ function staticInitRefusal(
     if (!memory)
       return {
         code: "out-of-bounds",
+        segment: segment.index,
+        memory: segment.memory,
         message: `${where} targets memory ${segment.memory}, which does not exist`,
       };
     if (memory.import) {
       return {
         code: "imported-memory-segment",
+        segment: segment.index,
+        memory: segment.memory,
         message: `${where} initialises imported memory ${memory.index} (${memory.import.module}.${memory.import.name}): Wasmtime cannot build an image for memory it does not own`,
       };
     }
@@ -163,6 +172,8 @@ function staticInitRefusal(
     if (start === null || !rightWidth) {
       return {
         code: "non-constant-offset",
+        segment: segment.index,
+        memory: segment.memory,
         message: `${where} has a non-constant offset: only a single ${memory.type.memory64 ? "i64" : "i32"}.const qualifies`,
       };
     }
@@ -170,18 +181,24 @@ function staticInitRefusal(
     if (end > MAX_U64)
       return {
         code: "offset-overflow",
+        segment: segment.index,
+        memory: segment.memory,
         message: `${where} ends past 2^64 (offset ${start} + ${segment.data.length} bytes)`,
       };
     const minimumBytes = memory.type.min << BigInt(memory.type.pageSizeLog2);
     if (minimumBytes > MAX_U64) {
       return {
         code: "minimum-size-overflow",
+        segment: segment.index,
+        memory: segment.memory,
         message: `memory ${memory.index}'s minimum size overflows 64 bits: left to run time`,
       };
     }
     if (end > minimumBytes) {
       return {
         code: "out-of-bounds",
+        segment: segment.index,
+        memory: segment.memory,
         message: `${where} ends at ${end}, past memory ${memory.index}'s minimum size of ${grouped(minimumBytes)} bytes (${plural(Number(memory.type.min), "page")}): instantiation would trap`,
       };
     }
@@ -199,6 +216,7 @@ function staticInitRefusal(
     if (memoryPageSize < pageSize) {
       return {
         code: "page-size-too-small",
+        memory: index,
         message: `memory ${index} uses ${memoryPageSize}-byte pages, smaller than the ${pageSize}-byte target page`,
       };
     }
@@ -206,6 +224,7 @@ function staticInitRefusal(
     if (span < 2n * BigInt(extent.dataSize) || span < BigInt(denseLimit)) continue;
     return {
       code: "too-sparse",
+      memory: index,
       message: `memory ${index}'s segments span ${grouped(span)} bytes (${formatBytes(span)}): not less than twice their ${grouped(extent.dataSize)} bytes of data, nor less than the dense limit of ${grouped(denseLimit)} bytes`,
     };
   }
@@ -245,13 +264,20 @@ function runtimeRefusal(
 
 /** Builds the page-aligned image of one memory when all of its active offsets are
  *  plain constants, whether or not Wasmtime would use it. */
-function buildImage(module: WasmModule, memory: number, pageSize: number): ImageGeometry | null {
+function buildImage(
+  module: WasmModule,
+  memory: number,
+  pageSize: number,
+  denseLimit: number,
+): ImageGeometry | null {
   const placed: { start: bigint; segment: (typeof module.dataSegments)[number] }[] = [];
+  let dataBytes = 0;
   for (const segment of module.dataSegments) {
     if (segment.mode !== "active" || segment.memory !== memory) continue;
     const start = singleConstant(segment.offsetExpr!);
     if (start === null) return null;
     if (segment.data.length) placed.push({ start, segment });
+    dataBytes += segment.data.length;
   }
   if (!placed.length) return emptyImage();
   let base = placed[0]!.start;
@@ -261,34 +287,62 @@ function buildImage(module: WasmModule, memory: number, pageSize: number): Image
     const end = start + BigInt(segment.data.length);
     if (end > top) top = end;
   }
-  // Addresses are handled as doubles below; beyond 2^53 they would lose precision.
-  if (top > BigInt(Number.MAX_SAFE_INTEGER)) return null;
-  const origin = Number(base);
+  // Addresses relative to `base` are doubles; a span past 2^53 cannot be described
+  // (and is never an image Wasmtime builds: those spans are bounded by the data).
+  if (top - base > BigInt(Number.MAX_SAFE_INTEGER)) return null;
+  const span = Number(top - base);
   const relative: PlacedSegment[] = placed.map(({ start, segment }) => ({
     segment,
-    address: Number(start) - origin,
+    address: Number(start - base),
   }));
   const pieces = visiblePieces(relative);
   const first = firstNonZero(pieces, module);
-  if (first === null) return { ...emptyImage(), span: Number(top - base) };
+  if (first === null) return { ...emptyImage(), span };
   const last = lastNonZero(pieces, module);
-  const alignedStart = Math.floor((origin + first) / pageSize) * pageSize;
-  const alignedEnd = Math.ceil((origin + last + 1) / pageSize) * pageSize;
-  const length = alignedEnd - alignedStart;
-  const shift = alignedStart - origin;
-  const shifted = clipPieces(pieces, shift, length);
-  const nonzeroPageMap = markNonzeroPages(shifted, module, pageSize, length / pageSize);
+  const page = BigInt(pageSize);
+  const alignedStart = ((base + BigInt(first)) / page) * page;
+  const alignedEnd = ((base + BigInt(last) + page) / page) * page;
+  const length = Number(alignedEnd - alignedStart);
+  const shifted = clipPieces(pieces, Number(alignedStart - base), length);
+  const pages = length / pageSize;
+  // Hashing streams every zero byte, and the page map has an entry per page: both are
+  // skipped for huge images that Wasmtime would refuse anyway (too sparse).
+  const describable =
+    length <= Math.max(2 * dataBytes, denseLimit) + 2 * pageSize || length <= FULLY_DESCRIBED_BYTES;
   return {
-    offset: BigInt(alignedStart),
+    offset: alignedStart,
     length,
-    pages: length / pageSize,
-    nonzeroPages: nonzeroPageMap.reduce((n, flag) => n + flag, 0),
-    sha256: imageSha256(shifted, module, length),
-    span: Number(top - base),
+    pages,
+    nonzeroPages: countNonzeroPages(shifted, module, pageSize),
+    sha256: describable ? imageSha256(shifted, module, length) : null,
+    span,
     leadingZeros: first,
     pieces: shifted,
-    nonzeroPageMap,
+    nonzeroPageMap: describable ? markNonzeroPages(shifted, module, pageSize, pages) : null,
   };
+}
+
+/** Images up to this size get a hash and a page map even when Wasmtime would not use them. */
+const FULLY_DESCRIBED_BYTES = 256 * 1024 * 1024;
+
+/** Pages holding a non-zero byte, counted from the pieces alone (cost ∝ data, not span). */
+function countNonzeroPages(pieces: VisiblePiece[], module: WasmModule, pageSize: number): number {
+  let count = 0;
+  let lastCounted = -1;
+  for (const piece of pieces) {
+    const bytes = pieceBytes(piece, module);
+    for (let i = 0; i < bytes.length; i++) {
+      if (bytes[i] === 0) continue;
+      const page = Math.floor((piece.address + i) / pageSize);
+      if (page !== lastCounted) {
+        count++;
+        lastCounted = page;
+      }
+      // The rest of this page cannot add to the count.
+      i = (page + 1) * pageSize - piece.address - 1;
+    }
+  }
+  return count;
 }
 
 function emptyImage(): ImageGeometry {

@@ -222,11 +222,12 @@ function imageJson(
     sha256: image?.sha256 ?? null,
     advice: adviseMemory(module, plan, memoryPlan),
   };
-  if (withPageMap && hasBytes) {
+  const map = image?.nonzeroPageMap;
+  if (withPageMap && hasBytes && map) {
     json.pageMap = Array.from({ length: image.pages }, (_, page) => ({
       page,
       address: image.offset + BigInt(page * plan.pageSize),
-      nonzero: image.nonzeroPageMap[page] === 1,
+      nonzero: map[page] === 1,
       segments: segmentsOnPage(image, page, plan.pageSize),
     }));
   }

@@ -103,9 +103,13 @@ export function readMemoryType(cursor: BinaryCursor, what: string): MemoryType {
     memory64 ? cursor.u64(`${what} ${bound}`) : BigInt(cursor.u32(`${what} ${bound}`));
   const min = readBound("minimum pages");
   const max = flags & MEMORY_HAS_MAX ? readBound("maximum pages") : null;
+  const pageSizeAt = cursor.pos;
   const pageSizeLog2 = flags & MEMORY_CUSTOM_PAGE ? cursor.u32(`${what} page size log2`) : 16;
   if (pageSizeLog2 > 64)
-    cursor.fail(`malformed page size: ${what} page size 2^${pageSizeLog2} exceeds 2^64`);
+    cursor.fail(
+      `malformed page size: ${what} page size 2^${pageSizeLog2} exceeds 2^64`,
+      pageSizeAt,
+    );
   return { min, max, shared: (flags & MEMORY_SHARED) !== 0, memory64, pageSizeLog2 };
 }
 

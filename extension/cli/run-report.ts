@@ -49,7 +49,9 @@ function stepLine(step: StepRecord): string {
     ? `error: ${step.error}`
     : step.result
       ? step.result.map((r) => String(r.value)).join(", ")
-      : "";
+      : step.step === "reset"
+        ? resetSummary(step)
+        : "";
   const retired = step.detail?.retired ? ` (retired: ${step.detail.retired})` : "";
   return [
     String(step.instance ?? "-").padStart(4),
@@ -63,4 +65,15 @@ function stepLine(step: StepRecord): string {
     pages,
     ` ${outcome}${retired}`,
   ].join(" ");
+}
+
+/** Pages a keep-resident or pagemap reset restored by hand stay present as private
+ *  copies with pristine contents, which is why they still count as dirty above. */
+function resetSummary(step: StepRecord): string {
+  const detail = step.detail ?? {};
+  const parts = [`${grouped(Number(detail.bytesResident ?? 0))} bytes kept resident`];
+  if (Number(detail.pagesRestored ?? 0) > 0)
+    parts.push(`${grouped(Number(detail.pagesRestored))} pages restored by hand`);
+  if (detail.fellBack) parts.push(`fell back to madvise: ${detail.fellBack}`);
+  return parts.join(", ");
 }

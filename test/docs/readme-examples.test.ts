@@ -20,7 +20,7 @@ interface ExampleRun {
 function readmeRuns(): ExampleRun[] {
   const readme = readFileSync(path.join(root, "README.md"), "utf8");
   const runs: ExampleRun[] = [];
-  for (const block of readme.matchAll(/```\n\$ wasm-cow (.+)\n([\s\S]*?)```/g)) {
+  for (const block of readme.matchAll(/```\n\$ wasm-cow (inspect .+)\n([\s\S]*?)```/g)) {
     runs.push({ args: block[1]!.split(" "), shown: block[2]!.trimEnd().split("\n") });
   }
   return runs;
