@@ -26,7 +26,7 @@ export function renderRunReport(report: RunReport): string {
   lines.push(
     "inst slot pick    step         time µs  mmap madv ioctl  pages: absent  zero clean idirty adirty swap  result",
   );
-  for (const step of report.steps) lines.push(stepLine(step));
+  for (const step of report.steps) lines.push(stepLine(step).trimEnd());
   return lines.join("\n");
 }
 
