@@ -82,6 +82,13 @@ export interface SessionConfig {
   includePageStates: boolean;
 }
 
+export interface ImageSharing {
+  /** Slots that map the image. */
+  slots: number[];
+  /** Per image page, the largest number of those slots mapping one physical page. */
+  slotsPerPage: number[];
+}
+
 export type BackendStatus =
   { available: true; probe: BackendProbe } | { available: false; reason: string };
 
@@ -104,6 +111,7 @@ export interface RequestMap {
     result: StepRecord[];
   };
   pool: { params: null; result: SlotView[] };
+  imageSharing: { params: { moduleId: string; memory: number }; result: ImageSharing | null };
 }
 
 export type RequestKind = keyof RequestMap;

@@ -35,6 +35,7 @@ const handlers: {
   release: ({ instance, strategy, keepResident }) =>
     needSession().release(instance, strategy, keepResident),
   pool: () => needSession().poolView(),
+  imageSharing: ({ moduleId, memory }) => needSession().imageSharing(moduleId, memory),
 };
 
 process.on("message", (message: RequestMessage) => {

@@ -12,6 +12,7 @@ import { buildImports, type CapturedOutput } from "./instance-imports";
 import type { NativeAddon, ResetStrategy, SyscallCounts } from "./native-backend";
 import { countPageStates } from "./page-states";
 import type {
+  ImageSharing,
   InitMode,
   InstantiateOptions,
   LoadModuleRequest,
@@ -67,12 +68,14 @@ export class RunnerSession {
   private readonly modules = new Map<string, LoadedModule>();
   private readonly instances = new Map<number, LiveInstance>();
   private nextInstance = 1;
+  private readonly hostPageSize: number;
 
   constructor(
     private readonly addon: NativeAddon,
     private readonly options: SessionOptions,
   ) {
     this.pool = new SlotPool(addon, options.slots, options.maxUnusedWarmSlots);
+    this.hostPageSize = addon.probe().hostPageSize;
   }
 
   loadModule(request: LoadModuleRequest): { summary: ModuleSummary; steps: StepRecord[] } {
@@ -256,6 +259,34 @@ export class RunnerSession {
         slotsForStates: outcome.retired ? [] : [{ slot, memoryIndex }],
       });
     });
+  }
+
+  /** For each page of a memory's image: how many slots map the same physical page
+   *  right now (0 where no slot has it in memory), from the page frames in pagemap.
+   *  Null when frames are not readable (they need CAP_SYS_ADMIN). */
+  imageSharing(moduleId: string, memory: number): ImageSharing | null {
+    const loaded = this.modules.get(moduleId);
+    const image = loaded?.images.get(memory);
+    if (!image) throw new Error(`module ${moduleId} has no image for memory ${memory}`);
+    const pages = image.native.length / this.hostPageSize;
+    const framesBySlot = this.pool.slotsMapping(image.native).map((slot) => {
+      const memoryObject = this.pool.memoryOf(slot);
+      return {
+        slot,
+        frames: this.addon.snapshot(memoryObject, image.offset, image.native.length).imageFrames,
+      };
+    });
+    if (framesBySlot.some((entry) => entry.frames === null)) return null;
+    const slotsPerPage = new Array<number>(pages).fill(0);
+    for (let page = 0; page < pages; page++) {
+      const counts = new Map<bigint, number>();
+      for (const { frames } of framesBySlot) {
+        const frame = frames![page]!;
+        if (frame !== 0n) counts.set(frame, (counts.get(frame) ?? 0) + 1);
+      }
+      slotsPerPage[page] = Math.max(0, ...counts.values());
+    }
+    return { slots: framesBySlot.map((entry) => entry.slot), slotsPerPage };
   }
 
   poolView(): ReturnType<SlotPool["views"]> {

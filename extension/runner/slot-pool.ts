@@ -214,6 +214,11 @@ export class SlotPool {
     return this.records[slot]!.memory!;
   }
 
+  /** Slots whose memory maps this image now. */
+  slotsMapping(image: NativeImage): number[] {
+    return this.records.flatMap((record, slot) => (record.mapped?.native === image ? [slot] : []));
+  }
+
   mappedImage(slot: number): SlotImage | null {
     return this.records[slot]!.mapped;
   }
