@@ -120,10 +120,17 @@ export class SlotPool {
       record.memory = null;
     }
     if (!record.memory) {
-      record.memory = new WebAssembly.Memory({
-        initial: request.limits.initialPages,
-        ...(request.limits.maximumPages === null ? {} : { maximum: request.limits.maximumPages }),
-      });
+      try {
+        record.memory = new WebAssembly.Memory({
+          initial: request.limits.initialPages,
+          ...(request.limits.maximumPages === null ? {} : { maximum: request.limits.maximumPages }),
+        });
+      } catch (error) {
+        // No memory, no slot: hand it back rather than leave it in use forever.
+        this.allocator.free(pick.slot, 0);
+        this.allocator.makeCold(pick.slot);
+        throw error;
+      }
       record.limits = request.limits;
       record.base = this.addon.memoryBase(record.memory);
       record.mapped = null;
@@ -166,19 +173,35 @@ export class SlotPool {
     return { ns, syscalls: counts, alreadyMapped: false };
   }
 
-  /** Resets the slot's memory to its pristine contents and frees the slot. */
+  /** Resets the slot's memory to its pristine contents and frees the slot. A slot
+   *  whose reset fails is retired (its contents are unknown, Wasmtime's `Unknown`
+   *  state) and the error rethrown, so no slot is ever lost. */
   release(slot: number, strategy: ResetStrategy, keepResident: number): ReleaseOutcome {
     const record = this.records[slot]!;
     const memory = record.memory!;
-    const reset = this.addon.reset(
-      memory,
-      record.base!,
-      strategy,
-      keepResident,
-      record.mapped?.native ?? null,
-      record.mapped?.offset ?? 0,
-    );
+    // An image released while mapped (its module was unloaded) has no bytes to copy
+    // back; the mapping itself still restores it, so the blind madvise path does.
+    const orphaned = record.mapped?.native.released ?? false;
+    let reset: ResetOutcome;
+    try {
+      reset = orphaned
+        ? this.addon.reset(memory, record.base!, "madvise", 0, null, 0)
+        : this.addon.reset(
+            memory,
+            record.base!,
+            strategy,
+            keepResident,
+            record.mapped?.native ?? null,
+            record.mapped?.offset ?? 0,
+          );
+    } catch (error) {
+      this.allocator.free(slot, 0);
+      this.retire(slot, `its reset failed: ${(error as Error).message}`);
+      throw error;
+    }
     this.allocator.free(slot, reset.bytesResident);
+    if (orphaned)
+      return { reset, retired: this.retire(slot, "its module was unloaded while it was in use") };
     const grownPages = memory.buffer.byteLength / WASM_PAGE;
     if (record.limits && grownPages !== record.limits.initialPages) {
       const reason = `the instance grew the memory from ${record.limits.initialPages} to ${grownPages} pages, and V8 cannot shrink a memory`;
@@ -223,8 +246,23 @@ export class SlotPool {
     return this.records[slot]!.mapped;
   }
 
+  /** Drops the slot's memory. The image is unmapped first, as Wasmtime removes images
+   *  from purged slots: otherwise the mapping would pin the image until V8 frees the
+   *  memory. */
   private retire(slot: number, reason: string): Retirement {
     const record = this.records[slot]!;
+    if (record.memory && record.mapped) {
+      try {
+        this.addon.unmapImage(
+          record.memory,
+          record.base!,
+          record.mapped.offset,
+          record.mapped.native.length,
+        );
+      } catch {
+        // The memory is being dropped anyway; V8 unmaps all of it when it is collected.
+      }
+    }
     record.retirements.push(reason);
     record.memory = null;
     record.mapped = null;

@@ -2,10 +2,12 @@
 // unavailable elsewhere).
 #include <napi.h>
 
+#include "addon_data.h"
 #include "image.h"
 #include "operations.h"
 
 static Napi::Object InitAddon(Napi::Env env, Napi::Object exports) {
+  wasm_cow::InitAddonData(env);
   wasm_cow::Image::Register(env, exports);
   wasm_cow::RegisterProbe(env, exports);
   wasm_cow::RegisterMapping(env, exports);

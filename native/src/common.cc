@@ -4,7 +4,10 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cmath>
 #include <cstring>
+
+#include "addon_data.h"
 
 namespace wasm_cow {
 
@@ -19,13 +22,32 @@ uint64_t MonotonicNs() {
   return static_cast<uint64_t>(now.tv_sec) * 1000000000ull + static_cast<uint64_t>(now.tv_nsec);
 }
 
+void InitAddonData(Napi::Env env) {
+  AddonData* data = new AddonData();
+  Napi::Object object = env.Global().Get("Object").As<Napi::Object>();
+  Napi::Function describe = object.Get("getOwnPropertyDescriptor").As<Napi::Function>();
+  Napi::Object prototype = env.Global()
+                               .Get("WebAssembly")
+                               .As<Napi::Object>()
+                               .Get("Memory")
+                               .As<Napi::Object>()
+                               .Get("prototype")
+                               .As<Napi::Object>();
+  Napi::Object descriptor = describe.Call(object, {prototype, Napi::String::New(env, "buffer")}).As<Napi::Object>();
+  data->memoryBufferGetter = Napi::Persistent(descriptor.Get("get").As<Napi::Function>());
+  env.SetInstanceData(data);
+}
+
+AddonData& GetAddonData(Napi::Env env) { return *env.GetInstanceData<AddonData>(); }
+
 LinearMemory GetMemory(Napi::Env env, const Napi::Value& value, const char* what) {
-  Napi::Object webAssembly = env.Global().Get("WebAssembly").As<Napi::Object>();
-  Napi::Function memoryClass = webAssembly.Get("Memory").As<Napi::Function>();
-  if (!value.IsObject() || !value.As<Napi::Object>().InstanceOf(memoryClass)) {
+  Napi::Value buffer;
+  try {
+    if (!value.IsObject()) throw Napi::TypeError::New(env, "not an object");
+    buffer = GetAddonData(env).memoryBufferGetter.Call(value, {});
+  } catch (const Napi::Error&) {
     throw Napi::TypeError::New(env, std::string(what) + " must be a WebAssembly.Memory");
   }
-  Napi::Value buffer = value.As<Napi::Object>().Get("buffer");
   if (!buffer.IsArrayBuffer()) {
     throw Napi::TypeError::New(
         env, std::string(what) + " is a shared memory: a private copy-on-write mapping needs a non-shared one");
@@ -52,7 +74,8 @@ size_t GetSize(Napi::Env env, const Napi::Value& value, const char* what) {
   }
   if (!value.IsNumber()) throw Napi::TypeError::New(env, std::string(what) + " must be a number");
   double n = value.As<Napi::Number>().DoubleValue();
-  if (!(n >= 0) || n != static_cast<double>(static_cast<uint64_t>(n)) || n > 9007199254740991.0) {
+  // Range first: converting a double past 2^64 (or infinity) to an integer is undefined.
+  if (!(n >= 0) || n > 9007199254740991.0 || std::trunc(n) != n) {
     throw Napi::RangeError::New(env, std::string(what) + " must be a non-negative safe integer");
   }
   return static_cast<size_t>(n);

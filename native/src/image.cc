@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <string>
 
+#include "addon_data.h"
 #include "common.h"
 
 namespace wasm_cow {
@@ -53,17 +54,17 @@ void Image::Register(Napi::Env env, Napi::Object exports) {
                                                InstanceAccessor("backing", &Image::Backing, nullptr),
                                                InstanceAccessor("released", &Image::Released, nullptr),
                                            });
-  Napi::FunctionReference* reference = new Napi::FunctionReference(Napi::Persistent(constructor));
-  env.SetInstanceData(reference);
+  GetAddonData(env).imageConstructor = Napi::Persistent(constructor);
   exports.Set("Image", constructor);
 }
 
 Image* Image::FromValue(Napi::Env env, const Napi::Value& value, const char* what) {
-  Napi::FunctionReference* constructor = env.GetInstanceData<Napi::FunctionReference>();
-  if (!value.IsObject() || !value.As<Napi::Object>().InstanceOf(constructor->Value())) {
+  Napi::Function constructor = GetAddonData(env).imageConstructor.Value();
+  if (!value.IsObject() || !value.As<Napi::Object>().InstanceOf(constructor)) {
     throw Napi::TypeError::New(env, std::string(what) + " must be an Image");
   }
   Image* image = Napi::ObjectWrap<Image>::Unwrap(value.As<Napi::Object>());
+  if (!image) throw Napi::TypeError::New(env, std::string(what) + " must be an Image");
   if (image->fd_ < 0) throw Napi::Error::New(env, std::string(what) + " was released");
   return image;
 }
