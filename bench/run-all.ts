@@ -1,10 +1,16 @@
 // `npm run bench`: runs every bench in bench/ in turn. Pass bench names to run only
 // those, e.g. `npm run bench -- reader-vs-objdump`.
 
+import { runCowInstantiation } from "./cow-instantiation";
 import { runReaderVsObjdump } from "./reader-vs-objdump";
+import { runResetCost } from "./reset-cost";
+import { runSnapshotSpeed } from "./snapshot-speed";
 
 const BENCHES: Record<string, () => Promise<void>> = {
   "reader-vs-objdump": runReaderVsObjdump,
+  "cow-instantiation": runCowInstantiation,
+  "reset-cost": runResetCost,
+  "snapshot-speed": runSnapshotSpeed,
 };
 
 async function main(names: string[]): Promise<void> {

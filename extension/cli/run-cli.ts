@@ -32,6 +32,7 @@ export function runCli(argv: string[], io: CliIo): number | Promise<number> {
           "max-unused-warm-slots": { type: "string" },
           "no-initialize": { type: "boolean" },
           "no-wasi": { type: "boolean" },
+          smaps: { type: "boolean" },
         },
       });
       return runRun(parseRunArgs(values, positionals), io);

@@ -18,7 +18,7 @@ import { renderRunReport } from "./run-report";
 
 export const RUN_USAGE = `wasm-cow run FILE.wasm [--invoke NAME[=ARG,ARG...]]... [--instances N] [--init cow|eager]
        [--reset madvise|keep-resident=BYTES|pagemap[=BYTES]] [--timeout MS] [--json]
-       [--slots N] [--max-unused-warm-slots N] [--no-initialize] [--no-wasi]
+       [--slots N] [--max-unused-warm-slots N] [--no-initialize] [--no-wasi] [--smaps]
 
   --invoke        call an exported function after instantiation (repeatable), arguments typed by its signature
   --instances N   run N instances one after another on the slot pool (default 1)
@@ -27,7 +27,9 @@ export const RUN_USAGE = `wasm-cow run FILE.wasm [--invoke NAME[=ARG,ARG...]]...
                   dirty pages found by PAGEMAP_SCAN, up to BYTES (default: the whole memory)
   --timeout MS    time limit of each call into module code (default 5000)
   --slots N       pool size (default 8); --max-unused-warm-slots N (default 100, as Wasmtime)
-  --no-initialize do not call _initialize / _start; --no-wasi: WASI imports trap instead`;
+  --no-initialize do not call _initialize / _start; --no-wasi: WASI imports trap instead
+  --smaps         add /proc/self/smaps figures (RSS, PSS, shared clean, private dirty, anonymous,
+                  VMAs) to every step; slow: each read walks every mapping of the process`;
 
 export interface RunArgs {
   file: string;
@@ -42,6 +44,7 @@ export interface RunArgs {
   maxUnusedWarmSlots: number;
   initialize: boolean;
   wasi: boolean;
+  smaps: boolean;
 }
 
 /** "No limit" for the pagemap strategy: more than any 32-bit memory holds. */
@@ -97,6 +100,7 @@ export function parseRunArgs(
     ),
     initialize: values["no-initialize"] !== true,
     wasi: values["no-wasi"] !== true,
+    smaps: values.smaps === true,
   };
 }
 
@@ -150,6 +154,7 @@ export async function runRun(args: RunArgs, io: CliIo): Promise<number> {
       slots: args.slots,
       maxUnusedWarmSlots: args.maxUnusedWarmSlots,
       includePageStates: false,
+      smaps: args.smaps,
     },
     timeoutMs: args.timeoutMs,
   });

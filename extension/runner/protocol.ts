@@ -41,8 +41,12 @@ export interface MemoryStepState {
   pages: PageCounts;
   /** Clean image pages mapped by some other mapping too (another slot); null without an image. */
   sharedImagePages: number | null;
+  /** Resident bytes of the memory's range (present pages, the zero page included). */
   rssBytes: number;
+  /** Bytes of private written pages (imageDirty + anonDirty). */
   privateDirtyBytes: number;
+  /** /proc/self/smaps figures of the mappings covering the memory, when asked for. */
+  smaps: SmapsFigures | null;
   imageOffset: number | null;
   imageLength: number | null;
   /** One state per host page, when the session was asked for them (the UI's page map). */
@@ -80,6 +84,23 @@ export interface SessionConfig {
   slots: number;
   maxUnusedWarmSlots: number;
   includePageStates: boolean;
+  /** Read /proc/self/smaps after every step too (milliseconds each in a V8 process). */
+  smaps?: boolean;
+}
+
+/** smaps counts whole mappings (VMAs): `spanStart`..`spanEnd` is what they cover, which
+ *  can be wider than the memory. memfd pages of the image count as dirty there. */
+export interface SmapsFigures {
+  rssBytes: number;
+  pssBytes: number;
+  sharedCleanBytes: number;
+  sharedDirtyBytes: number;
+  privateCleanBytes: number;
+  privateDirtyBytes: number;
+  anonymousBytes: number;
+  vmas: number;
+  spanStart: bigint;
+  spanEnd: bigint;
 }
 
 export interface ImageSharing {

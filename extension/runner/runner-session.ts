@@ -9,9 +9,11 @@ import { materializeImage, planImages, type ImagePlan } from "../analysis/image-
 import { readModule } from "../analysis/module-reader";
 import type { WasmModule } from "../analysis/module-types";
 import { buildImports, type CapturedOutput } from "./instance-imports";
-import type { NativeAddon, ResetStrategy, SyscallCounts } from "./native-backend";
+import type { Accounting, NativeAddon, ResetStrategy, SyscallCounts } from "./native-backend";
 import { countPageStates } from "./page-states";
 import type {
+  SessionConfig,
+  SmapsFigures,
   ImageSharing,
   InitMode,
   InstantiateOptions,
@@ -50,12 +52,7 @@ interface LiveInstance {
   output: CapturedOutput | null;
 }
 
-export interface SessionOptions {
-  slots: number;
-  maxUnusedWarmSlots: number;
-  /** Include every memory's per-page states in step records (the UI's page maps). */
-  includePageStates: boolean;
-}
+export type SessionOptions = SessionConfig;
 
 const NO_SYSCALLS: SyscallCounts = { mmap: 0, mprotect: 0, madvise: 0, ioctl: 0, copies: 0 };
 
@@ -141,6 +138,7 @@ export class RunnerSession {
     const loaded = this.modules.get(moduleId);
     if (!loaded) throw new Error(`module ${moduleId} is not loaded`);
     const mode: InitMode = options.init === "cow" && !loaded.cowRefusal ? "cow" : "eager";
+    const compiled = this.compiled(loaded, mode);
     const live: LiveInstance = {
       id: this.nextInstance++,
       module: loaded,
@@ -149,11 +147,64 @@ export class RunnerSession {
       instance: null,
       output: null,
     };
-    this.instances.set(live.id, live);
     const steps: StepRecord[] = [];
-    const compiled = this.compiled(loaded, mode);
+    let environment: ReturnType<typeof buildImports>;
+    try {
+      environment = this.prepare(live, compiled, options, steps, provided);
+    } catch (error) {
+      // The caller never sees this instance: give back what it had taken.
+      for (const { slot } of live.slots) {
+        try {
+          this.pool.release(slot, "madvise", 0);
+        } catch {
+          // release() retires a slot whose reset fails; nothing is left to undo.
+        }
+      }
+      live.output?.close();
+      throw error;
+    }
+    this.instances.set(live.id, live);
+    steps.push(
+      this.timedCall(live, "instantiate", null, () => {
+        live.instance = new WebAssembly.Instance(compiled.module, environment.imports);
+        return undefined;
+      }),
+    );
+    if (live.instance && options.initialize) {
+      const exports = live.instance.exports;
+      const instance = live.instance;
+      if (typeof exports._initialize === "function") {
+        steps.push(
+          this.timedCall(live, "initialize", "_initialize", () =>
+            environment.wasi
+              ? environment.wasi.initialize(instance)
+              : (exports._initialize as () => unknown)(),
+          ),
+        );
+      }
+      if (typeof exports._start === "function") {
+        steps.push(
+          this.timedCall(live, "start", "_start", () =>
+            environment.wasi
+              ? environment.wasi.start(instance)
+              : (exports._start as () => unknown)(),
+          ),
+        );
+      }
+    }
+    return { instance: live.id, mode, steps };
+  }
 
-    // Acquire a slot per defined memory, then map the images.
+  /** Acquires a slot per defined memory, maps the images and builds the imports. */
+  private prepare(
+    live: LiveInstance,
+    compiled: { module: WebAssembly.Module; slots: ImportedSlotMemory[] },
+    options: InstantiateOptions,
+    steps: StepRecord[],
+    provided: WebAssembly.Imports | undefined,
+  ): ReturnType<typeof buildImports> {
+    const loaded = live.module;
+    const mode = live.mode;
     const requests = compiled.slots.map((slot) => this.slotRequest(loaded, slot, mode));
     for (const request of requests) {
       const started = process.hrtime.bigint();
@@ -184,35 +235,7 @@ export class RunnerSession {
       { wasi: options.wasi, args: [loaded.fileName], ...(provided ? { provided } : {}) },
     );
     live.output = environment.output;
-    steps.push(
-      this.timedCall(live, "instantiate", null, () => {
-        live.instance = new WebAssembly.Instance(compiled.module, environment.imports);
-        return undefined;
-      }),
-    );
-    if (live.instance && options.initialize) {
-      const exports = live.instance.exports;
-      const instance = live.instance;
-      if (typeof exports._initialize === "function") {
-        steps.push(
-          this.timedCall(live, "initialize", "_initialize", () =>
-            environment.wasi
-              ? environment.wasi.initialize(instance)
-              : (exports._initialize as () => unknown)(),
-          ),
-        );
-      }
-      if (typeof exports._start === "function") {
-        steps.push(
-          this.timedCall(live, "start", "_start", () =>
-            environment.wasi
-              ? environment.wasi.start(instance)
-              : (exports._start as () => unknown)(),
-          ),
-        );
-      }
-    }
-    return { instance: live.id, mode, steps };
+    return environment;
   }
 
   invoke(instanceId: number, exportName: string, args: string[]): StepRecord {
@@ -423,26 +446,37 @@ export class RunnerSession {
     };
   }
 
-  /** Page states and accounting of every slot memory of the instance, from the kernel. */
+  /** Page states of every slot memory of the instance, from the kernel. Resident and
+   *  private-dirty bytes come from the page states of exactly the memory's range:
+   *  smaps counts whole mappings, takes milliseconds in a V8 process (it walks every
+   *  mapping's page tables), and calls the image's memfd pages dirty even when they were
+   *  only read (shmem pages have no backing file). Its figures are added on request. */
   private memoryStates(live: LiveInstance, slots: SlotUse[] = live.slots): MemoryStepState[] {
     return slots.map(({ slot, memoryIndex }) => {
       const memory = this.pool.memoryOf(slot);
       const image = this.pool.mappedImage(slot);
       const snapshot = this.addon.snapshot(memory, image?.offset ?? 0, image?.native.length ?? 0);
-      const accounting = this.addon.accounting(memory);
+      const pages = countPageStates(snapshot.states);
+      const page = this.hostPageSize;
       return {
         memory: memoryIndex,
         slot,
-        pages: countPageStates(snapshot.states),
+        pages,
         sharedImagePages: image ? snapshot.imageSharedPages : null,
-        rssBytes: accounting.rssBytes,
-        privateDirtyBytes: accounting.privateDirtyBytes,
+        rssBytes: (pages.zero + pages.imageClean + pages.imageDirty + pages.anonDirty) * page,
+        privateDirtyBytes: (pages.imageDirty + pages.anonDirty) * page,
+        smaps: this.options.smaps ? smapsFigures(this.addon.accounting(memory)) : null,
         imageOffset: image?.offset ?? null,
         imageLength: image?.native.length ?? null,
         states: this.options.includePageStates ? snapshot.states : null,
       };
     });
   }
+}
+
+function smapsFigures(accounting: Accounting): SmapsFigures {
+  const { ns: _ns, spanStart, spanEnd, ...figures } = accounting;
+  return { ...figures, spanStart, spanEnd };
 }
 
 function affinityKey(moduleId: string, memory: number): string {

@@ -109,28 +109,39 @@ Napi::Value Snapshot(const Napi::CallbackInfo& info) {
   }
 
   // Sharing of the image's clean pages: the exclusive bit, and frames where readable.
+  // Only runs of clean image pages can be shared, so only their entries are read.
   size_t imagePages = range.imageEnd - range.imageFirst;
-  std::vector<uint64_t> entries(imagePages);
-  if (imagePages && !pagemap.ReadEntries(start + imageOffset, imagePages, entries.data())) {
-    ThrowErrno(env, "reading /proc/self/pagemap failed");
-  }
-  uint64_t ns = MonotonicNs() - started;
   uint32_t shared = 0;
   uint32_t exclusive = 0;
   Napi::Value frames = env.Null();
-  Napi::ArrayBuffer frameBuffer;
+  uint64_t* frameSlots = nullptr;
   if (pagemap.pfnReadable()) {
-    frameBuffer = Napi::ArrayBuffer::New(env, imagePages * sizeof(uint64_t));
+    Napi::ArrayBuffer frameBuffer = Napi::ArrayBuffer::New(env, imagePages * sizeof(uint64_t));
+    frameSlots = static_cast<uint64_t*>(frameBuffer.Data());
+    std::fill(frameSlots, frameSlots + imagePages, 0);
     frames = Napi::BigUint64Array::New(env, imagePages, frameBuffer, 0);
   }
-  for (size_t i = 0; i < imagePages; i++) {
-    uint64_t entry = entries[i];
-    bool clean = (entry & kPagemapPresent) && (entry & kPagemapFileOrSharedAnon);
-    if (clean) ((entry & kPagemapExclusive) ? exclusive : shared)++;
-    if (pagemap.pfnReadable()) {
-      static_cast<uint64_t*>(frameBuffer.Data())[i] = clean ? (entry & kPagemapPfnMask) : 0;
+  std::vector<uint64_t> entries;
+  for (size_t page = range.imageFirst; page < range.imageEnd;) {
+    if (states[page] != kImageClean) {
+      page++;
+      continue;
     }
+    size_t runEnd = page;
+    while (runEnd < range.imageEnd && states[runEnd] == kImageClean) runEnd++;
+    entries.resize(runEnd - page);
+    if (!pagemap.ReadEntries(start + page * pageSize, entries.size(), entries.data())) {
+      ThrowErrno(env, "reading /proc/self/pagemap failed");
+    }
+    for (size_t i = 0; i < entries.size(); i++) {
+      uint64_t entry = entries[i];
+      if (!(entry & kPagemapPresent) || !(entry & kPagemapFileOrSharedAnon)) continue;  // changed since the scan
+      ((entry & kPagemapExclusive) ? exclusive : shared)++;
+      if (frameSlots) frameSlots[page - range.imageFirst + i] = entry & kPagemapPfnMask;
+    }
+    page = runEnd;
   }
+  uint64_t ns = MonotonicNs() - started;
 
   Napi::Object result = Napi::Object::New(env);
   result.Set("states", Napi::Uint8Array::New(env, pages, buffer, 0));
