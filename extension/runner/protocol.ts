@@ -86,6 +86,9 @@ export interface SessionConfig {
   includePageStates: boolean;
   /** Read /proc/self/smaps after every step too (milliseconds each in a V8 process). */
   smaps?: boolean;
+  /** Id of the first instance this session creates (the client keeps ids unique across
+   *  runner restarts); 1 by default. */
+  firstInstanceId?: number;
 }
 
 /** smaps counts whole mappings (VMAs): `spanStart`..`spanEnd` is what they cover, which

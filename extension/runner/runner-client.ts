@@ -19,6 +19,11 @@ import type {
   SessionConfig,
 } from "./protocol";
 
+/** Time limit of starting a runner (process start, configure, reloading modules). */
+const STARTUP_TIMEOUT_MS = 30_000;
+/** Instance ids each runner may hand out before the next runner's range begins. */
+const INSTANCE_IDS_PER_RUNNER = 1_000_000_000;
+
 export class RunnerTimeoutError extends Error {
   constructor(readonly timeoutMs: number) {
     super(`timed out after ${timeoutMs} ms: the runner was killed and will restart`);
@@ -70,6 +75,7 @@ export class RunnerClient {
   private readonly modules = new Map<string, LoadModuleRequest>();
   private starting: Promise<BackendStatus> | null = null;
   private stderrTail = "";
+  private nextInstanceBase = 1;
 
   constructor(private readonly options: RunnerClientOptions) {}
 
@@ -88,13 +94,16 @@ export class RunnerClient {
     params: RequestMap[K]["params"],
     timeoutMs = this.options.timeoutMs,
   ): Promise<RequestMap[K]["result"]> {
-    if (kind === "loadModule")
-      this.modules.set((params as LoadModuleRequest).moduleId, params as LoadModuleRequest);
-    if (kind === "unloadModule") this.modules.delete((params as { moduleId: string }).moduleId);
     const status = await this.ensureStarted();
     if (!status.available)
       throw new Error(`copy-on-write execution is unavailable: ${status.reason}`);
-    return this.send(kind, params, timeoutMs);
+    if (kind === "unloadModule") this.modules.delete((params as { moduleId: string }).moduleId);
+    const result = await this.send(kind, params, timeoutMs);
+    // Only modules the runner accepted are loaded again into a fresh runner.
+    if (kind === "loadModule") {
+      this.modules.set((params as LoadModuleRequest).moduleId, params as LoadModuleRequest);
+    }
+    return result;
   }
 
   /** Ends the runner (by its pid) and forgets nothing: the next request restarts it. */
@@ -128,15 +137,31 @@ export class RunnerClient {
       this.options.onRestart?.(`runner ended (${detail})`);
       this.failPending(new RunnerCrashedError(detail));
     });
-    this.starting = (async () => {
-      const status = await this.send("configure", this.options.config, this.options.timeoutMs);
+    // Start-up is not module code: it gets its own, generous time limit. Instance ids
+    // continue from where the previous runner stopped, so an id from before a restart
+    // can never name an instance of the new runner.
+    const config = { ...this.options.config, firstInstanceId: this.nextInstanceBase };
+    this.nextInstanceBase += INSTANCE_IDS_PER_RUNNER;
+    const starting = (async () => {
+      const status = await this.send("configure", config, STARTUP_TIMEOUT_MS);
       if (status.available) {
-        for (const module of this.modules.values())
-          await this.send("loadModule", module, this.options.timeoutMs);
+        for (const [moduleId, module] of this.modules) {
+          try {
+            await this.send("loadModule", module, STARTUP_TIMEOUT_MS);
+          } catch (error) {
+            if (error instanceof RunnerTimeoutError || error instanceof RunnerCrashedError)
+              throw error;
+            this.modules.delete(moduleId); // it loaded before; if it no longer does, forget it
+          }
+        }
       }
       return status;
     })();
-    return this.starting;
+    this.starting = starting;
+    starting.catch(() => {
+      if (this.starting === starting) this.starting = null;
+    });
+    return starting;
   }
 
   private send<K extends RequestKind>(
@@ -147,6 +172,7 @@ export class RunnerClient {
     const child = this.child;
     if (!child) return Promise.reject(new RunnerCrashedError("not running"));
     const id = this.nextId++;
+    this.stderrTail = ""; // a crash should quote what this request printed, not start-up noise
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(id);

@@ -64,7 +64,7 @@ export class RunnerSession {
   private readonly pool: SlotPool;
   private readonly modules = new Map<string, LoadedModule>();
   private readonly instances = new Map<number, LiveInstance>();
-  private nextInstance = 1;
+  private nextInstance: number;
   private readonly hostPageSize: number;
 
   constructor(
@@ -73,6 +73,7 @@ export class RunnerSession {
   ) {
     this.pool = new SlotPool(addon, options.slots, options.maxUnusedWarmSlots);
     this.hostPageSize = addon.probe().hostPageSize;
+    this.nextInstance = options.firstInstanceId ?? 1;
   }
 
   loadModule(request: LoadModuleRequest): { summary: ModuleSummary; steps: StepRecord[] } {
@@ -344,8 +345,16 @@ export class RunnerSession {
       return original;
     }
     // Both modes import the defined memories from pool slots, so every memory can be
-    // observed; only "cow" empties the segments the mapped image already holds.
-    const imaged = mode === "cow" ? new Set(loaded.images.keys()) : new Set<number>();
+    // observed; only "cow" empties segments: those the mapped image holds, and those of
+    // a memory whose data is all zeros (Wasmtime's `None` image: nothing to write).
+    const imaged =
+      mode === "cow"
+        ? new Set(
+            loaded.plan.memories
+              .filter((m) => loaded.images.has(m.memory) || m.reason?.code === "no-image-needed")
+              .map((m) => m.memory),
+          )
+        : new Set<number>();
     const rewrite = rewriteForCow(loaded.module, imaged);
     const compiled = {
       module: new WebAssembly.Module(rewrite.bytes as Uint8Array<ArrayBuffer>),

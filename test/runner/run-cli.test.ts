@@ -1,0 +1,352 @@
+// `wasm-cow run` through runCli (in process; the runner child runs the TypeScript
+// sources through tsx) on the sample modules, plus one run of the built dist/cli.js.
+// Expected page numbers come from the WAT sources: see examples/*.wat and
+// test/helpers/runner-fixtures.ts.
+
+import assert from "node:assert/strict";
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { after, before, describe, test } from "node:test";
+import { runCli } from "../../extension/cli/run-cli";
+import { enableWasmFeatures } from "../../extension/cli/v8-features";
+import { buildExamples } from "../../scripts/build-examples";
+import { fixtureBytes, type RunnerFixture } from "../helpers/runner-fixtures";
+import { assertNoRunnerLeft } from "../helpers/runner-process";
+
+enableWasmFeatures();
+
+const root = path.resolve(__dirname, "../..");
+const HOST_PAGE = Number(execFileSync("getconf", ["PAGESIZE"], { encoding: "utf8" }).trim());
+const WASM_PAGE = 65536;
+const PAGE_STATES = ["notPresent", "zero", "imageClean", "imageDirty", "anonDirty", "swapped"];
+
+const dir = mkdtempSync(path.join(os.tmpdir(), "wasm-cow-run-"));
+const examples = new Map<string, string>();
+before(async () => {
+  for (const file of await buildExamples()) examples.set(path.basename(file), file);
+});
+after(async () => {
+  rmSync(dir, { recursive: true, force: true });
+  await assertNoRunnerLeft();
+});
+
+function example(name: string): string {
+  const file = examples.get(name);
+  assert.ok(file, `${name} was not built`);
+  return file;
+}
+
+async function fixtureFile(name: RunnerFixture): Promise<string> {
+  const file = path.join(dir, `${name}.wasm`);
+  writeFileSync(file, await fixtureBytes(name));
+  return file;
+}
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+async function cli(...argv: string[]): Promise<Run> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runCli(["run", ...argv], {
+    stdout: (t) => out.push(t),
+    stderr: (t) => err.push(t),
+  });
+  return { code, stdout: out.join("\n"), stderr: err.join("\n") };
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Json = any;
+
+async function runJson(...argv: string[]): Promise<Json> {
+  const run = await cli(...argv, "--json");
+  assert.equal(run.code, 0, run.stderr);
+  assert.equal(run.stderr, "");
+  return JSON.parse(run.stdout);
+}
+
+const stepsNamed = (report: Json, name: string): Json[] =>
+  report.steps.filter((s: Json) => s.step === name);
+
+/** Every memory snapshot of every step counts each host page exactly once, and only
+ *  pages inside the mapped image can be image pages. */
+function assertPagesAddUp(report: Json, memoryPages: number): void {
+  for (const step of report.steps) {
+    for (const memory of step.memories) {
+      const total = PAGE_STATES.reduce((sum, state) => sum + memory.pages[state], 0);
+      assert.equal(total, (memoryPages * WASM_PAGE) / HOST_PAGE, `${step.step} page total`);
+      const imagePages = (memory.imageLength ?? 0) / HOST_PAGE;
+      assert.ok(
+        memory.pages.imageClean + memory.pages.imageDirty <= imagePages,
+        `${step.step}: image pages ${JSON.stringify(memory.pages)} outside a ${imagePages}-page image`,
+      );
+    }
+  }
+}
+
+const dirtyPages = (memory: Json): number => memory.pages.imageDirty + memory.pages.anonDirty;
+
+describe("the JSON report", () => {
+  test("backend and step fields, values and page totals (tiny.wasm, 3 instances)", async () => {
+    const report = await runJson(example("tiny.wasm"), "--invoke", "greeting", "--instances", "3");
+    assert.equal(typeof report.backend.pagemapScan, "boolean");
+    assert.equal(typeof report.backend.pfnReadable, "boolean");
+    assert.equal(report.backend.kernel, `${os.type()} ${os.release()}`);
+    for (const step of report.steps) {
+      for (const key of ["step", "export", "instance", "slot", "pick", "ns", "result", "error"])
+        assert.ok(key in step, `${step.step} has ${key}`);
+      for (const key of ["mmap", "mprotect", "madvise"])
+        assert.equal(typeof step.syscalls[key], "number", `${step.step} syscalls.${key}`);
+      assert.equal(typeof step.ns, "number");
+      for (const memory of step.memories) {
+        for (const key of ["memory", "sharedImagePages", "rssBytes", "privateDirtyBytes"])
+          assert.ok(key in memory, `${step.step} memory has ${key}`);
+        for (const state of PAGE_STATES) assert.equal(typeof memory.pages[state], "number");
+      }
+    }
+    const perInstance = ["acquire", "map", "instantiate", "invoke", "reset"];
+    assert.deepEqual(
+      report.steps.map((s: Json) => s.step),
+      ["plan", "image", ...perInstance, ...perInstance, ...perInstance],
+    );
+    // tiny.wat: greeting returns (i32.const 1024); memory of 1 page.
+    for (const invoke of stepsNamed(report, "invoke")) {
+      assert.equal(invoke.export, "greeting");
+      assert.deepEqual(invoke.result, [{ type: "i32", value: 1024 }]);
+    }
+    assertPagesAddUp(report, 1);
+
+    // Slot reuse: the first acquire takes a cold slot and maps the image with one mmap;
+    // the others get the same slot back (affine) with the image still mapped.
+    const acquires = stepsNamed(report, "acquire");
+    assert.deepEqual(
+      acquires.map((s: Json) => s.pick),
+      ["cold", "affine", "affine"],
+    );
+    assert.equal(new Set(acquires.map((s: Json) => s.slot)).size, 1);
+    assert.deepEqual(
+      stepsNamed(report, "map").map((s: Json) => s.syscalls.mmap),
+      [1, 0, 0],
+    );
+  });
+});
+
+describe("dirty pages (dirty-per-call.wasm)", () => {
+  // dirty-per-call.wat: 16 pages; data ends at 0x8000 + 24 bytes, so the image is host
+  // pages 0-8. Call k (1-based) stores into host page k-1 and returns 4096 * k.
+  const IMAGE_PAGES = Math.ceil((0x8000 + "page 8: more image bytes".length) / HOST_PAGE);
+  const CALLS = IMAGE_PAGES + 2;
+  const touches = Array.from({ length: CALLS }, () => ["--invoke", "touch"]).flat();
+
+  test("each touch dirties exactly one more page: image pages first, then anonymous", async () => {
+    const report = await runJson(example("dirty-per-call.wasm"), ...touches);
+    assert.deepEqual(report.module.images, [
+      { memory: 0, offset: 0, length: IMAGE_PAGES * HOST_PAGE },
+    ]);
+    assertPagesAddUp(report, 16);
+    const [instantiate] = stepsNamed(report, "instantiate");
+    assert.equal(dirtyPages(instantiate.memories[0]), 0, "the image is mapped, not copied");
+    stepsNamed(report, "invoke").forEach((step: Json, i: number) => {
+      const k = i + 1;
+      assert.equal(step.error, null);
+      assert.deepEqual(step.result, [{ type: "i32", value: 4096 * k }]);
+      const pages = step.memories[0].pages;
+      assert.equal(pages.imageDirty, Math.min(k, IMAGE_PAGES), `imageDirty after call ${k}`);
+      assert.equal(pages.anonDirty, Math.max(0, k - IMAGE_PAGES), `anonDirty after call ${k}`);
+      assert.equal(step.memories[0].privateDirtyBytes, k * HOST_PAGE);
+    });
+  });
+
+  test("--reset pagemap restores exactly the dirty pages", async () => {
+    const report = await runJson(example("dirty-per-call.wasm"), ...touches, "--reset", "pagemap");
+    const invokes = stepsNamed(report, "invoke");
+    const dirty = dirtyPages(invokes.at(-1).memories[0]);
+    assert.equal(dirty, CALLS);
+    const [reset] = stepsNamed(report, "reset");
+    assert.equal(reset.detail.strategy, "pagemap");
+    assert.equal(reset.detail.pagesRestored, dirty);
+    assert.equal(reset.detail.bytesResident, dirty * HOST_PAGE);
+  });
+
+  test("--reset madvise leaves no dirty page behind", async () => {
+    const report = await runJson(
+      example("dirty-per-call.wasm"),
+      "--invoke",
+      "touch",
+      "--invoke",
+      "touch",
+      "--instances",
+      "2",
+      "--reset",
+      "madvise",
+    );
+    const resets = stepsNamed(report, "reset");
+    assert.equal(resets.length, 2);
+    for (const reset of resets) {
+      assert.equal(reset.syscalls.madvise, 1);
+      assert.equal(dirtyPages(reset.memories[0]), 0);
+    }
+    // The second instance starts clean and dirties the same pages again.
+    const invokes = stepsNamed(report, "invoke");
+    assert.deepEqual(
+      invokes.map((s: Json) => dirtyPages(s.memories[0])),
+      [1, 2, 1, 2],
+    );
+  });
+});
+
+describe("initialisation modes (stack-first.wasm)", () => {
+  // stack-first.wat: 32 pages; data at 0x100000 and 0x100400 (both in host page 256);
+  // first_byte loads 0x100400, the byte 1.
+  const IMAGE = { memory: 0, offset: 0x100000, length: HOST_PAGE };
+
+  test("--init eager runs without mapping and V8 writes the segments", async () => {
+    const report = await runJson(
+      example("stack-first.wasm"),
+      "--invoke",
+      "first_byte",
+      "--init",
+      "eager",
+    );
+    assert.equal(report.init, "eager");
+    assertPagesAddUp(report, 32);
+    for (const map of stepsNamed(report, "map")) assert.equal(map.syscalls.mmap, 0);
+    for (const step of report.steps) {
+      for (const memory of step.memories) {
+        assert.equal(memory.imageOffset, null);
+        assert.equal(memory.pages.imageClean + memory.pages.imageDirty, 0, step.step);
+      }
+    }
+    const [instantiate] = stepsNamed(report, "instantiate");
+    assert.equal(instantiate.memories[0].pages.anonDirty, 1, "both segments share a page");
+    assert.deepEqual(stepsNamed(report, "invoke")[0].result, [{ type: "i32", value: 1 }]);
+  });
+
+  test("--init cow reads the same byte from the mapped image", async () => {
+    const report = await runJson(example("stack-first.wasm"), "--invoke", "first_byte");
+    assert.deepEqual(report.module.images, [IMAGE]);
+    assert.deepEqual(
+      stepsNamed(report, "map").map((s: Json) => s.syscalls.mmap),
+      [1],
+    );
+    const [invoke] = stepsNamed(report, "invoke");
+    assert.deepEqual(invoke.result, [{ type: "i32", value: 1 }]);
+    assert.equal(dirtyPages(invoke.memories[0]), 0, "reading dirties nothing");
+    assert.ok(invoke.memories[0].pages.imageClean >= 1, "the page read is an image page");
+  });
+
+  test("a memory whose data is all zeros needs no image and is not written", async () => {
+    // Wasmtime: an all-zero image is empty (map[mem] = None), nothing is copied.
+    const report = await runJson(await fixtureFile("zeroData"), "--invoke", "first");
+    assert.deepEqual(report.module.images, []);
+    const [instantiate] = stepsNamed(report, "instantiate");
+    assert.equal(dirtyPages(instantiate.memories[0]), 0);
+    assert.deepEqual(stepsNamed(report, "invoke")[0].result, [{ type: "i32", value: 0 }]);
+  });
+});
+
+describe("time limits", () => {
+  test("a runaway start function times out and the next instance gets a fresh runner", async () => {
+    const run = await cli(
+      await fixtureFile("runawayStart"),
+      "--timeout",
+      "1000",
+      "--instances",
+      "2",
+      "--json",
+    );
+    assert.equal(run.code, 0, run.stderr);
+    const report = JSON.parse(run.stdout);
+    const instantiates = stepsNamed(report, "instantiate");
+    // Two attempts, each killed by the watchdog: the second ran on a new runner
+    // (a dead one would have failed it as a crash, not a time-out).
+    assert.equal(instantiates.length, 2);
+    for (const step of instantiates) assert.match(step.error, /timed out/);
+  });
+
+  test("--timeout limits calls into module code, not the runner's start-up", async () => {
+    // A runner that takes 600 ms to start (a busy machine, simulated through
+    // NODE_OPTIONS, which the runner inherits) under a 300 ms limit: tiny.wasm's calls
+    // need a few milliseconds, so the run must succeed.
+    const slow = path.join(dir, "slow-start.cjs");
+    writeFileSync(slow, "Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 600);\n");
+    const saved = process.env.NODE_OPTIONS;
+    process.env.NODE_OPTIONS = `${saved ?? ""} --require "${slow}"`;
+    let run: Run;
+    try {
+      run = await cli(example("tiny.wasm"), "--invoke", "greeting", "--timeout", "300", "--json");
+    } finally {
+      if (saved === undefined) delete process.env.NODE_OPTIONS;
+      else process.env.NODE_OPTIONS = saved;
+    }
+    assert.equal(run.code, 0, run.stderr);
+    const [invoke] = stepsNamed(JSON.parse(run.stdout), "invoke");
+    assert.deepEqual(invoke.result, [{ type: "i32", value: 1024 }]);
+  });
+});
+
+describe("errors", () => {
+  const usage: [string, string[], RegExp][] = [
+    ["bad --reset", ["--reset", "bogus"], /^error: .*--reset.*"bogus"/],
+    ["bad --init", ["--init", "lazy"], /^error: .*--init.*"lazy"/],
+    ["--instances 0", ["--instances", "0"], /^error: .*--instances.*"0"/],
+    ["unknown option", ["--frobnicate"], /^error: .*--frobnicate/],
+  ];
+  for (const [label, args, message] of usage) {
+    test(`${label}: exit 2 with the error first`, async () => {
+      const run = await cli(example("tiny.wasm"), ...args);
+      assert.equal(run.code, 2);
+      assert.equal(run.stdout, "");
+      assert.match(run.stderr.split("\n")[0]!, message);
+    });
+  }
+
+  test("a missing file: exit 1, one line", async () => {
+    const missing = path.join(dir, "missing.wasm");
+    const run = await cli(missing);
+    assert.equal(run.code, 1);
+    assert.equal(run.stdout, "");
+    assert.match(run.stderr, new RegExp(`^error: ${missing}: no such file$`));
+  });
+
+  test("a malformed file: exit 1, one line with the offset", async () => {
+    // Version 2 instead of 1: the version field starts at byte 4.
+    const file = path.join(dir, "version2.wasm");
+    writeFileSync(file, Uint8Array.from([0, 0x61, 0x73, 0x6d, 2, 0, 0, 0]));
+    const run = await cli(file);
+    assert.equal(run.code, 1);
+    assert.match(run.stderr, new RegExp(`^error: ${file}: [^\\n]*\\(at byte 0x4\\)$`));
+  });
+});
+
+test("the built CLI runs modules with the bundled runner and addon", () => {
+  const cliFile = path.join(root, "dist", "cli.js");
+  for (const file of [cliFile, path.join(root, "dist", "runner.js")]) {
+    assert.ok(existsSync(file), `${file} is missing: run \`npm run build\` (npm test does)`);
+  }
+  // From a folder where `--import tsx` cannot resolve, only the bundled runner can work.
+  const elsewhere = mkdtempSync(path.join(os.tmpdir(), "wasm-cow-dist-"));
+  try {
+    const run = spawnSync(
+      process.execPath,
+      [cliFile, "run", example("tiny.wasm"), "--invoke", "greeting", "--json"],
+      { cwd: elsewhere, encoding: "utf8", timeout: 60_000 },
+    );
+    assert.equal(run.status, 0, run.stderr);
+    const report = JSON.parse(run.stdout);
+    assert.equal(report.backend.available, true);
+    assert.equal(report.module.cow, true);
+    assert.deepEqual(
+      stepsNamed(report, "map").map((s: Json) => s.syscalls.mmap),
+      [1],
+    );
+    assert.deepEqual(stepsNamed(report, "invoke")[0].result, [{ type: "i32", value: 1024 }]);
+  } finally {
+    rmSync(elsewhere, { recursive: true, force: true });
+  }
+});
