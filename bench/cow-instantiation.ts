@@ -8,8 +8,14 @@
 //   module directly;
 // - reuse with per-step kernel snapshots: the same through RunnerSession, which after
 //   every step (acquire, map, instantiate, invoke, reset) takes a page-state snapshot
-//   and reads /proc/self/smaps for the slot's memory: the measured states are the
-//   product, so this is what `wasm-cow run` and the UI pay.
+//   of the slot's memory (its resident and private-dirty figures come from it): the
+//   measured states are the product, so this is what `wasm-cow run` and the UI pay;
+// - the same with `smaps: true`, where every step also reads /proc/self/smaps for the
+//   memory: the price of the optional smaps figures.
+//
+// For the two session rows, the snapshot and smaps calls are timed as the session makes
+// them, and the breakdown splits the same iterations into those calls, the steps' own
+// durations and the rest.
 //
 // Every iteration ends with the one i32.store of the exported `store`. Times are
 // medians in this process; nothing is asserted about them (machines differ). What each
@@ -34,7 +40,6 @@ import {
   collectGarbage,
   formatMs,
   formatRatio,
-  median,
   sample,
   sampleMeasured,
   timeOnce,
@@ -205,25 +210,102 @@ function poolReuse(
   return { path: `CoW reuse, pool only (${reset})`, stats };
 }
 
-interface SessionRun {
-  row: Row;
-  /** Median per iteration of the steps' own durations (acquire … reset). */
-  stepsMs: number;
-  snapshotMs: number;
-  accountingMs: number;
-  /** snapshot + accounting calls per iteration (one each per step). */
-  observations: number;
+/** What the session's snapshot() and accounting() calls took, in ns, since last read. */
+interface Observations {
+  snapshotNs: number;
+  snapshotCalls: number;
+  accountingNs: number;
+  accountingCalls: number;
 }
 
-/** With `withoutSmaps`, a what-if: the session's addon answers accounting() with a
- *  fixed record instead of reading /proc/self/smaps (the other calls are the real ones). */
-function sessionReuse(addon: NativeAddon, fixture: Fixture, withoutSmaps: boolean): SessionRun {
-  const fixed = addon.accounting(new WebAssembly.Memory({ initial: 1 }));
-  const backend: NativeAddon = withoutSmaps ? { ...addon, accounting: () => fixed } : addon;
-  const session = new RunnerSession(backend, {
+/** The addon with its two observation calls timed as the session makes them, so the
+ *  breakdown is measured inside the timed iterations (the two clock reads per call are
+ *  part of the iteration, well under a microsecond each). */
+function observedAddon(addon: NativeAddon): { backend: NativeAddon; take: () => Observations } {
+  let seen: Observations = { snapshotNs: 0, snapshotCalls: 0, accountingNs: 0, accountingCalls: 0 };
+  const timed = <T>(call: () => T, add: (ns: number) => void): T => {
+    const started = process.hrtime.bigint();
+    try {
+      return call();
+    } finally {
+      add(Number(process.hrtime.bigint() - started));
+    }
+  };
+  const backend: NativeAddon = {
+    ...addon,
+    snapshot: (memory, offset, length) =>
+      timed(
+        () => addon.snapshot(memory, offset, length),
+        (ns) => ((seen.snapshotNs += ns), seen.snapshotCalls++),
+      ),
+    accounting: (memory) =>
+      timed(
+        () => addon.accounting(memory),
+        (ns) => ((seen.accountingNs += ns), seen.accountingCalls++),
+      ),
+  };
+  const take = (): Observations => {
+    const taken = seen;
+    seen = { snapshotNs: 0, snapshotCalls: 0, accountingNs: 0, accountingCalls: 0 };
+    return taken;
+  };
+  return { backend, take };
+}
+
+/** One iteration's parts, in ns on the clock the step records use (process.hrtime). */
+interface Parts extends Observations {
+  totalNs: number;
+  /** The steps' own durations (acquire … reset), without the observations after each. */
+  stepsNs: number;
+}
+
+/** Per-iteration means over the middle half of the iterations (ranked by total): the
+ *  parts of the same iterations, so they add up to the whole, without the odd GC pause. */
+interface Breakdown {
+  iterations: number;
+  iterationMs: number;
+  snapshot: { calls: number; ms: number };
+  accounting: { calls: number; ms: number };
+  stepsMs: number;
+  /** Step records, imports, pool bookkeeping, JS: the iteration minus the parts above. */
+  restMs: number;
+}
+
+interface SessionRun {
+  row: Row;
+  breakdown: Breakdown;
+}
+
+function breakdownOf(parts: readonly Parts[]): Breakdown {
+  const sorted = [...parts].sort((a, b) => a.totalNs - b.totalNs);
+  const quarter = Math.floor(sorted.length / 4);
+  const kept = sorted.slice(quarter, sorted.length - quarter);
+  const meanMs = (of: (p: Parts) => number): number =>
+    kept.reduce((sum, p) => sum + of(p), 0) / kept.length / 1e6;
+  const iterationMs = meanMs((p) => p.totalNs);
+  const snapshotMs = meanMs((p) => p.snapshotNs);
+  const accountingMs = meanMs((p) => p.accountingNs);
+  const stepsMs = meanMs((p) => p.stepsNs);
+  return {
+    iterations: kept.length,
+    iterationMs,
+    snapshot: { calls: kept[0]!.snapshotCalls, ms: snapshotMs },
+    accounting: { calls: kept[0]!.accountingCalls, ms: accountingMs },
+    stepsMs,
+    restMs: meanMs((p) => p.totalNs - p.stepsNs - p.snapshotNs - p.accountingNs),
+  };
+}
+
+/** Instantiate → invoke `store` → release through RunnerSession, whose every step is
+ *  followed by a page-state snapshot of the slot's memory and, with `smaps`, by a read of
+ *  /proc/self/smaps for it. */
+function sessionReuse(addon: NativeAddon, fixture: Fixture, smaps: boolean): SessionRun {
+  const observed = observedAddon(addon);
+  const session = new RunnerSession(observed.backend, {
     slots: 1,
     maxUnusedWarmSlots: 1,
     includePageStates: false,
+    smaps,
   });
   const loaded = session.loadModule({
     moduleId: "bench",
@@ -234,92 +316,96 @@ function sessionReuse(addon: NativeAddon, fixture: Fixture, withoutSmaps: boolea
   });
   if (!loaded.summary.cow) throw new Error(`no CoW: ${loaded.summary.cowRefusal}`);
   const options = { init: "cow" as const, initialize: false, wasi: false };
-  const stepsMs: number[] = [];
-  let observations = 0;
-  let memory: WebAssembly.Memory | null = null;
+  const what = smaps ? "session with smaps" : "session";
+  const parts: Parts[] = [];
   let expectAffine = false; // from the second use on
-  const iteration = (): void => {
+  const iteration = (): number => {
+    observed.take();
+    const started = process.hrtime.bigint();
     const created = session.instantiate("bench", options);
     const invoked = session.invoke(created.instance, "store", []);
-    memory ??= session.exportsOf(created.instance)!.memory as WebAssembly.Memory;
     const released = session.release(created.instance, "madvise", 0);
+    const totalNs = Number(process.hrtime.bigint() - started);
+    const calls = observed.take();
     const steps = [...created.steps, invoked, ...released];
-    stepsMs.push(steps.reduce((sum, step) => sum + step.ns, 0) / 1e6);
-    observations = steps.reduce((sum, step) => sum + step.memories.length, 0);
+    const states = steps.flatMap((step) => step.memories);
     const acquire = created.steps.find((s) => s.step === "acquire");
     const map = created.steps.find((s) => s.step === "map");
     const reused = acquire?.pick === "affine" && map?.detail?.alreadyMapped === true;
     if (created.mode !== "cow" || (expectAffine && !reused)) {
-      throw new Error("the session did not reuse the affine slot with its image mapped");
+      throw new Error(`${what}: the slot was not the affine one with its image mapped`);
     }
+    // Every memory state in the records is one snapshot, and one smaps read if asked for.
+    if (
+      calls.snapshotCalls !== states.length ||
+      calls.accountingCalls !== (smaps ? states.length : 0) ||
+      states.some((state) => (state.smaps !== null) !== smaps)
+    ) {
+      throw new Error(`${what}: the observation calls do not match the step records`);
+    }
+    parts.push({ ...calls, totalNs, stepsNs: steps.reduce((sum, step) => sum + step.ns, 0) });
+    return totalNs / 1e6;
   };
   iteration(); // the cold first use
   expectAffine = true;
   const check = session.instantiate("bench", options);
-  session.invoke(check.instance, "store", []);
-  checkStored(memory!, fixture, "session");
+  const invoked = session.invoke(check.instance, "store", []);
+  const memory = session.exportsOf(check.instance)!.memory as WebAssembly.Memory;
+  const after = invoked.memories[0];
+  // The store's page became a private copy of an image page, and the figures say so.
+  if (!after || after.pages.imageDirty < 1 || after.privateDirtyBytes < 4096) {
+    throw new Error(`${what}: the invoke step's page states miss the written image page`);
+  }
+  checkStored(memory, fixture, what);
   session.release(check.instance, "madvise", 0);
-  checkPristine(memory!, fixture, "session");
+  checkPristine(memory, fixture, what);
 
-  stepsMs.length = 0;
-  const stats = sample(iteration, { minRuns: MIN_RUNS, budgetMs: BUDGET_MS });
-  const steps = median(stepsMs);
-  // The two observation calls alone, on the same memory in the same state.
-  const snapshot = sample(() => addon.snapshot(memory!, IMAGE_OFFSET, 16 * MIB), {
-    minRuns: MIN_RUNS,
-    budgetMs: BUDGET_MS / 4,
-  });
-  const accounting = sample(() => backend.accounting(memory!), {
-    minRuns: MIN_RUNS,
-    budgetMs: BUDGET_MS / 4,
-  });
+  parts.length = 0;
+  const stats = sampleMeasured(iteration, { minRuns: MIN_RUNS, budgetMs: BUDGET_MS });
   session.unloadModule("bench");
-  const path = withoutSmaps
-    ? "what-if: the same without reading smaps (accounting() stubbed)"
+  const path = smaps
+    ? "CoW reuse with smaps accounting on every step (RunnerSession, smaps: true)"
     : "CoW reuse with per-step kernel snapshots (RunnerSession)";
-  return {
-    row: { path, stats },
-    stepsMs: steps,
-    snapshotMs: snapshot.medianMs,
-    accountingMs: accounting.medianMs,
-    observations,
-  };
+  // The warm-up runs come first: the timed runs are the last ones.
+  return { row: { path, stats }, breakdown: breakdownOf(parts.slice(-stats.runs)) };
 }
 
-function breakdownOf(run: SessionRun): Record<string, number> {
-  const snapshots = run.observations * run.snapshotMs;
-  const smaps = run.observations * run.accountingMs;
-  return {
-    iterationMs: run.row.stats.medianMs,
-    observationsPerIteration: run.observations,
-    snapshotMs: run.snapshotMs,
-    accountingMs: run.accountingMs,
-    stepsMs: run.stepsMs,
-    restMs: Math.max(0, run.row.stats.medianMs - snapshots - smaps - run.stepsMs),
-  };
+/** Shares in tenths of a percent, rounded so that the shown ones add up to 100.0 %
+ *  (largest remainder). */
+function shares(parts: readonly number[], whole: number): string[] {
+  const exact = parts.map((part) => (1000 * part) / whole);
+  const tenths = exact.map(Math.floor);
+  const missing = 1000 - tenths.reduce((sum, t) => sum + t, 0);
+  const byRemainder = parts
+    .map((_, i) => i)
+    .sort((a, b) => exact[b]! - tenths[b]! - (exact[a]! - tenths[a]!));
+  for (const i of byRemainder.slice(0, missing)) tenths[i]!++;
+  return tenths.map((t) => `${(t / 10).toFixed(1)} %`);
 }
 
 /** Per-iteration parts of both session runs, with their share of the iteration. */
-function formatBreakdown(session: SessionRun, whatIf: SessionRun): string {
-  const runs = [breakdownOf(session), breakdownOf(whatIf)];
-  const cells = (of: (b: Record<string, number>) => number): string[] =>
-    runs.flatMap((b) => [formatMs(of(b)), `${((100 * of(b)) / b.iterationMs!).toFixed(0)} %`]);
-  const calls = (b: Record<string, number>, key: string): number =>
-    b.observationsPerIteration! * b[key]!;
+function formatBreakdown(plain: Breakdown, withSmaps: Breakdown): string {
+  const columns = [plain, withSmaps].map((b) => {
+    const values = [b.snapshot.ms, b.accounting.ms, b.stepsMs, b.restMs];
+    const calls = (part: { calls: number; ms: number }): string =>
+      part.calls ? `${formatMs(part.ms)} (${part.calls} calls)` : "no calls";
+    return {
+      values: [calls(b.snapshot), calls(b.accounting), formatMs(b.stepsMs), formatMs(b.restMs)],
+      shares: shares(values, b.iterationMs),
+      whole: formatMs(b.iterationMs),
+    };
+  });
+  const labels = [
+    "addon.snapshot(), the page states",
+    "addon.accounting(), /proc/self/smaps",
+    "the steps' own ns (acquire … reset)",
+    "the rest (step records, imports, JS)",
+  ];
   return formatTable(
-    ["part (median per call × calls)", "session", "share", "without smaps", "share"],
+    ["part, per iteration", "session", "share", "session, smaps: true", "share"],
     [
-      [
-        `addon.snapshot() (${formatMs(session.snapshotMs)} × ${session.observations})`,
-        ...cells((b) => calls(b, "snapshotMs")),
-      ],
-      [
-        `addon.accounting(), /proc/self/smaps (${formatMs(session.accountingMs)} × ${session.observations})`,
-        ...cells((b) => calls(b, "accountingMs")),
-      ],
-      ["the steps' own ns (acquire … reset)", ...cells((b) => b.stepsMs!)],
-      ["the rest (step records, imports, JS)", ...cells((b) => b.restMs!)],
-      ["whole iteration (median)", ...cells((b) => b.iterationMs!)],
+      ...labels.map((label, i) => [label, ...columns.flatMap((c) => [c.values[i]!, c.shares[i]!])]),
+      ["whole iteration", ...columns.flatMap((c) => [c.whole, "100.0 %"])],
     ],
   );
 }
@@ -340,8 +426,8 @@ export async function runCowInstantiation(): Promise<void> {
     rows.push(poolReuse(addon, image, fixture, "madvise", 0));
     rows.push(poolReuse(addon, image, fixture, "pagemap", MIB));
     const session = sessionReuse(addon, fixture, false);
-    const whatIf = sessionReuse(addon, fixture, true);
-    rows.push(session.row, whatIf.row);
+    const withSmaps = sessionReuse(addon, fixture, true);
+    rows.push(session.row, withSmaps.row);
     const vmas = vmaCount();
 
     console.log(
@@ -363,9 +449,10 @@ export async function runCowInstantiation(): Promise<void> {
     );
 
     console.log(
-      `\nwhere a RunnerSession iteration goes (${vmas} mappings in this process's smaps):`,
+      `\nwhere a RunnerSession iteration goes (mean of the middle half of the iterations by ` +
+        `time; smaps walks this process's ${vmas} mappings):`,
     );
-    console.log(formatBreakdown(session, whatIf));
+    console.log(formatBreakdown(session.breakdown, withSmaps.breakdown));
     const file = writeResults("cow-instantiation", {
       imageBytes: 16 * MIB,
       memoryPages: MEMORY_PAGES,
@@ -374,8 +461,8 @@ export async function runCowInstantiation(): Promise<void> {
         ...stats,
         speedup: baseline.stats.medianMs / stats.medianMs,
       })),
-      session: { ...breakdownOf(session), vmas },
-      withoutSmaps: breakdownOf(whatIf),
+      session: session.breakdown,
+      sessionWithSmaps: { ...withSmaps.breakdown, vmas },
     });
     console.log(`\nresults: ${file}`);
   } finally {
