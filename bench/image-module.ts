@@ -19,6 +19,9 @@ export interface ImageModuleOptions {
 
 const WASM_PAGE = 65536;
 
+/** "\0asm", version 1. */
+export const WASM_HEADER = Uint8Array.from([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]);
+
 /** xorshift32: the same bytes on every run, and no zero pages. */
 export function fillRandom(target: Uint8Array, seed: number): void {
   let x = seed | 1;
@@ -30,18 +33,7 @@ export function fillRandom(target: Uint8Array, seed: number): void {
   }
 }
 
-function sleb32(value: number): number[] {
-  const out: number[] = [];
-  for (;;) {
-    const byte = value & 0x7f;
-    value >>= 7;
-    const done = (value === 0 && !(byte & 0x40)) || (value === -1 && byte & 0x40);
-    out.push(done ? byte : byte | 0x80);
-    if (done) return out;
-  }
-}
-
-function section(id: number, build: (payload: BinaryWriter) => void): Uint8Array {
+export function section(id: number, build: (payload: BinaryWriter) => void): Uint8Array {
   const payload = new BinaryWriter();
   build(payload);
   return encodeSection(id, payload.finish());
@@ -55,18 +47,16 @@ export function imageModule(options: ImageModuleOptions): Uint8Array {
   const body = new BinaryWriter()
     .byte(0) // no locals
     .byte(0x41)
-    .bytes(Uint8Array.from(sleb32(storeAddress))) // i32.const address
+    .s32(storeAddress) // i32.const address
     .byte(0x41)
-    .bytes(Uint8Array.from(sleb32(storeValue))) // i32.const value
+    .s32(storeValue) // i32.const value
     .byte(0x36)
     .u32(2)
     .u32(0) // i32.store align=4 offset=0
     .byte(0x0b)
     .finish();
   const payload = new Uint8Array(segmentSize);
-  const out = new BinaryWriter().bytes(
-    Uint8Array.from([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]),
-  );
+  const out = new BinaryWriter().bytes(WASM_HEADER);
   out.bytes(section(1, (s) => s.u32(1).byte(0x60).u32(0).u32(0))); // type 0: [] -> []
   out.bytes(section(3, (s) => s.u32(1).u32(0)));
   out.bytes(section(5, (s) => s.u32(1).byte(0x01).u32(memoryPages).u32(memoryPages)));
@@ -81,7 +71,7 @@ export function imageModule(options: ImageModuleOptions): Uint8Array {
         fillRandom(payload, i + 1);
         s.u32(0)
           .byte(0x41)
-          .bytes(Uint8Array.from(sleb32(imageOffset + i * segmentSize)))
+          .s32(imageOffset + i * segmentSize)
           .byte(0x0b);
         s.u32(segmentSize).bytes(payload.slice());
       }

@@ -25,6 +25,18 @@ export class BinaryWriter {
     return this;
   }
 
+  /** Signed LEB128 of a 32-bit value (i32.const immediates). */
+  s32(value: number): this {
+    let rest = value | 0;
+    for (;;) {
+      const low = rest & 0x7f;
+      rest >>= 7;
+      const done = (rest === 0 && !(low & 0x40)) || (rest === -1 && low & 0x40);
+      this.byte(done ? low : low | 0x80);
+      if (done) return this;
+    }
+  }
+
   name(text: string): this {
     const encoded = new TextEncoder().encode(text);
     return this.u32(encoded.length).bytes(encoded);

@@ -4,7 +4,7 @@
 // arrays and BigInts arrive intact.
 
 import type { PickKind } from "./index-allocator";
-import type { BackendProbe, ResetStrategy, SyscallCounts } from "./native-backend";
+import type { Accounting, BackendProbe, ResetStrategy, SyscallCounts } from "./native-backend";
 import type { PageCounts } from "./page-states";
 import type { SlotView } from "./slot-pool";
 import type { WasmValueJson } from "./wasm-values";
@@ -93,18 +93,7 @@ export interface SessionConfig {
 
 /** smaps counts whole mappings (VMAs): `spanStart`..`spanEnd` is what they cover, which
  *  can be wider than the memory. memfd pages of the image count as dirty there. */
-export interface SmapsFigures {
-  rssBytes: number;
-  pssBytes: number;
-  sharedCleanBytes: number;
-  sharedDirtyBytes: number;
-  privateCleanBytes: number;
-  privateDirtyBytes: number;
-  anonymousBytes: number;
-  vmas: number;
-  spanStart: bigint;
-  spanEnd: bigint;
-}
+export type SmapsFigures = Omit<Accounting, "ns">;
 
 export interface ImageSharing {
   /** Slots that map the image. */

@@ -484,8 +484,8 @@ export class RunnerSession {
 }
 
 function smapsFigures(accounting: Accounting): SmapsFigures {
-  const { ns: _ns, spanStart, spanEnd, ...figures } = accounting;
-  return { ...figures, spanStart, spanEnd };
+  const { ns: _ns, ...figures } = accounting;
+  return figures;
 }
 
 function affinityKey(moduleId: string, memory: number): string {

@@ -9,8 +9,8 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
-import { runCli } from "../../extension/cli/run-cli";
 import { enableWasmFeatures } from "../../extension/cli/v8-features";
+import { captureCli, type CliRun } from "../helpers/cli-capture";
 import { buildExamples } from "../../scripts/build-examples";
 import { fixtureBytes, type RunnerFixture } from "../helpers/runner-fixtures";
 import { assertNoRunnerLeft } from "../helpers/runner-process";
@@ -44,20 +44,8 @@ async function fixtureFile(name: RunnerFixture): Promise<string> {
   return file;
 }
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function cli(...argv: string[]): Promise<Run> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(["run", ...argv], {
-    stdout: (t) => out.push(t),
-    stderr: (t) => err.push(t),
-  });
-  return { code, stdout: out.join("\n"), stderr: err.join("\n") };
+function cli(...argv: string[]): Promise<CliRun> {
+  return captureCli(["run", ...argv]);
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -277,7 +265,7 @@ describe("time limits", () => {
     writeFileSync(slow, "Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 600);\n");
     const saved = process.env.NODE_OPTIONS;
     process.env.NODE_OPTIONS = `${saved ?? ""} --require "${slow}"`;
-    let run: Run;
+    let run: CliRun;
     try {
       run = await cli(example("tiny.wasm"), "--invoke", "greeting", "--timeout", "300", "--json");
     } finally {

@@ -8,8 +8,8 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, describe, test } from "node:test";
-import { runCli } from "../../extension/cli/run-cli";
 import { enableWasmFeatures } from "../../extension/cli/v8-features";
+import { captureCli, type CliRun } from "../helpers/cli-capture";
 import {
   VALTYPE,
   activeData,
@@ -42,18 +42,8 @@ function fixture(name: string, bytes: Uint8Array): string {
   return file;
 }
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** `inspect` may answer synchronously or not: either way is awaited. */
-async function cli(...argv: string[]): Promise<Run> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(argv, { stdout: (t) => out.push(t), stderr: (t) => err.push(t) });
-  return { code, stdout: out.join("\n"), stderr: err.join("\n") };
+function cli(...argv: string[]): Promise<CliRun> {
+  return captureCli(argv);
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
