@@ -4,6 +4,7 @@
 const fs = require("node:fs");
 const path = require("node:path");
 const webpack = require("webpack");
+const MiniCssExtractPlugin = require("mini-css-extract-plugin");
 
 /**
  * Settings shared by every bundle that runs in Node (the extension host, the CLI, the runner).
@@ -87,8 +88,41 @@ cliConfig.plugins = [
 /** The runner process, which owns the native addon and runs module code. */
 const runnerConfig = nodeBundle("runner", "./extension/runner/runner-main.ts", "runner.js");
 
-// The React webview bundle (issue 4) will be added here as a third config:
-// `target: "web"`, entry `./webview/src/main.tsx`, output `dist/webview.js`,
-// built with webview/tsconfig.json (the root tsconfig excludes `webview/`).
+/** The analysis worker thread of the extension host. */
+const workerConfig = nodeBundle(
+  "analysis-worker",
+  "./extension/editor/analysis-worker.ts",
+  "analysis-worker.js",
+);
 
-module.exports = [extensionConfig, cliConfig, runnerConfig];
+/** The React webview: one script and one CSS file (no inline styles, for the CSP). */
+const webviewConfig = {
+  name: "webview",
+  target: "web",
+  devtool: "source-map",
+  entry: "./webview/src/main.tsx",
+  output: { path: path.resolve(__dirname, "dist"), filename: "webview.js" },
+  resolve: { extensions: [".tsx", ".ts", ".js"] },
+  module: {
+    rules: [
+      {
+        test: /\.tsx?$/,
+        exclude: /node_modules/,
+        use: [
+          {
+            loader: "ts-loader",
+            options: {
+              transpileOnly: true,
+              configFile: path.resolve(__dirname, "webview/tsconfig.json"),
+            },
+          },
+        ],
+      },
+      { test: /\.css$/, use: [MiniCssExtractPlugin.loader, "css-loader"] },
+    ],
+  },
+  plugins: [new MiniCssExtractPlugin({ filename: "webview.css" })],
+  performance: { hints: false },
+};
+
+module.exports = [extensionConfig, cliConfig, runnerConfig, workerConfig, webviewConfig];

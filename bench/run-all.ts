@@ -2,6 +2,7 @@
 // those, e.g. `npm run bench -- reader-vs-objdump`.
 
 import { runCowInstantiation } from "./cow-instantiation";
+import { runPageMapPaint } from "./page-map-paint";
 import { runReaderVsObjdump } from "./reader-vs-objdump";
 import { runResetCost } from "./reset-cost";
 import { runSnapshotSpeed } from "./snapshot-speed";
@@ -11,6 +12,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
   "cow-instantiation": runCowInstantiation,
   "reset-cost": runResetCost,
   "snapshot-speed": runSnapshotSpeed,
+  "page-map-paint": runPageMapPaint,
 };
 
 async function main(names: string[]): Promise<void> {

@@ -1,81 +1,164 @@
+// Activation: the custom editor, the commands, the log, and the execution gate.
+
 import * as path from "node:path";
 import * as vscode from "vscode";
-import { inspectModule } from "./analysis/inspect";
+import type { InspectReport } from "./analysis/inspect";
+import { AnalysisClient } from "./editor/analysis-client";
 import { renderTextReport } from "./cli/text-report";
-
-const OUTPUT_CHANNEL_NAME = "Wasm CoW";
-const PAGE_SIZE = 4096;
-const DENSE_LIMIT = 16 * 1024 * 1024;
+import { ExecutionGate } from "./editor/execution-gate";
+import { PanelRegistry } from "./editor/panel-registry";
+import {
+  InspectorPanel,
+  VIEW_TYPE,
+  WasmEditorProvider,
+  type EditorServices,
+} from "./editor/wasm-editor-provider";
+import { readSettings } from "./settings";
 
 export function activate(context: vscode.ExtensionContext): void {
-  const output = vscode.window.createOutputChannel(OUTPUT_CHANNEL_NAME);
-  context.subscriptions.push(output);
-
+  const log = vscode.window.createOutputChannel("Wasm CoW", { log: true });
+  const gate = new ExecutionGate(log);
+  const services: EditorServices = { context, log, gate };
+  const panels = new PanelRegistry();
   context.subscriptions.push(
-    vscode.commands.registerCommand("wasmCow.inspectToOutput", async (arg?: unknown) => {
+    log,
+    gate,
+    vscode.window.registerCustomEditorProvider(
+      VIEW_TYPE,
+      new WasmEditorProvider(services, panels),
+      {
+        supportsMultipleEditorsPerDocument: true,
+      },
+    ),
+    vscode.commands.registerCommand("wasmCow.openInspector", async (uri?: vscode.Uri) => {
+      const target = await pickWasm(uri, "Inspect");
+      if (target) await vscode.commands.executeCommand("vscode.openWith", target, VIEW_TYPE);
+    }),
+    vscode.commands.registerCommand("wasmCow.stepThrough", async (uri?: vscode.Uri) => {
+      const target = await pickWasm(uri, "Step through");
+      if (!target) return;
+      await vscode.commands.executeCommand("vscode.openWith", target, VIEW_TYPE);
+      panels.show(target, "stepper");
+    }),
+    vscode.commands.registerCommand(
+      "wasmCow.compare",
+      async (uri?: vscode.Uri, selected?: vscode.Uri[]) => {
+        const pair = await pickPair(uri, selected);
+        if (!pair) return;
+        const [left, right] = pair;
+        const panel = vscode.window.createWebviewPanel(
+          "wasmCow.compare",
+          `${path.basename(left.fsPath)} ↔ ${path.basename(right.fsPath)}`,
+          vscode.ViewColumn.Active,
+          { enableScripts: true },
+        );
+        const compare = new InspectorPanel(services, panel, "compare", [
+          { side: "left", uri: left, bytes: await vscode.workspace.fs.readFile(left) },
+          { side: "right", uri: right, bytes: await vscode.workspace.fs.readFile(right) },
+        ]);
+        panel.onDidDispose(() => compare.dispose());
+      },
+    ),
+    vscode.commands.registerCommand("wasmCow.exportReport", async (uri?: vscode.Uri) => {
+      const format = await vscode.window.showQuickPick(
+        [
+          {
+            label: "JSON",
+            description: "identical to wasm-cow inspect --json",
+            format: "json" as const,
+          },
+          {
+            label: "Markdown",
+            description: "tables for a pull request or an issue",
+            format: "markdown" as const,
+          },
+        ],
+        { title: "Export the memory-image report as" },
+      );
+      if (!format) return;
+      const target = uri ?? panels.activeUri();
+      if (!target) {
+        void vscode.window.showInformationMessage(
+          "Wasm CoW: open a .wasm file in the inspector first.",
+        );
+        return;
+      }
+      await panels.exportReport(target, format.format, services);
+    }),
+    vscode.commands.registerCommand("wasmCow.restartRunner", () => {
+      gate.restart("requested from the command palette");
+      void vscode.window.showInformationMessage(
+        "Wasm CoW: the runner will start afresh on the next instantiation.",
+      );
+    }),
+    vscode.commands.registerCommand("wasmCow.openSample", async () => {
+      const sample = vscode.Uri.joinPath(
+        context.extensionUri,
+        "media",
+        "samples",
+        "dirty-per-call.wasm",
+      );
+      await vscode.commands.executeCommand("vscode.openWith", sample, VIEW_TYPE);
+    }),
+    vscode.commands.registerCommand("wasmCow.inspectToOutput", async (uri?: vscode.Uri) => {
+      const target = await pickWasm(uri, "Inspect");
+      if (!target) return;
+      const settings = readSettings();
+      // Decoded in the analysis worker: a large module must not stall the extension host.
+      const client = new AnalysisClient(
+        path.join(context.extensionUri.fsPath, "dist", "analysis-worker.js"),
+      );
       try {
-        const uri = await pickWasmUri(arg);
-        if (!uri) {
-          return;
-        }
-        const bytes = await vscode.workspace.fs.readFile(uri);
-        const report = await inspectModule(bytes, {
-          fileName: path.basename(uri.fsPath),
-          pageSize: PAGE_SIZE,
-          denseLimit: DENSE_LIMIT,
-        });
-        output.appendLine(renderTextReport(report));
-        output.show(true);
-      } catch (err) {
-        void vscode.window.showErrorMessage(err instanceof Error ? err.message : String(err));
+        const bytes = await vscode.workspace.fs.readFile(target);
+        const { reportJson } = await client.analyze(
+          bytes,
+          path.basename(target.fsPath),
+          settings.pageSize,
+          settings.denseLimit,
+        );
+        log.info(`\n${renderTextReport(JSON.parse(reportJson) as InspectReport)}`);
+        log.show(true);
+      } catch (error) {
+        void vscode.window.showErrorMessage(
+          `Wasm CoW: ${error instanceof Error ? error.message : String(error)}`,
+        );
+      } finally {
+        client.dispose();
       }
     }),
   );
 }
 
-export function deactivate(): void {
-  // Nothing to clean up beyond context.subscriptions.
-}
+export function deactivate(): void {}
 
-/**
- * The module to inspect: the explorer's URI argument, else the `.wasm` file shown in the active
- * tab, else one the user chooses in an open dialog (undefined if they cancel).
- */
-async function pickWasmUri(arg: unknown): Promise<vscode.Uri | undefined> {
-  if (arg instanceof vscode.Uri) {
-    return arg;
-  }
-  const active = activeTabUri();
-  if (active && isWasm(active)) {
-    return active;
-  }
+async function pickWasm(
+  uri: vscode.Uri | undefined,
+  openLabel: string,
+): Promise<vscode.Uri | undefined> {
+  if (uri instanceof vscode.Uri) return uri;
+  const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+  if (input instanceof vscode.TabInputCustom && input.uri.path.endsWith(".wasm")) return input.uri;
   const chosen = await vscode.window.showOpenDialog({
-    canSelectFiles: true,
-    canSelectFolders: false,
     canSelectMany: false,
-    openLabel: "Inspect",
+    openLabel,
     filters: { WebAssembly: ["wasm"] },
   });
   return chosen?.[0];
 }
 
-function activeTabUri(): vscode.Uri | undefined {
-  const editorUri = vscode.window.activeTextEditor?.document.uri;
-  if (editorUri) {
-    return editorUri;
-  }
-  // A binary .wasm file usually opens in a custom or binary editor, not a text editor.
-  const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
-  if (
-    input instanceof vscode.TabInputText ||
-    input instanceof vscode.TabInputCustom ||
-    input instanceof vscode.TabInputNotebook
-  ) {
-    return input.uri;
-  }
-  return undefined;
-}
-
-function isWasm(uri: vscode.Uri): boolean {
-  return uri.path.toLowerCase().endsWith(".wasm");
+async function pickPair(
+  uri: vscode.Uri | undefined,
+  selected: vscode.Uri[] | undefined,
+): Promise<[vscode.Uri, vscode.Uri] | undefined> {
+  const wasm = (selected ?? []).filter((u) => u.path.endsWith(".wasm"));
+  if (wasm.length === 2) return [wasm[0]!, wasm[1]!];
+  const first = await pickWasm(uri, "Compare");
+  if (!first) return undefined;
+  const second = await vscode.window.showOpenDialog({
+    canSelectMany: false,
+    openLabel: "Compare with",
+    filters: { WebAssembly: ["wasm"] },
+    title: `Compare ${path.basename(first.fsPath)} with…`,
+  });
+  return second?.[0] ? [first, second[0]] : undefined;
 }

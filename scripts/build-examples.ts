@@ -1,7 +1,7 @@
 // Builds the sample modules in examples/ (WAT sources in the repo) into examples/build/,
 // plus a generated dense multi-megabyte module that is too big to write by hand.
 
-import { mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { wat } from "../test/helpers/wat";
 
@@ -23,6 +23,14 @@ function denseWat(): string {
   return `(module\n  (memory (export "memory") 64)\n${segments.join("\n")})`;
 }
 
+/** Tests build the samples from parallel processes: a reader must never see a file
+ *  half written, so each is written beside its target and renamed over it. */
+function writeAtomically(target: string, bytes: Uint8Array): void {
+  const temporary = `${target}.${process.pid}.tmp`;
+  writeFileSync(temporary, bytes);
+  renameSync(temporary, target);
+}
+
 export async function buildExamples(): Promise<string[]> {
   mkdirSync(output, { recursive: true });
   const sources = readdirSync(examples)
@@ -31,12 +39,19 @@ export async function buildExamples(): Promise<string[]> {
   const built: string[] = [];
   for (const source of sources) {
     const target = path.join(output, source.replace(/\.wat$/, ".wasm"));
-    writeFileSync(target, await wat(readFileSync(path.join(examples, source), "utf8")));
+    writeAtomically(target, await wat(readFileSync(path.join(examples, source), "utf8")));
     built.push(target);
   }
   const dense = path.join(output, "dense.wasm");
-  writeFileSync(dense, await wat(denseWat()));
+  writeAtomically(dense, await wat(denseWat()));
   built.push(dense);
+  // The extension ships one sample for its walkthrough ("Open the Sample Module").
+  const samples = path.resolve(__dirname, "../media/samples");
+  mkdirSync(samples, { recursive: true });
+  writeAtomically(
+    path.join(samples, "dirty-per-call.wasm"),
+    readFileSync(path.join(output, "dirty-per-call.wasm")),
+  );
   return built;
 }
 

@@ -325,23 +325,33 @@ function buildImage(
 /** Images up to this size get a hash and a page map even when Wasmtime would not use them. */
 const FULLY_DESCRIBED_BYTES = 256 * 1024 * 1024;
 
-/** Pages holding a non-zero byte, counted from the pieces alone (cost ∝ data, not span). */
-function countNonzeroPages(pieces: VisiblePiece[], module: WasmModule, pageSize: number): number {
-  let count = 0;
-  let lastCounted = -1;
+/** Calls `visit` once for every image page holding a non-zero byte, in address order,
+ *  from the pieces alone: the cost follows the data, not the span. */
+export function forEachNonzeroPage(
+  pieces: readonly VisiblePiece[],
+  module: WasmModule,
+  pageSize: number,
+  visit: (page: number) => void,
+): void {
+  let lastVisited = -1;
   for (const piece of pieces) {
     const bytes = pieceBytes(piece, module);
     for (let i = 0; i < bytes.length; i++) {
       if (bytes[i] === 0) continue;
       const page = Math.floor((piece.address + i) / pageSize);
-      if (page !== lastCounted) {
-        count++;
-        lastCounted = page;
+      if (page !== lastVisited) {
+        visit(page);
+        lastVisited = page;
       }
-      // The rest of this page cannot add to the count.
+      // The rest of this page cannot add anything.
       i = (page + 1) * pageSize - piece.address - 1;
     }
   }
+}
+
+function countNonzeroPages(pieces: VisiblePiece[], module: WasmModule, pageSize: number): number {
+  let count = 0;
+  forEachNonzeroPage(pieces, module, pageSize, () => count++);
   return count;
 }
 

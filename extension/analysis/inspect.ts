@@ -112,7 +112,16 @@ export interface InspectReport {
  *  module is reported through `v8.valid === false`. */
 export function inspectModule(bytes: Uint8Array, options: InspectOptions): InspectReport {
   const module = readModule(bytes);
-  const plan = planImages(module, options);
+  return reportOf(module, planImages(module, options), options);
+}
+
+/** The report of a module already decoded and planned (with the same options). */
+export function reportOf(
+  module: WasmModule,
+  plan: ImagePlan,
+  options: InspectOptions,
+): InspectReport {
+  const bytes = module.bytes;
   const placements = new Map(plan.segments.map((p) => [p.segment, p]));
   return {
     file: options.fileName,

@@ -124,6 +124,10 @@ export interface RequestMap {
     result: StepRecord[];
   };
   pool: { params: null; result: SlotView[] };
+  readMemory: {
+    params: { instance: number; memory: number; offset: number; length: number };
+    result: Uint8Array;
+  };
   imageSharing: { params: { moduleId: string; memory: number }; result: ImageSharing | null };
 }
 

@@ -35,6 +35,8 @@ const handlers: {
   release: ({ instance, strategy, keepResident }) =>
     needSession().release(instance, strategy, keepResident),
   pool: () => needSession().poolView(),
+  readMemory: ({ instance, memory, offset, length }) =>
+    needSession().readMemory(instance, memory, offset, length),
   imageSharing: ({ moduleId, memory }) => needSession().imageSharing(moduleId, memory),
 };
 

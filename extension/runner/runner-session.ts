@@ -317,6 +317,17 @@ export class RunnerSession {
     return this.pool.views();
   }
 
+  /** A copy of [offset, offset + length) of one of the live instance's memories, for
+   *  the hex view; bytes past the accessible end read as nothing (a shorter copy). */
+  readMemory(instanceId: number, memoryIndex: number, offset: number, length: number): Uint8Array {
+    const live = this.live(instanceId);
+    const use = live.slots.find((s) => s.memoryIndex === memoryIndex);
+    if (!use) throw new Error(`instance ${instanceId} has no observable memory ${memoryIndex}`);
+    const buffer = this.pool.memoryOf(use.slot).buffer;
+    const from = Math.min(offset, buffer.byteLength);
+    return new Uint8Array(buffer.slice(from, Math.min(from + length, buffer.byteLength)));
+  }
+
   /** The live instance's exports, for in-process callers (spec scripts read globals and
    *  memories); null when it failed to instantiate. */
   exportsOf(instanceId: number): WebAssembly.Exports | null {

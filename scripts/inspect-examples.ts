@@ -1,5 +1,5 @@
-// `npm start`: builds the sample modules and runs the real `wasm-cow inspect` binary on
-// each, the way a user would from a terminal.
+// `npm run inspect-examples`: builds the sample modules and runs the real `wasm-cow inspect`
+// binary on each, the way a user would from a terminal.
 
 import { spawnSync } from "node:child_process";
 import path from "node:path";

@@ -1,0 +1,605 @@
+// Differences between two modules' memory layouts: per memory the image geometry and
+// verdict, the data segments added/removed/moved/resized, and the pages whose image
+// differs, plus one address-ordered list of differences for next/previous navigation.
+//
+// Pure and DOM-free: the webview imports it (only type imports from node-bound modules).
+// It works on the report as `inspectModule` returns it (bigints) and as the webview gets
+// it from the JSON text (numbers).
+
+import type { DataSegmentJson, ImageJson } from "./inspect";
+import { LAYER_IMAGE_DATA, LAYER_IMAGE_ZERO, type StaticLayer } from "./layer-values";
+
+/** A report value that is a bigint in the report object and a number once parsed. */
+type Loose<T> = T extends bigint
+  ? number | bigint
+  : T extends (infer U)[]
+    ? Loose<U>[]
+    : T extends object
+      ? { [K in keyof T]: Loose<T[K]> }
+      : T;
+
+export type ImageLike = Pick<
+  Loose<ImageJson>,
+  "memory" | "static" | "reason" | "offset" | "length" | "pages" | "nonzeroPages" | "dataBytes"
+>;
+export type SegmentLike = Pick<
+  Loose<DataSegmentJson>,
+  "index" | "memory" | "name" | "size" | "start"
+>;
+
+/** The parts of an inspect report (object or parsed JSON) the diff reads. */
+export interface ReportLike {
+  plan: { pageSize: number };
+  images: readonly ImageLike[];
+  dataSegments: readonly SegmentLike[];
+}
+
+export interface LayoutSide {
+  report: ReportLike;
+  /** Static page layers (memory-layers.ts), one per memory. */
+  layers: readonly Pick<StaticLayer, "memory" | "pageSize" | "pages">[];
+  /** Per memory, `pageHashes` of its image bytes (empty without an image); when both
+   *  sides have them, pages are compared by content and not only by kind. */
+  pageHashes?: readonly Uint32Array[] | null;
+}
+
+// ---------------------------------------------------------------------------------------
+// Page hashes
+
+/** FNV-1a (32-bit) of every `pageSize` bytes of an image; a short last page is hashed as
+ *  if padded with zeros, so it equals the hash of the same page in a longer image. */
+export function pageHashes(imageBytes: Uint8Array, pageSize: number): Uint32Array {
+  const count = Math.ceil(imageBytes.length / pageSize);
+  const hashes = new Uint32Array(count);
+  for (let page = 0; page < count; page++) {
+    const from = page * pageSize;
+    const to = Math.min(from + pageSize, imageBytes.length);
+    let hash = 0x811c9dc5;
+    for (let i = from; i < to; i++) hash = Math.imul(hash ^ imageBytes[i]!, 0x01000193);
+    for (let i = to; i < from + pageSize; i++) hash = Math.imul(hash, 0x01000193);
+    hashes[page] = hash >>> 0;
+  }
+  return hashes;
+}
+
+const zeroHashes = new Map<number, number>();
+
+/** The hash of an all-zero page: what every page outside an image holds. */
+export function zeroPageHash(pageSize: number): number {
+  let hash = zeroHashes.get(pageSize);
+  if (hash === undefined) {
+    hash = pageHashes(new Uint8Array(pageSize), pageSize)[0]!;
+    zeroHashes.set(pageSize, hash);
+  }
+  return hash;
+}
+
+/** A memory's page hashes placed on the absolute page axis: the image starts at page
+ *  `firstPage`; every other page is zero. */
+export interface AlignedHashes {
+  firstPage: number;
+  hashes: Uint32Array;
+}
+
+/** Pages [first, end) on the shared axis (page i = address i × pageSize on both sides)
+ *  whose contents differ, as maximal runs. */
+export function diffPageHashes(
+  left: AlignedHashes,
+  right: AlignedHashes,
+  pageSize: number,
+): [number, number][] {
+  const zero = zeroPageHash(pageSize);
+  const hashAt = (side: AlignedHashes, page: number): number =>
+    side.hashes[page - side.firstPage] ?? zero;
+  // Outside both images both pages are zero: only the images' union can differ.
+  const images = [left, right].filter((side) => side.hashes.length > 0);
+  const first = Math.min(...images.map((side) => side.firstPage));
+  const end = Math.max(0, ...images.map((side) => side.firstPage + side.hashes.length));
+  const runs: [number, number][] = [];
+  for (let page = images.length ? first : end; page < end; page++) {
+    if (hashAt(left, page) === hashAt(right, page)) continue;
+    const last = runs[runs.length - 1];
+    if (last && last[1] === page) last[1] = page + 1;
+    else runs.push([page, page + 1]);
+  }
+  return runs;
+}
+
+// ---------------------------------------------------------------------------------------
+// The diff
+
+export interface Delta<T> {
+  left: T | null;
+  right: T | null;
+  /** right − left, when both are known. */
+  delta: T | null;
+  changed: boolean;
+}
+
+export interface Verdict {
+  static: boolean;
+  reason: string | null;
+}
+
+export type PageKind = "outside" | "zero" | "data";
+
+export interface PageRangeDiff {
+  firstPage: number;
+  endPage: number;
+  left: PageKind;
+  right: PageKind;
+  /** Whether the bytes differ; null when the contents were not compared. */
+  contentDiffers: boolean | null;
+  description: string;
+}
+
+export interface MemoryDiff {
+  memory: number;
+  inLeft: boolean;
+  inRight: boolean;
+  offset: Delta<bigint>;
+  length: Delta<number>;
+  pages: Delta<number>;
+  nonzeroPages: Delta<number>;
+  dataBytes: Delta<number>;
+  verdict: { left: Verdict | null; right: Verdict | null; changed: boolean };
+  /** Pages on the shared axis: max of both layers' page counts. */
+  axisPages: number;
+  /** Whether page contents were compared by hash (both sides had usable hashes). */
+  contentCompared: boolean;
+  pageRanges: PageRangeDiff[];
+  /** 1 for every differing page of the axis (the page maps' markers). */
+  marked: Uint8Array;
+}
+
+export interface SegmentRef {
+  index: number;
+  name: string | null;
+  memory: number | null;
+  start: bigint | null;
+  size: number;
+}
+
+export type SegmentChangeKind = "added" | "removed" | "moved" | "resized" | "moved-resized";
+
+export interface SegmentChange {
+  kind: SegmentChangeKind;
+  /** How the two sides were paired (null for added/removed). */
+  matchedBy: "name" | "index" | null;
+  left: SegmentRef | null;
+  right: SegmentRef | null;
+  description: string;
+}
+
+export type DifferenceKind = "image" | "segment" | "pages";
+
+export interface Difference {
+  memory: number;
+  kind: DifferenceKind;
+  /** Address range [start, end) covering both sides' part of the difference. */
+  start: bigint;
+  end: bigint;
+  /** The same range in pages (at least one page, for selection). */
+  firstPage: number;
+  endPage: number;
+  description: string;
+  /** What the difference comes from, for linking it to the lists. */
+  segmentChange?: SegmentChange;
+  pageRange?: PageRangeDiff;
+}
+
+export interface LayoutDiff {
+  pageSize: number;
+  memories: MemoryDiff[];
+  segments: SegmentChange[];
+  /** Pairs of segments that match and did not change. */
+  unchangedSegments: number;
+  /** Ordered by memory, then address, then kind (image, segment, pages). */
+  differences: Difference[];
+}
+
+export function diffLayouts(left: LayoutSide, right: LayoutSide): LayoutDiff {
+  const pageSize = left.report.plan.pageSize;
+  if (right.report.plan.pageSize !== pageSize) {
+    throw new Error(
+      `the reports use different page sizes (${pageSize} and ${right.report.plan.pageSize})`,
+    );
+  }
+  const memoryCount = Math.max(left.report.images.length, right.report.images.length);
+  const memories = Array.from({ length: memoryCount }, (_, memory) =>
+    diffMemory(left, right, memory, pageSize),
+  );
+  const { changes, unchanged } = diffSegments(
+    left.report.dataSegments.map(segmentRef),
+    right.report.dataSegments.map(segmentRef),
+  );
+  return {
+    pageSize,
+    memories,
+    segments: changes,
+    unchangedSegments: unchanged,
+    differences: orderDifferences([
+      ...memories.flatMap((m) => imageDifference(m, pageSize)),
+      ...changes.flatMap((c) => segmentDifference(c, pageSize)),
+      ...memories.flatMap((m) =>
+        m.pageRanges.map((r) => ({
+          memory: m.memory,
+          kind: "pages" as const,
+          start: BigInt(r.firstPage) * BigInt(pageSize),
+          end: BigInt(r.endPage) * BigInt(pageSize),
+          firstPage: r.firstPage,
+          endPage: r.endPage,
+          description: `memory ${m.memory}: ${r.description}`,
+          pageRange: r,
+        })),
+      ),
+    ]),
+  };
+}
+
+function big(value: number | bigint): bigint {
+  return typeof value === "bigint" ? value : BigInt(value);
+}
+
+function delta(left: number | null, right: number | null): Delta<number>;
+function delta(left: bigint | null, right: bigint | null): Delta<bigint>;
+function delta(
+  left: number | bigint | null,
+  right: number | bigint | null,
+): Delta<number | bigint> {
+  return {
+    left,
+    right,
+    delta: left === null || right === null ? null : (right as number) - (left as number),
+    changed: left !== right,
+  };
+}
+
+const minBig = (values: bigint[]): bigint => values.reduce((x, y) => (y < x ? y : x));
+const maxBig = (values: bigint[]): bigint => values.reduce((x, y) => (y > x ? y : x));
+
+function diffMemory(
+  left: LayoutSide,
+  right: LayoutSide,
+  memory: number,
+  pageSize: number,
+): MemoryDiff {
+  const a = left.report.images[memory] ?? null;
+  const b = right.report.images[memory] ?? null;
+  const verdict = (image: ImageLike | null): Verdict | null =>
+    image && { static: image.static, reason: image.reason };
+  const offset = (image: ImageLike | null): bigint | null =>
+    image?.offset == null ? null : big(image.offset);
+  const count = (field: "pages" | "nonzeroPages" | "dataBytes") => (image: ImageLike | null) =>
+    image ? image[field] : null;
+  const [va, vb] = [verdict(a), verdict(b)];
+  const pages = diffPages(left, right, memory, pageSize);
+  return {
+    memory,
+    inLeft: a !== null,
+    inRight: b !== null,
+    offset: delta(offset(a), offset(b)),
+    length: delta(a?.length ?? null, b?.length ?? null),
+    pages: delta(count("pages")(a), count("pages")(b)),
+    nonzeroPages: delta(count("nonzeroPages")(a), count("nonzeroPages")(b)),
+    dataBytes: delta(count("dataBytes")(a), count("dataBytes")(b)),
+    verdict: {
+      left: va,
+      right: vb,
+      changed: va?.static !== vb?.static || va?.reason !== vb?.reason,
+    },
+    ...pages,
+  };
+}
+
+const KIND_OF_LAYER: Record<number, PageKind> = {
+  [LAYER_IMAGE_ZERO]: "zero",
+  [LAYER_IMAGE_DATA]: "data",
+};
+const KIND_TEXT: Record<PageKind, string> = {
+  outside: "outside the image",
+  zero: "zero page of the image",
+  data: "data page of the image",
+};
+
+/** Hashes of a side's memory on the absolute axis, or null when they cannot be trusted
+ *  to describe the whole image (none given, or not one per image page). */
+function alignedHashes(side: LayoutSide, memory: number, pageSize: number): AlignedHashes | null {
+  const hashes = side.pageHashes?.[memory];
+  const image = side.report.images[memory];
+  if (!hashes) return null;
+  if (!image || image.offset == null || image.length === 0) {
+    return hashes.length === 0 ? { firstPage: 0, hashes } : null;
+  }
+  if (hashes.length !== image.pages) return null;
+  return { firstPage: Number(big(image.offset) / BigInt(pageSize)), hashes };
+}
+
+function diffPages(
+  left: LayoutSide,
+  right: LayoutSide,
+  memory: number,
+  pageSize: number,
+): Pick<MemoryDiff, "axisPages" | "contentCompared" | "pageRanges" | "marked"> {
+  const layerOf = (side: LayoutSide): Uint8Array => {
+    const layer = side.layers.find((l) => l.memory === memory);
+    if (layer && layer.pageSize !== pageSize) {
+      throw new Error(`memory ${memory}'s layer has page size ${layer.pageSize}, not ${pageSize}`);
+    }
+    return layer?.pages ?? new Uint8Array(0);
+  };
+  const [la, lb] = [layerOf(left), layerOf(right)];
+  const axisPages = Math.max(la.length, lb.length);
+  const ha = alignedHashes(left, memory, pageSize);
+  const hb = alignedHashes(right, memory, pageSize);
+  const contentDiffers = new Uint8Array(axisPages);
+  if (ha && hb) {
+    for (const [first, end] of diffPageHashes(ha, hb, pageSize)) {
+      contentDiffers.fill(1, Math.min(first, axisPages), Math.min(end, axisPages));
+    }
+  }
+  const compared = ha !== null && hb !== null;
+  const marked = new Uint8Array(axisPages);
+  const pageRanges: PageRangeDiff[] = [];
+  for (let page = 0; page < axisPages; page++) {
+    const kinds: [PageKind, PageKind] = [
+      KIND_OF_LAYER[la[page] ?? 0] ?? "outside",
+      KIND_OF_LAYER[lb[page] ?? 0] ?? "outside",
+    ];
+    const content = compared ? contentDiffers[page] === 1 : null;
+    if (kinds[0] === kinds[1] && content !== true) continue;
+    marked[page] = 1;
+    const last = pageRanges[pageRanges.length - 1];
+    if (
+      last &&
+      last.endPage === page &&
+      last.left === kinds[0] &&
+      last.right === kinds[1] &&
+      last.contentDiffers === content
+    ) {
+      last.endPage = page + 1;
+    } else {
+      pageRanges.push({
+        firstPage: page,
+        endPage: page + 1,
+        left: kinds[0],
+        right: kinds[1],
+        contentDiffers: content,
+        description: "",
+      });
+    }
+  }
+  for (const range of pageRanges) range.description = describePages(range, pageSize);
+  return { axisPages, contentCompared: compared, pageRanges, marked };
+}
+
+function hex(value: bigint | number): string {
+  return `0x${value.toString(16)}`;
+}
+
+function describePages(range: PageRangeDiff, pageSize: number): string {
+  const count = range.endPage - range.firstPage;
+  const where =
+    `${count === 1 ? `page ${range.firstPage}` : `pages ${range.firstPage}–${range.endPage - 1}`}` +
+    ` (${hex(range.firstPage * pageSize)}–${hex(range.endPage * pageSize - 1)})`;
+  const what =
+    range.left === range.right
+      ? `${KIND_TEXT[range.left]} on both sides, bytes differ`
+      : `left ${KIND_TEXT[range.left]}, right ${KIND_TEXT[range.right]}` +
+        (range.contentDiffers === false ? " (same bytes: zeros)" : "");
+  return `${where}: ${what}`;
+}
+
+function segmentRef(segment: SegmentLike): SegmentRef {
+  return {
+    index: segment.index,
+    name: segment.name,
+    memory: segment.memory,
+    start: segment.start === null ? null : big(segment.start),
+    size: segment.size,
+  };
+}
+
+/** Pairs segments by name when both sides name them (names unique on each side),
+ *  otherwise by index; a pair in different memories (or active ↔ passive) is a removal
+ *  plus an addition, since its addresses are not comparable. */
+function diffSegments(
+  left: SegmentRef[],
+  right: SegmentRef[],
+): { changes: SegmentChange[]; unchanged: number } {
+  const uniqueNames = (segments: SegmentRef[]): Map<string, SegmentRef> => {
+    const byName = new Map<string, SegmentRef | null>();
+    for (const s of segments)
+      if (s.name !== null) byName.set(s.name, byName.has(s.name) ? null : s);
+    return new Map([...byName].filter((e): e is [string, SegmentRef] => e[1] !== null));
+  };
+  const [leftNames, rightNames] = [uniqueNames(left), uniqueNames(right)];
+  const rightByIndex = new Map(right.map((s) => [s.index, s]));
+  const pairedRight = new Set<SegmentRef>();
+  const changes: SegmentChange[] = [];
+  let unchanged = 0;
+  const unpairedLeft: SegmentRef[] = [];
+  const pairs: [SegmentRef, SegmentRef, "name" | "index"][] = [];
+  for (const l of left) {
+    const byName = l.name !== null && leftNames.get(l.name) === l ? rightNames.get(l.name) : null;
+    if (byName) {
+      pairs.push([l, byName, "name"]);
+      pairedRight.add(byName);
+    } else {
+      unpairedLeft.push(l);
+    }
+  }
+  for (const l of unpairedLeft) {
+    const r = rightByIndex.get(l.index);
+    // Two different names are two different segments, whatever their indices.
+    if (r && !pairedRight.has(r) && (l.name === null || r.name === null)) {
+      pairs.push([l, r, "index"]);
+      pairedRight.add(r);
+    } else {
+      changes.push(segmentChange("removed", null, l, null));
+    }
+  }
+  for (const r of right)
+    if (!pairedRight.has(r)) changes.push(segmentChange("added", null, null, r));
+  for (const [l, r, by] of pairs) {
+    if (l.memory !== r.memory) {
+      changes.push(segmentChange("removed", null, l, null), segmentChange("added", null, null, r));
+      continue;
+    }
+    const moved = l.start !== r.start;
+    const resized = l.size !== r.size;
+    if (!moved && !resized) unchanged++;
+    else {
+      const kind = moved && resized ? "moved-resized" : moved ? "moved" : "resized";
+      changes.push(segmentChange(kind, by, l, r));
+    }
+  }
+  changes.sort(compareChanges);
+  return { changes, unchanged };
+}
+
+function segmentLabel(s: SegmentRef): string {
+  return `segment ${s.index}${s.name === null ? "" : ` "${s.name}"`}`;
+}
+
+function placement(s: SegmentRef): string {
+  const where = s.memory === null ? "passive" : `memory ${s.memory}`;
+  const at = s.start === null ? "start unknown" : `at ${hex(s.start)}`;
+  return `${where}, ${s.memory === null ? "" : `${at}, `}${s.size} bytes`;
+}
+
+function segmentChange(
+  kind: SegmentChangeKind,
+  matchedBy: "name" | "index" | null,
+  left: SegmentRef | null,
+  right: SegmentRef | null,
+): SegmentChange {
+  let description: string;
+  if (!right) description = `${segmentLabel(left!)} removed (${placement(left!)})`;
+  else if (!left) description = `${segmentLabel(right)} added (${placement(right)})`;
+  else {
+    const parts: string[] = [];
+    const start = (s: SegmentRef): string => (s.start === null ? "unknown" : hex(s.start));
+    if (left.start !== right.start) parts.push(`moved ${start(left)} → ${start(right)}`);
+    if (left.size !== right.size) parts.push(`resized ${left.size} → ${right.size} bytes`);
+    const names =
+      left.index === right.index
+        ? segmentLabel(right)
+        : `${segmentLabel(left)} (now segment ${right.index})`;
+    description = `${names}: ${parts.join(", ")}`;
+  }
+  return { kind, matchedBy, left, right, description };
+}
+
+const CHANGE_ORDER: Record<SegmentChangeKind, number> = {
+  removed: 0,
+  added: 1,
+  moved: 2,
+  resized: 2,
+  "moved-resized": 2,
+};
+
+/** Memory (passive last), then the lowest known start (unknown last), then index. */
+function compareChanges(a: SegmentChange, b: SegmentChange): number {
+  const key = (c: SegmentChange) => {
+    const sides = [c.left, c.right].filter((s): s is SegmentRef => s !== null);
+    const starts = sides.map((s) => s.start).filter((s): s is bigint => s !== null);
+    return {
+      memory: sides[0]!.memory ?? Infinity,
+      start: starts.length ? minBig(starts) : null,
+      index: sides[0]!.index,
+    };
+  };
+  const [ka, kb] = [key(a), key(b)];
+  if (ka.memory !== kb.memory) return ka.memory - kb.memory;
+  if (ka.start !== kb.start) {
+    if (ka.start === null) return 1;
+    if (kb.start === null) return -1;
+    return ka.start < kb.start ? -1 : 1;
+  }
+  return ka.index - kb.index || CHANGE_ORDER[a.kind] - CHANGE_ORDER[b.kind];
+}
+
+function pageSpan(
+  start: bigint,
+  end: bigint,
+  pageSize: number,
+): Pick<Difference, "firstPage" | "endPage"> {
+  const size = BigInt(pageSize);
+  const firstPage = Number(start / size);
+  return { firstPage, endPage: Math.max(firstPage + 1, Number((end + size - 1n) / size)) };
+}
+
+/** One difference per memory whose image geometry or verdict changed, over both images. */
+function imageDifference(m: MemoryDiff, pageSize: number): Difference[] {
+  const fields: string[] = [];
+  const verdictText = (v: Verdict | null): string =>
+    v === null ? "no memory" : v.static ? "static image" : `no static image (${v.reason})`;
+  if (m.verdict.changed)
+    fields.push(`${verdictText(m.verdict.left)} → ${verdictText(m.verdict.right)}`);
+  const show = (v: bigint | number | null, asHex: boolean): string =>
+    v === null ? "none" : asHex ? hex(v) : String(v);
+  const field = (name: string, d: Delta<bigint> | Delta<number>, asHex = false): void => {
+    if (d.changed) fields.push(`${name} ${show(d.left, asHex)} → ${show(d.right, asHex)}`);
+  };
+  field("offset", m.offset, true);
+  field("length", m.length);
+  field("pages", m.pages);
+  field("non-zero pages", m.nonzeroPages);
+  field("data bytes", m.dataBytes);
+  if (fields.length === 0) return [];
+  const ranges: [bigint, bigint][] = [];
+  for (const [offset, length] of [
+    [m.offset.left, m.length.left],
+    [m.offset.right, m.length.right],
+  ] as const) {
+    if (offset !== null) ranges.push([offset, offset + BigInt(length ?? 0)]);
+  }
+  // Without an image on either side the difference is memory-wide: shown at address 0.
+  const start = ranges.length ? minBig(ranges.map((r) => r[0])) : 0n;
+  const end = ranges.length ? maxBig(ranges.map((r) => r[1])) : 0n;
+  return [
+    {
+      memory: m.memory,
+      kind: "image",
+      start,
+      end,
+      ...pageSpan(start, end, pageSize),
+      description: `memory ${m.memory} image: ${fields.join("; ")}`,
+    },
+  ];
+}
+
+/** A segment change as a difference, when it has an address in some memory. */
+function segmentDifference(c: SegmentChange, pageSize: number): Difference[] {
+  const sides = [c.left, c.right].filter(
+    (s): s is SegmentRef & { start: bigint; memory: number } =>
+      s?.start != null && s.memory !== null,
+  );
+  if (sides.length === 0) return [];
+  const start = minBig(sides.map((s) => s.start));
+  const end = maxBig(sides.map((s) => s.start + BigInt(s.size)));
+  return [
+    {
+      memory: sides[0]!.memory,
+      kind: "segment",
+      start,
+      end,
+      ...pageSpan(start, end, pageSize),
+      description: `memory ${sides[0]!.memory}: ${c.description}`,
+      segmentChange: c,
+    },
+  ];
+}
+
+const KIND_ORDER: Record<DifferenceKind, number> = { image: 0, segment: 1, pages: 2 };
+
+function orderDifferences(differences: Difference[]): Difference[] {
+  return differences.sort(
+    (a, b) =>
+      a.memory - b.memory ||
+      (a.start === b.start ? 0 : a.start < b.start ? -1 : 1) ||
+      KIND_ORDER[a.kind] - KIND_ORDER[b.kind] ||
+      (a.end === b.end ? 0 : a.end < b.end ? -1 : 1),
+  );
+}

@@ -1,0 +1,36 @@
+// Messages between the extension host and its analysis worker thread, which decodes and
+// plans modules off the host's event loop (a 50 MB module must not freeze the editor).
+
+import type { StaticLayer } from "../analysis/layer-values";
+
+export interface AnalyzeRequest {
+  kind: "analyze";
+  id: number;
+  bytes: Uint8Array;
+  fileName: string;
+  pageSize: number;
+  denseLimit: number;
+}
+
+export interface ImageBytesRequest {
+  kind: "imageBytes";
+  id: number;
+  memory: number;
+  offset: number;
+  length: number;
+}
+
+export type WorkerRequest = AnalyzeRequest | ImageBytesRequest;
+
+export type WorkerResponse =
+  | {
+      id: number;
+      ok: true;
+      kind: "analyze";
+      reportJson: string;
+      layers: StaticLayer[];
+      /** Per memory, layout-diff.ts `pageHashes` of its image (empty without image bytes). */
+      pageHashes: Uint32Array[];
+    }
+  | { id: number; ok: true; kind: "imageBytes"; bytes: Uint8Array }
+  | { id: number; ok: false; error: string; offset: number | null };

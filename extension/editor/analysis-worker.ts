@@ -1,0 +1,76 @@
+// The analysis worker thread: decodes, validates and plans a module, and serves the
+// bytes of its images to the hex view. It keeps the last module it analysed.
+
+import { parentPort } from "node:worker_threads";
+import { DecodeError } from "../analysis/binary-cursor";
+import { materializeImage, planImages } from "../analysis/image-planner";
+import { reportOf } from "../analysis/inspect";
+import { pageHashes } from "../analysis/layout-diff";
+import { toJsonText } from "../analysis/json-text";
+import { staticLayers } from "../analysis/memory-layers";
+import { readModule } from "../analysis/module-reader";
+import type { WorkerRequest, WorkerResponse } from "./analysis-protocol";
+
+let images: Map<number, { offset: number; bytes: Uint8Array }> = new Map();
+
+function handle(request: WorkerRequest): WorkerResponse {
+  if (request.kind === "analyze") {
+    const options = {
+      pageSize: request.pageSize,
+      denseLimit: request.denseLimit,
+      fileName: request.fileName,
+    };
+    const module = readModule(request.bytes);
+    const plan = planImages(module, options);
+    const report = reportOf(module, plan, options);
+    images = new Map();
+    for (const memoryPlan of plan.memories) {
+      const image = memoryPlan.image;
+      if (image && image.length > 0 && image.sha256 !== null) {
+        images.set(memoryPlan.memory, {
+          offset: Number(image.offset),
+          bytes: materializeImage(module, image),
+        });
+      }
+    }
+    return {
+      id: request.id,
+      ok: true,
+      kind: "analyze",
+      reportJson: toJsonText(report),
+      layers: staticLayers(module, plan),
+      pageHashes: plan.memories.map((m) => {
+        const image = images.get(m.memory);
+        return image ? pageHashes(image.bytes, plan.pageSize) : new Uint32Array(0);
+      }),
+    };
+  }
+  // Image bytes of [offset, offset + length) of a memory: zeros outside the image.
+  const bytes = new Uint8Array(request.length);
+  const image = images.get(request.memory);
+  if (image) {
+    const from = Math.max(request.offset, image.offset);
+    const to = Math.min(request.offset + request.length, image.offset + image.bytes.length);
+    if (to > from)
+      bytes.set(
+        image.bytes.subarray(from - image.offset, to - image.offset),
+        from - request.offset,
+      );
+  }
+  return { id: request.id, ok: true, kind: "imageBytes", bytes };
+}
+
+parentPort!.on("message", (request: WorkerRequest) => {
+  let response: WorkerResponse;
+  try {
+    response = handle(request);
+  } catch (error) {
+    response = {
+      id: request.id,
+      ok: false,
+      error: error instanceof Error ? error.message : String(error),
+      offset: error instanceof DecodeError ? error.offset : null,
+    };
+  }
+  parentPort!.postMessage(response);
+});

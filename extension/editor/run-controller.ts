@@ -1,0 +1,209 @@
+// Drives instances of one module for an editor: instantiate (acquire, map, instantiate,
+// initialise), invoke, release with the chosen reset, "instantiate another module" to show
+// a remap, and "run to end". The runner is shared by all editors (one pool, as one
+// Wasmtime engine would have); this controller keeps the steps and slot views its
+// webview shows, and never runs module code itself.
+
+import type { RunAction, RunView, StepView, ViewSettings } from "../../webview/src/protocol";
+import { BinaryWriter, encodeSection } from "../analysis/binary-writer";
+import { readModule } from "../analysis/module-reader";
+import type { StepRecord } from "../runner/protocol";
+import type { RunnerClient } from "../runner/runner-client";
+
+export interface RunControllerOptions {
+  client: RunnerClient;
+  moduleId: string;
+  fileName: string;
+  bytes: Uint8Array;
+  pageSize: number;
+  denseLimit: number;
+  callInitialize: boolean;
+  wasi: boolean;
+  reset: RunView["reset"];
+  /** Called with the whole view after every change. */
+  publish(view: RunView): void;
+}
+
+/** A module that owns a memory with the same limits as `bytes`' first defined memory
+ *  and one byte of data: what "instantiate another module" loads. Same limits, so a
+ *  V8 slot memory fits both and taking the slot over is a real remap (unmap one image,
+ *  map the other), as in Wasmtime's pool; other memories fall back to one page. */
+export function otherModuleFor(bytes: Uint8Array): Uint8Array {
+  const memory = readModule(bytes).memories.find((m) => !m.import);
+  const plain =
+    memory && !memory.type.shared && !memory.type.memory64 && memory.type.pageSizeLog2 === 16;
+  const min = plain ? Number(memory.type.min) : 1;
+  const max = plain && memory.type.max !== null ? Number(memory.type.max) : null;
+  const memoryType = new BinaryWriter()
+    .u32(1)
+    .byte(max === null ? 0 : 1)
+    .u32(min);
+  if (max !== null) memoryType.u32(max);
+  const data = new BinaryWriter().u32(1).byte(0).byte(0x41).s32(0).byte(0x0b).name("ok");
+  return new BinaryWriter()
+    .bytes(Uint8Array.from([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]))
+    .bytes(encodeSection(5, memoryType.finish()))
+    .bytes(encodeSection(11, data.finish()))
+    .finish();
+}
+
+export class RunController {
+  private readonly view: RunView;
+  private loaded = false;
+  private otherInstance: number | null = null;
+
+  constructor(private readonly options: RunControllerOptions) {
+    this.view = {
+      steps: [],
+      slots: [],
+      running: false,
+      error: null,
+      reset: options.reset,
+      liveInstance: null,
+    };
+  }
+
+  setReset(strategy: ViewSettings["resetStrategy"], keepResidentBytes: number): void {
+    this.view.reset = { strategy, keepResidentBytes };
+    this.publish();
+  }
+
+  async perform(action: RunAction): Promise<void> {
+    if (this.view.running) return;
+    this.view.running = true;
+    this.view.error = null;
+    this.publish();
+    try {
+      switch (action.action) {
+        case "instantiate":
+          await this.instantiate();
+          break;
+        case "invoke":
+          await this.invoke(action.export, action.args);
+          break;
+        case "release":
+          await this.release();
+          break;
+        case "instantiateOther":
+          await this.instantiateOther();
+          break;
+        case "runToEnd":
+          if (this.view.liveInstance === null) await this.instantiate();
+          await this.release();
+          break;
+      }
+      this.view.slots = await this.options.client.request("pool", null);
+    } catch (error) {
+      this.view.error = error instanceof Error ? error.message : String(error);
+      // A time-out or crash took the runner, and the instance with it.
+      if (/timed out|crashed/.test(this.view.error)) this.view.liveInstance = null;
+    } finally {
+      this.view.running = false;
+      this.publish();
+    }
+  }
+
+  /** Bytes of the live instance's memory (the hex view's right column). */
+  async readLive(memory: number, offset: number, length: number): Promise<Uint8Array> {
+    if (this.view.liveInstance === null) throw new Error("no live instance: instantiate first");
+    return this.options.client.request("readMemory", {
+      instance: this.view.liveInstance,
+      memory,
+      offset,
+      length,
+    });
+  }
+
+  dispose(): void {
+    void this.options.client
+      .request("unloadModule", { moduleId: this.options.moduleId })
+      .catch(() => undefined);
+  }
+
+  private async ensureLoaded(): Promise<void> {
+    if (this.loaded) return;
+    const { client, moduleId, fileName, bytes, pageSize, denseLimit } = this.options;
+    const loaded = await client.request("loadModule", {
+      moduleId,
+      fileName,
+      bytes,
+      pageSize,
+      denseLimit,
+    });
+    this.add(loaded.steps);
+    this.loaded = true;
+  }
+
+  private async instantiate(): Promise<void> {
+    await this.ensureLoaded();
+    if (this.view.liveInstance !== null) await this.release();
+    const started = await this.options.client.request("instantiate", {
+      moduleId: this.options.moduleId,
+      options: { init: "cow", initialize: this.options.callInitialize, wasi: this.options.wasi },
+    });
+    this.add(started.steps);
+    this.view.liveInstance = started.instance;
+  }
+
+  private async invoke(name: string, args: string[]): Promise<void> {
+    if (this.view.liveInstance === null) throw new Error("no live instance: instantiate first");
+    const step = await this.options.client.request("invoke", {
+      instance: this.view.liveInstance,
+      export: name,
+      args,
+    });
+    this.add([step]);
+  }
+
+  private async release(): Promise<void> {
+    if (this.view.liveInstance === null) return;
+    const { strategy, keepResidentBytes } = this.view.reset;
+    const steps = await this.options.client.request("release", {
+      instance: this.view.liveInstance,
+      strategy,
+      keepResident: strategy === "madvise" ? 0 : keepResidentBytes,
+    });
+    this.view.liveInstance = null;
+    this.add(steps);
+  }
+
+  /** Runs a different module on the pool, so the next instantiation of this one finds
+   *  its slot taken over (a warm pick and a remap) when the pool is small. */
+  private async instantiateOther(): Promise<void> {
+    if (this.view.liveInstance !== null) await this.release();
+    const client = this.options.client;
+    const moduleId = `${this.options.moduleId}#other`;
+    await client.request("loadModule", {
+      moduleId,
+      fileName: "other.wasm",
+      bytes: otherModuleFor(this.options.bytes),
+      pageSize: this.options.pageSize,
+      denseLimit: this.options.denseLimit,
+    });
+    const started = await client.request("instantiate", {
+      moduleId,
+      options: { init: "cow", initialize: false, wasi: false },
+    });
+    this.otherInstance = started.instance;
+    this.add(started.steps.map((step) => ({ ...step, export: step.export ?? "(other module)" })));
+    const released = await client.request("release", {
+      instance: this.otherInstance,
+      strategy: "madvise",
+      keepResident: 0,
+    });
+    this.otherInstance = null;
+    this.add(released.map((step) => ({ ...step, export: step.export ?? "(other module)" })));
+  }
+
+  private add(steps: StepRecord[]): void {
+    this.view.steps.push(...(steps as StepView[]));
+  }
+
+  private publish(): void {
+    this.options.publish({
+      ...this.view,
+      steps: [...this.view.steps],
+      slots: [...this.view.slots],
+    });
+  }
+}

@@ -1,0 +1,110 @@
+// renderMarkdownReport (Export Report as Markdown): the report's integers, each in its
+// place. The Markdown is parsed back (grouped digits, hex offsets, table columns by
+// header) and compared with the inspection report it was made from.
+
+import assert from "node:assert/strict";
+import { before, test } from "node:test";
+import { DEFAULT_DENSE_LIMIT } from "../../extension/analysis/image-planner";
+import { inspectModule, type InspectReport } from "../../extension/analysis/inspect";
+import { renderMarkdownReport } from "../../extension/cli/markdown-report";
+import { exampleModules, TWO_MEMORIES, type ExampleModule } from "../webview/harness/fixtures";
+
+let modules: ExampleModule[];
+
+before(async () => {
+  modules = [...(await exampleModules()), TWO_MEMORIES];
+});
+
+/** "41,947,136" or "41947136" → 41947136n; badly grouped digits fail. */
+function ungroup(text: string): bigint {
+  assert.match(text, /^(\d+|\d{1,3}(,\d{3})+)$/, `"${text}" is not an integer`);
+  return BigInt(text.replace(/,/g, ""));
+}
+
+/** The image table: one record per row, keyed by the header's column names. */
+function imageTable(markdown: string): Record<string, string>[] {
+  const lines = markdown.split("\n");
+  const start = lines.findIndex((line) => /^\|\s*memory\s*\|/.test(line));
+  assert.ok(start >= 0, "no image table");
+  const cells = (line: string) =>
+    line
+      .slice(1, -1)
+      .split("|")
+      .map((cell) => cell.trim());
+  const header = cells(lines[start]!);
+  assert.match(lines[start + 1]!, /^\|(\s*-+\s*\|)+$/);
+  const rows: Record<string, string>[] = [];
+  for (const line of lines.slice(start + 2)) {
+    if (!line.startsWith("|")) break;
+    const values = cells(line);
+    assert.equal(values.length, header.length, line);
+    rows.push(Object.fromEntries(header.map((name, i) => [name, values[i]!])));
+  }
+  return rows;
+}
+
+/** The integer after `label` in a "- label …" bullet line. */
+function bulletIntegers(markdown: string, bullet: string): bigint[] {
+  const line = markdown.split("\n").find((l) => l.startsWith(`- ${bullet}`));
+  assert.ok(line, `no "- ${bullet}" line`);
+  return [...line.matchAll(/(?<![\w.,])\d+(?:,\d{3})*(?![\w.,]*\d)/g)].map((m) => ungroup(m[0]));
+}
+
+function checkReport(report: InspectReport, markdown: string): void {
+  assert.ok(markdown.includes(report.file), "file name");
+  assert.ok(markdown.includes(report.sha256), "module sha256");
+  assert.deepEqual(bulletIntegers(markdown, "size:"), [BigInt(report.size)]);
+  assert.deepEqual(bulletIntegers(markdown, "plan:"), [
+    BigInt(report.plan.pageSize),
+    BigInt(report.plan.denseLimit),
+  ]);
+  const active = report.dataSegments.filter((s) => s.mode === "active").length;
+  const passive = report.dataSegments.filter((s) => s.mode === "passive").length;
+  assert.deepEqual(bulletIntegers(markdown, "data segments:"), [BigInt(active), BigInt(passive)]);
+
+  const rows = imageTable(markdown);
+  assert.equal(rows.length, report.memories.length);
+  for (const memory of report.memories) {
+    const row = rows.find((r) => r.memory === String(memory.index));
+    assert.ok(row, `no row for memory ${memory.index}`);
+    const image = report.images[memory.index]!;
+    const where = `memory ${memory.index}`;
+    const limits = row["limits (pages)"]!;
+    const [min, max] = /^([\d,]+)\.\.([\d,]*)/.exec(limits)!.slice(1);
+    assert.equal(ungroup(min!), memory.minPages, `${where} min`);
+    assert.equal(max ? ungroup(max) : null, memory.maxPages, `${where} max`);
+    if (memory.import) assert.ok(limits.includes(`${memory.import.module}.${memory.import.name}`));
+    assert.equal(row["CoW image"], image.static ? "yes" : "no", where);
+    assert.equal(row.reason, image.reason ?? "", where);
+    assert.equal(row.offset ? BigInt(row.offset) : null, image.offset, `${where} offset`);
+    assert.match(row.offset ?? "", /^(0x[0-9a-f]+)?$/);
+    const length = row["length (bytes)"];
+    assert.equal(length ? Number(ungroup(length)) : null, image.length, `${where} length`);
+    assert.equal(Number(ungroup(row.pages!)), image.pages, `${where} pages`);
+    assert.equal(Number(ungroup(row["non-zero pages"]!)), image.nonzeroPages, `${where} nonzero`);
+    assert.equal(Number(ungroup(row["data bytes"]!)), image.dataBytes, `${where} data bytes`);
+    if (image.sha256) {
+      const prefix = /^`([0-9a-f]+)…`$/.exec(row.sha256!)?.[1];
+      assert.ok(prefix && prefix.length >= 8 && image.sha256.startsWith(prefix), row.sha256);
+    } else {
+      assert.equal(row.sha256, "");
+    }
+    if (image.explanation) assert.ok(markdown.includes(image.explanation), where);
+    for (const advice of image.advice) assert.ok(markdown.includes(advice), advice);
+  }
+}
+
+test("the Markdown report carries the report's integers in their places", async (t) => {
+  for (const example of modules) {
+    for (const pageSize of [4096, 65536]) {
+      await t.test(`${example.name}, ${pageSize}-byte pages`, () => {
+        const report = inspectModule(example.bytes, {
+          fileName: example.name,
+          pageSize,
+          denseLimit: DEFAULT_DENSE_LIMIT,
+        });
+        checkReport(report, renderMarkdownReport(report));
+      });
+    }
+  }
+});

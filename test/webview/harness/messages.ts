@@ -1,0 +1,68 @@
+// Host messages built from real analysis output: the same steps as the analysis worker
+// (extension/editor/analysis-worker.ts), so the webview sees exactly what the host sends.
+
+import { DEFAULT_DENSE_LIMIT, planImages } from "../../../extension/analysis/image-planner";
+import { reportOf } from "../../../extension/analysis/inspect";
+import { toJsonText } from "../../../extension/analysis/json-text";
+import { staticLayers } from "../../../extension/analysis/memory-layers";
+import { readModule } from "../../../extension/analysis/module-reader";
+import type {
+  Capabilities,
+  HostMessage,
+  ReportSide,
+  ViewSettings,
+} from "../../../webview/src/protocol";
+
+export type InitMessage = Extract<HostMessage, { type: "init" }>;
+export type ReportMessage = Extract<HostMessage, { type: "report" }>;
+
+/** The extension's default settings (package.json `wasmCow.*`). */
+export const DEFAULT_SETTINGS: ViewSettings = {
+  pageSize: 4096,
+  denseLimit: DEFAULT_DENSE_LIMIT,
+  resetStrategy: "madvise",
+  keepResidentBytes: 1048576,
+};
+
+export const EXECUTION_AVAILABLE: Capabilities = { execution: true, executionUnavailable: null };
+
+export function initMessage(
+  options: {
+    view?: InitMessage["view"];
+    capabilities?: Capabilities;
+    settings?: ViewSettings;
+  } = {},
+): InitMessage {
+  return {
+    type: "init",
+    view: options.view ?? "inspector",
+    capabilities: options.capabilities ?? EXECUTION_AVAILABLE,
+    settings: options.settings ?? DEFAULT_SETTINGS,
+  };
+}
+
+export interface ReportOptions {
+  fileName: string;
+  side?: ReportSide;
+  pageSize?: number;
+  denseLimit?: number;
+}
+
+/** The `report` message for a module's bytes (throws DecodeError like the worker). */
+export function reportMessage(bytes: Uint8Array, options: ReportOptions): ReportMessage {
+  const planOptions = {
+    pageSize: options.pageSize ?? DEFAULT_SETTINGS.pageSize,
+    denseLimit: options.denseLimit ?? DEFAULT_SETTINGS.denseLimit,
+    fileName: options.fileName,
+  };
+  const module = readModule(bytes);
+  const plan = planImages(module, planOptions);
+  const report = reportOf(module, plan, planOptions);
+  return {
+    type: "report",
+    side: options.side ?? "left",
+    fileName: options.fileName,
+    reportJson: toJsonText(report),
+    layers: staticLayers(module, plan),
+  };
+}

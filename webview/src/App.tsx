@@ -1,0 +1,179 @@
+// The webview's shell: receives the host's messages, keeps the app state, persists the
+// view state, and shows the inspector's tabs (or the compare view).
+
+import {
+  VscodeProgressRing,
+  VscodeTabHeader,
+  VscodeTabPanel,
+  VscodeTabs,
+} from "@vscode-elements/react-elements";
+import { useCallback, useEffect, useMemo, useState, type ReactElement } from "react";
+import type { Capabilities, HostMessage, ReportSide, RunView, ViewSettings } from "./protocol";
+import type { ReportJson } from "./report-types";
+import { CompareView } from "./views/CompareView";
+import { OverviewView } from "./views/OverviewView";
+import { PageMapView } from "./views/PageMapView";
+import { SegmentsView } from "./views/SegmentsView";
+import { SlotPoolView } from "./views/SlotPoolView";
+import { StepperView } from "./views/StepperView";
+import type { ReportData, Selection, ViewProps } from "./views/view-props";
+import { loadState, onHostMessage, post, saveState } from "./vscode-api";
+
+export const TABS = ["overview", "segments", "pages", "stepper", "pool"] as const;
+export type Tab = (typeof TABS)[number];
+const TAB_TITLES: Record<Tab, string> = {
+  overview: "Overview",
+  segments: "Segments",
+  pages: "Page map",
+  stepper: "Instantiation",
+  pool: "Slot pool",
+};
+
+type ReportState = { data: ReportData } | { error: string; fileName: string };
+
+export function App(): ReactElement {
+  const persisted = useMemo(() => loadState(), []);
+  const [view, setView] = useState<"inspector" | "compare" | null>(null);
+  const [capabilities, setCapabilities] = useState<Capabilities | null>(null);
+  const [settings, setSettings] = useState<ViewSettings | null>(null);
+  const [reports, setReports] = useState<Partial<Record<ReportSide, ReportState>>>({});
+  const [run, setRun] = useState<RunView | null>(null);
+  const [busy, setBusy] = useState<string | null>(null);
+  const [tab, setTab] = useState<Tab>(
+    (TABS as readonly string[]).includes(persisted?.tab ?? "")
+      ? (persisted!.tab as Tab)
+      : "overview",
+  );
+  const [selection, setSelection] = useState<Selection>({
+    memory: persisted?.memory ?? 0,
+    page: persisted?.page ?? null,
+    segment: persisted?.segment ?? null,
+  });
+
+  useEffect(
+    () =>
+      onHostMessage((message: HostMessage) => {
+        switch (message.type) {
+          case "init":
+            setView(message.view);
+            setCapabilities(message.capabilities);
+            setSettings(message.settings);
+            break;
+          case "report":
+            setReports((all) => ({
+              ...all,
+              [message.side]: {
+                data: {
+                  side: message.side,
+                  fileName: message.fileName,
+                  report: JSON.parse(message.reportJson) as ReportJson,
+                  layers: message.layers,
+                  pageHashes: message.pageHashes ?? null,
+                },
+              },
+            }));
+            break;
+          case "reportError":
+            setReports((all) => ({
+              ...all,
+              [message.side]: { error: message.message, fileName: message.fileName },
+            }));
+            break;
+          case "run":
+            setRun(message.run);
+            break;
+          case "busy":
+            setBusy(message.what);
+            break;
+          case "show":
+            setTab(message.tab);
+            break;
+          case "bytes":
+            break; // answered in vscode-api.ts
+        }
+      }),
+    [],
+  );
+  useEffect(() => post({ type: "ready" }), []);
+  useEffect(
+    () => saveState({ tab, ...selection, zoom: persisted?.zoom ?? 1 }),
+    [tab, selection, persisted],
+  );
+
+  const select = useCallback(
+    (change: Partial<Selection>) => setSelection((current) => ({ ...current, ...change })),
+    [],
+  );
+
+  if (!view || !capabilities || !settings) return <Loading what="Starting…" />;
+  if (view === "compare") {
+    return (
+      <main className="app">
+        {busy && <Loading what={busy} />}
+        <CompareView left={reports.left} right={reports.right} />
+      </main>
+    );
+  }
+  const left = reports.left;
+  if (!left) return <Loading what={busy ?? "Analysing…"} />;
+  if ("error" in left) {
+    return (
+      <main className="app">
+        <div className="error-banner" role="alert">
+          <strong>{left.fileName}</strong> could not be read: {left.error}
+        </div>
+      </main>
+    );
+  }
+  const props: ViewProps = { data: left.data, capabilities, settings, run, selection, select };
+  return (
+    <main className="app">
+      {busy && <Loading what={busy} />}
+      {!capabilities.execution && (
+        <div className="notice" role="status">
+          Execution is unavailable: {capabilities.executionUnavailable}
+        </div>
+      )}
+      <VscodeTabs
+        selectedIndex={TABS.indexOf(tab)}
+        onVscTabsSelect={(event) => setTab(TABS[event.detail.selectedIndex] ?? "overview")}
+        aria-label="Inspector views"
+      >
+        {TABS.map((name) => (
+          <VscodeTabHeader key={`${name}-header`} slot="header" id={`tab-${name}`}>
+            {TAB_TITLES[name]}
+          </VscodeTabHeader>
+        ))}
+        {TABS.map((name) => (
+          <VscodeTabPanel key={`${name}-panel`} aria-labelledby={`tab-${name}`}>
+            {tab === name && <TabContent tab={name} props={props} />}
+          </VscodeTabPanel>
+        ))}
+      </VscodeTabs>
+    </main>
+  );
+}
+
+function TabContent({ tab, props }: { tab: Tab; props: ViewProps }): ReactElement {
+  switch (tab) {
+    case "overview":
+      return <OverviewView {...props} />;
+    case "segments":
+      return <SegmentsView {...props} />;
+    case "pages":
+      return <PageMapView {...props} />;
+    case "stepper":
+      return <StepperView {...props} />;
+    case "pool":
+      return <SlotPoolView {...props} />;
+  }
+}
+
+function Loading({ what }: { what: string }): ReactElement {
+  return (
+    <div className="loading" role="status" aria-live="polite">
+      <VscodeProgressRing aria-label={what} />
+      <span>{what}</span>
+    </div>
+  );
+}

@@ -1,0 +1,153 @@
+// Module facts and, per memory, the image plan: static or not, the reason, the advice,
+// and the plain integers (bytes and pages) exactly as `wasm-cow inspect --json` has them.
+// Every value carries `data-field` with its JSON path, so tests can compare them.
+
+import { VscodeButton } from "@vscode-elements/react-elements";
+import type { ReactElement } from "react";
+import type { ImageJson, MemoryJson, ReportJson } from "../report-types";
+import { post } from "../vscode-api";
+import type { ViewProps } from "./view-props";
+
+export function OverviewView({ data }: ViewProps): ReactElement {
+  const report = data.report;
+  const active = report.dataSegments.length - report.passiveSegments;
+  return (
+    <section aria-label="Overview">
+      <h2>{data.fileName}</h2>
+      <dl className="facts">
+        <Fact label="Size (bytes)" field="size" value={report.size} />
+        <Fact label="SHA-256" field="sha256" value={report.sha256} mono />
+        <Fact label="V8" field="v8.valid" value={v8Verdict(report)} />
+        <Fact label="Sections" field="sections.length" value={report.sections.length} />
+        <Fact label="Imports" field="imports.length" value={report.imports.length} />
+        <Fact label="Exports" field="exports.length" value={report.exports.length} />
+        <Fact
+          label="Functions (defined)"
+          field="functions.defined"
+          value={report.functions.defined}
+        />
+        <Fact label="Active data segments" field="activeSegments" value={active} />
+        <Fact
+          label="Passive data segments"
+          field="passiveSegments"
+          value={report.passiveSegments}
+        />
+        <Fact
+          label="Initialisation"
+          field="plan.initialization"
+          value={report.plan.initialization}
+        />
+        <Fact label="Target page size (bytes)" field="plan.pageSize" value={report.plan.pageSize} />
+        <Fact label="Dense limit (bytes)" field="plan.denseLimit" value={report.plan.denseLimit} />
+      </dl>
+      <div className="actions">
+        <VscodeButton onClick={() => post({ type: "exportReport", format: "json" })}>
+          Export JSON
+        </VscodeButton>{" "}
+        <VscodeButton secondary onClick={() => post({ type: "exportReport", format: "markdown" })}>
+          Export Markdown
+        </VscodeButton>{" "}
+        <VscodeButton secondary onClick={() => post({ type: "compareWith" })}>
+          Compare with…
+        </VscodeButton>
+      </div>
+      {report.memories.map((memory) => (
+        <MemoryPlan key={memory.index} memory={memory} image={report.images[memory.index]!} />
+      ))}
+      {report.warnings.map((warning) => (
+        <p key={warning} className="notice" role="note">
+          {warning}
+        </p>
+      ))}
+    </section>
+  );
+}
+
+function MemoryPlan({ memory, image }: { memory: MemoryJson; image: ImageJson }): ReactElement {
+  const prefix = `images.${memory.index}`;
+  const limits = `${memory.minPages}${memory.maxPages === null ? "+" : `..${memory.maxPages}`} × ${2 ** memory.pageSizeLog2} bytes`;
+  return (
+    <section aria-label={`Memory ${memory.index}`} className="memory-plan">
+      <h2>
+        Memory {memory.index}
+        {memory.name ? ` "${memory.name}"` : ""}:{" "}
+        {image.static ? "copy-on-write image" : "no CoW image"}
+      </h2>
+      <dl className="facts">
+        <Fact label="Limits (pages)" field={`memories.${memory.index}.limits`} value={limits} />
+        <Fact
+          label="Kind"
+          field={`memories.${memory.index}.kind`}
+          value={[
+            memory.memory64 ? "64-bit" : "32-bit",
+            memory.shared ? "shared" : null,
+            memory.imported
+              ? `imported from ${memory.import!.module}.${memory.import!.name}`
+              : "defined",
+          ]
+            .filter(Boolean)
+            .join(", ")}
+        />
+        <Fact label="Static image" field={`${prefix}.static`} value={image.static ? "yes" : "no"} />
+        {image.reason && (
+          <Fact label="Reason" field={`${prefix}.reason`} value={image.reason} mono />
+        )}
+        {image.explanation && (
+          <Fact label="Why" field={`${prefix}.explanation`} value={image.explanation} />
+        )}
+        <Fact label="Image offset (bytes)" field={`${prefix}.offset`} value={image.offset} />
+        <Fact label="Image length (bytes)" field={`${prefix}.length`} value={image.length} />
+        <Fact label="Image pages" field={`${prefix}.pages`} value={image.pages} />
+        <Fact label="Non-zero pages" field={`${prefix}.nonzeroPages`} value={image.nonzeroPages} />
+        <Fact label="Zero pages inside" field={`${prefix}.zeroPages`} value={image.zeroPages} />
+        <Fact label="Data bytes" field={`${prefix}.dataBytes`} value={image.dataBytes} />
+        <Fact
+          label="Active segments"
+          field={`${prefix}.activeSegments`}
+          value={image.activeSegments}
+        />
+        <Fact label="SHA-256 of the image" field={`${prefix}.sha256`} value={image.sha256} mono />
+      </dl>
+      {image.advice.length > 0 && (
+        <ul className="advice" aria-label={`Advice for memory ${memory.index}`}>
+          {image.advice.map((advice) => (
+            <li key={advice}>{advice}</li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+function v8Verdict(report: ReportJson): string {
+  if (report.v8.valid === true) return `valid (V8 ${report.v8.version})`;
+  if (report.v8.valid === false) return `invalid: ${report.v8.message}`;
+  return `not validated: ${report.v8.message}`;
+}
+
+function Fact({
+  label,
+  field,
+  value,
+  mono,
+}: {
+  label: string;
+  field: string;
+  value: string | number | null;
+  mono?: boolean;
+}): ReactElement {
+  return (
+    <>
+      <dt>{label}</dt>
+      <dd
+        data-field={field}
+        className={
+          [typeof value === "number" ? "number-left" : "", mono ? "mono" : ""].join(" ").trim() ||
+          undefined
+        }
+      >
+        {value === null ? "—" : String(value)}
+      </dd>
+    </>
+  );
+}

@@ -1,0 +1,80 @@
+// The Instantiation tab: the runner's steps as a timeline grouped by instance, with
+// Next / Back, the actions that add steps, and everything measured for the current step
+// including the page map as it was after that step.
+
+import { VscodeButton } from "@vscode-elements/react-elements";
+import { useMemo, useState, type ReactElement } from "react";
+import "../styles/stepper.css";
+import { RunActions } from "./stepper/RunActions";
+import { runGate } from "./stepper/run-gate";
+import { StepDetail } from "./stepper/StepDetail";
+import { groupSteps, stepTitle } from "./stepper/step-groups";
+import { Timeline } from "./stepper/Timeline";
+import { formatNs } from "./stepper/format";
+import type { ViewProps } from "./view-props";
+
+export function StepperView({ data, capabilities, run }: ViewProps): ReactElement {
+  const steps = useMemo(() => run?.steps ?? [], [run]);
+  const groups = useMemo(() => groupSteps(steps), [steps]);
+  // null follows the newest step, so new steps show as they arrive.
+  const [chosen, setChosen] = useState<number | null>(null);
+  const [page, setPage] = useState<number | null>(null);
+  const last = steps.length - 1;
+  const current = chosen === null || chosen > last ? last : chosen;
+  const select = (index: number): void => setChosen(index >= last ? null : index);
+  const gate = runGate(capabilities, run);
+  const step = current >= 0 ? steps[current]! : null;
+
+  return (
+    <section className="stepper" aria-label="Instantiation stepper">
+      <RunActions report={data.report} run={run} gate={gate} />
+      {run?.error && (
+        <div className="error-banner" role="alert" data-field="run-error">
+          {run.error}
+        </div>
+      )}
+      {step === null ? (
+        <p className="muted">
+          No steps yet. Instantiate the module to see each step: plan, image, acquire a slot, map
+          the image, instantiate, initialise, invoke, reset.
+        </p>
+      ) : (
+        <>
+          <div className="stepper-nav" role="group" aria-label="Move between steps">
+            <VscodeButton
+              secondary
+              data-nav="back"
+              disabled={current <= 0}
+              onClick={() => current > 0 && select(current - 1)}
+            >
+              Back
+            </VscodeButton>
+            <VscodeButton
+              secondary
+              data-nav="next"
+              disabled={current >= last}
+              onClick={() => current < last && select(current + 1)}
+            >
+              Next
+            </VscodeButton>
+            <VscodeButton
+              secondary
+              data-nav="last"
+              disabled={current >= last}
+              onClick={() => select(last)}
+            >
+              Last step
+            </VscodeButton>
+            <span className="stepper-position" aria-live="polite" data-field="position">
+              Step {current + 1} of {steps.length}: {stepTitle(step)}, {formatNs(step.ns)}
+            </span>
+          </div>
+          <div className="stepper-body">
+            <Timeline steps={steps} groups={groups} current={current} onSelect={select} />
+            <StepDetail step={step} index={current} selectedPage={page} onSelectPage={setPage} />
+          </div>
+        </>
+      )}
+    </section>
+  );
+}

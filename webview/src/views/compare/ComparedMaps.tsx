@@ -1,0 +1,94 @@
+// Both modules' pages of one memory side by side, on one address axis at one scale:
+// page i is address i × page size on both maps, and differing pages are marked.
+
+import { useCallback, useMemo, useRef, type ReactElement } from "react";
+import type { MemoryDiff, PageKind } from "../../../../extension/analysis/layout-diff";
+import { PageMap } from "../../page-map/PageMap";
+import type { MemoryLayer } from "../../protocol";
+import { useSharedZoom } from "./use-shared-zoom";
+
+const KIND_WORDS: Record<PageKind, string> = {
+  outside: "outside the image",
+  zero: "image zero page",
+  data: "image data page",
+};
+
+export interface MapSide {
+  fileName: string;
+  layer: MemoryLayer | null;
+}
+
+export interface ComparedMapsProps {
+  memory: MemoryDiff;
+  left: MapSide;
+  right: MapSide;
+  /** Pages [first, end) of the selected difference, outlined on both maps. */
+  highlight: readonly [number, number] | null;
+  selectedPage: number | null;
+  onSelectPage(page: number): void;
+}
+
+export function ComparedMaps(props: ComparedMapsProps): ReactElement {
+  const { memory, highlight } = props;
+  const container = useRef<HTMLDivElement>(null);
+  const [zoom, setZoom] = useSharedZoom(container, memory.axisPages);
+  const ranges = memory.pageRanges;
+  // Stable arrays, so the maps repaint only when these change.
+  const outlines = useMemo(() => (highlight ? [highlight] : undefined), [highlight]);
+  const marks = useMemo(
+    () => ({
+      left: memory.marked.subarray(0, props.left.layer?.pages.length ?? 0),
+      right: memory.marked.subarray(0, props.right.layer?.pages.length ?? 0),
+    }),
+    [memory.marked, props.left.layer, props.right.layer],
+  );
+  // The range a page falls in (binary search over the sorted ranges), in words.
+  const describe = useCallback(
+    (page: number): string => {
+      let [low, high] = [0, ranges.length];
+      while (low < high) {
+        const middle = (low + high) >> 1;
+        if (ranges[middle]!.endPage <= page) low = middle + 1;
+        else high = middle;
+      }
+      const range = ranges[low];
+      if (!range || range.firstPage > page) return "same in both modules";
+      const content = range.contentDiffers ? ", bytes differ" : "";
+      return `differs: left ${KIND_WORDS[range.left]}, right ${KIND_WORDS[range.right]}${content}`;
+    },
+    [ranges],
+  );
+  return (
+    <div className="compare-maps" ref={container}>
+      {(["left", "right"] as const).map((side) => {
+        const { fileName, layer } = props[side];
+        return (
+          <section key={side} className="compare-map" aria-label={`${fileName} (${side})`}>
+            <h3>
+              {fileName} <span className="compare-side">({side})</span>
+            </h3>
+            {layer === null ? (
+              <p className="notice">
+                {fileName} has no memory {memory.memory}.
+              </p>
+            ) : (
+              <PageMap
+                label={`Memory ${memory.memory} of ${fileName} (${side}), differing pages marked`}
+                palette="layer"
+                pages={layer.pages}
+                pageSize={layer.pageSize}
+                marked={marks[side]}
+                highlight={outlines}
+                selectedPage={props.selectedPage}
+                onSelectPage={props.onSelectPage}
+                describePage={describe}
+                zoom={zoom}
+                onZoom={setZoom}
+              />
+            )}
+          </section>
+        );
+      })}
+    </div>
+  );
+}

@@ -1,0 +1,108 @@
+// One memory as it was after a step: page counts per state (the runner's snapshot),
+// sharing and resident figures, and every host page on the page map.
+
+import type { ReactElement } from "react";
+import { PageMap } from "../../page-map/PageMap";
+import { paletteStates } from "../../page-map/palettes";
+import type { StepView } from "../../protocol";
+import { formatBytes, formatInteger } from "./format";
+
+/** Runtime states are snapshotted per 4 KiB host page. */
+export const HOST_PAGE_SIZE = 4096;
+
+export interface MemoryAfterStepProps {
+  memory: StepView["memories"][number];
+  stepIndex: number;
+  stepTitle: string;
+  selectedPage: number | null;
+  onSelectPage(page: number): void;
+}
+
+export function MemoryAfterStep({
+  memory,
+  stepIndex,
+  stepTitle,
+  selectedPage,
+  onSelectPage,
+}: MemoryAfterStepProps): ReactElement {
+  const heading = `Memory ${memory.memory} in slot ${memory.slot}, after step ${stepIndex + 1}`;
+  const imageStart = memory.imageOffset;
+  const imageEnd =
+    imageStart !== null && memory.imageLength !== null ? imageStart + memory.imageLength : null;
+  const describePage = (page: number): string => {
+    const address = page * HOST_PAGE_SIZE;
+    if (imageStart === null || imageEnd === null) return "no image mapped";
+    return address >= imageStart && address < imageEnd ? "inside the image" : "outside the image";
+  };
+  const states = paletteStates("runtime"); // the page map's names, so table and legend agree
+  const total = states.reduce((sum, state) => sum + (memory.pages[state.name] ?? 0), 0);
+  return (
+    <section className="memory-after-step" data-memory={memory.memory} aria-label={heading}>
+      <h4>{heading}</h4>
+      <div className="memory-after-step-figures">
+        <table className="page-counts">
+          <caption>Host pages (4 KiB) by state</caption>
+          <thead>
+            <tr>
+              <th scope="col">State</th>
+              <th scope="col">Pages</th>
+            </tr>
+          </thead>
+          <tbody>
+            {states.map((state) => (
+              <tr key={state.name}>
+                <th scope="row" title={state.description}>
+                  {state.label}
+                </th>
+                <td className="number" data-count={state.name}>
+                  {formatInteger(memory.pages[state.name] ?? 0)}
+                </td>
+              </tr>
+            ))}
+            <tr>
+              <th scope="row">Total</th>
+              <td className="number" data-count="total">
+                {formatInteger(total)}
+              </td>
+            </tr>
+          </tbody>
+        </table>
+        <dl className="facts">
+          <dt>Image pages shared with another mapping</dt>
+          <dd data-field="sharedImagePages">
+            {memory.sharedImagePages === null ? "no image" : formatInteger(memory.sharedImagePages)}
+          </dd>
+          <dt>Resident</dt>
+          <dd data-field="rssBytes" data-value={memory.rssBytes}>
+            {formatBytes(memory.rssBytes)}
+          </dd>
+          <dt>Private dirty</dt>
+          <dd data-field="privateDirtyBytes" data-value={memory.privateDirtyBytes}>
+            {formatBytes(memory.privateDirtyBytes)}
+          </dd>
+          <dt>Image</dt>
+          <dd data-field="image">
+            {imageStart === null || memory.imageLength === null
+              ? "none mapped"
+              : `${formatBytes(memory.imageLength)} at offset ${formatInteger(imageStart)}`}
+          </dd>
+        </dl>
+      </div>
+      {memory.states ? (
+        <PageMap
+          label={`Memory ${memory.memory} pages after step ${stepIndex + 1} (${stepTitle})`}
+          palette="runtime"
+          pages={memory.states}
+          pageSize={HOST_PAGE_SIZE}
+          selectedPage={
+            selectedPage !== null && selectedPage < memory.states.length ? selectedPage : null
+          }
+          onSelectPage={onSelectPage}
+          describePage={describePage}
+        />
+      ) : (
+        <p className="muted">The runner did not record page states for this step.</p>
+      )}
+    </section>
+  );
+}

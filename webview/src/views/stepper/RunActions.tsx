@@ -1,0 +1,118 @@
+// The stepper's actions: instantiate, invoke an export with arguments, release (reset),
+// instantiate another module, run to end. Disabled while an action runs, and with the
+// host's reason when execution is unavailable.
+
+import {
+  VscodeButton,
+  VscodeLabel,
+  VscodeSingleSelect,
+  VscodeOption,
+  VscodeTextfield,
+} from "@vscode-elements/react-elements";
+import { useState, type FormEvent, type ReactElement } from "react";
+import type { RunView } from "../../protocol";
+import type { ReportJson } from "../../report-types";
+import { RunButton } from "./RunButton";
+import { parseArguments, postRun, type RunGate } from "./run-gate";
+
+export interface RunActionsProps {
+  report: ReportJson;
+  run: RunView | null;
+  gate: RunGate;
+}
+
+export function RunActions({ report, run, gate }: RunActionsProps): ReactElement {
+  const functions = report.exports.filter((e) => e.kind === "func").map((e) => e.name);
+  const [chosen, setChosen] = useState<string | null>(null);
+  const [argsText, setArgsText] = useState("");
+  const exportName =
+    chosen !== null && functions.includes(chosen) ? chosen : (functions[0] ?? null);
+  const disabled = gate.blocked !== null;
+  const live = run?.liveInstance ?? null;
+  const needsInstance = live === null ? "Instantiate first: there is no live instance." : null;
+
+  const invoke = (event?: FormEvent): void => {
+    event?.preventDefault();
+    if (disabled || exportName === null || live === null) return;
+    postRun({ action: "invoke", export: exportName, args: parseArguments(argsText) });
+  };
+
+  return (
+    <div className="run-actions">
+      <div className="run-actions-row" role="group" aria-label="Instance actions">
+        <RunButton action="instantiate" disabled={disabled}>
+          Instantiate
+        </RunButton>
+        <VscodeButton
+          secondary
+          disabled={disabled || live === null}
+          data-action="release"
+          onClick={() => !disabled && live !== null && postRun({ action: "release" })}
+        >
+          Release (reset)
+        </VscodeButton>
+        <RunButton action="instantiateOther" secondary disabled={disabled}>
+          Instantiate another module
+        </RunButton>
+        <RunButton action="runToEnd" secondary disabled={disabled}>
+          Run to end
+        </RunButton>
+      </div>
+      {/* Enter in the arguments submits: vscode-textfield calls form.requestSubmit(). */}
+      <form className="invoke-form" aria-label="Invoke an export" onSubmit={invoke}>
+        {functions.length === 0 ? (
+          <p className="muted">This module exports no functions to invoke.</p>
+        ) : (
+          <>
+            <div className="field">
+              <VscodeLabel htmlFor="stepper-export">Export</VscodeLabel>
+              <VscodeSingleSelect
+                id="stepper-export"
+                data-field="export"
+                value={exportName ?? ""}
+                disabled={disabled}
+                onChange={(event) => setChosen((event.target as HTMLInputElement).value)}
+              >
+                {functions.map((name) => (
+                  <VscodeOption key={name} value={name}>
+                    {name}
+                  </VscodeOption>
+                ))}
+              </VscodeSingleSelect>
+            </div>
+            <div className="field">
+              <VscodeLabel htmlFor="stepper-args">Arguments, comma-separated</VscodeLabel>
+              <VscodeTextfield
+                id="stepper-args"
+                placeholder="e.g. 1, 2.5, -3"
+                data-field="args"
+                value={argsText}
+                disabled={disabled}
+                onInput={(event) => setArgsText((event.target as HTMLInputElement).value)}
+              />
+            </div>
+            <VscodeButton
+              disabled={disabled || live === null}
+              data-action="invoke"
+              onClick={() => invoke()}
+            >
+              Invoke
+            </VscodeButton>
+          </>
+        )}
+      </form>
+      {gate.blocked ? (
+        <p className={gate.running ? "run-status" : "notice"} role="status" data-field="blocked">
+          {gate.blocked}
+        </p>
+      ) : (
+        needsInstance &&
+        functions.length > 0 && (
+          <p className="muted" data-field="needs-instance">
+            {needsInstance}
+          </p>
+        )
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,175 @@
+// Everything the runner measured for one step: time, system calls, how the slot was
+// picked, the step's own facts, its result or error, captured WASI output, and for each
+// memory the page states after the step (counts and the page map).
+
+import type { ReactElement } from "react";
+import type { StepView } from "../../protocol";
+import { formatBytes, formatInteger, formatNs } from "./format";
+import { MemoryAfterStep } from "./MemoryAfterStep";
+import { stepOutput, stepTitle } from "./step-groups";
+
+export interface StepDetailProps {
+  step: StepView;
+  index: number;
+  selectedPage: number | null;
+  onSelectPage(page: number): void;
+}
+
+const SYSCALLS = ["mmap", "mprotect", "madvise", "ioctl", "copies"] as const;
+
+const PICKS: Record<string, string> = {
+  affine: "affine: this module's warm slot, its image still mapped",
+  cold: "cold: a slot never used before",
+  warm: "warm: the least recently used warm slot of another module (its image must go)",
+};
+
+/** Labels of the detail keys the runner writes; others are shown by their key. */
+const DETAIL_LABELS: Record<string, string> = {
+  strategy: "Reset strategy",
+  bytesReset: "Bytes reset",
+  bytesResident: "Bytes kept resident",
+  pagesRestored: "Pages restored (copied back)",
+  fellBack: "Fell back",
+  retired: "Retired the slot's memory because",
+  alreadyMapped: "Image already mapped",
+  image: "Has an image",
+};
+
+function detailValue(key: string, value: string | number | boolean | null): string {
+  if (value === null) return key === "fellBack" || key === "retired" ? "no" : "—";
+  if (typeof value === "boolean") return value ? "yes" : "no";
+  if (typeof value === "number")
+    return /bytes/i.test(key) ? formatBytes(value) : formatInteger(value);
+  return value;
+}
+
+export function StepDetail({
+  step,
+  index,
+  selectedPage,
+  onSelectPage,
+}: StepDetailProps): ReactElement {
+  const title = stepTitle(step);
+  const output = stepOutput(step);
+  return (
+    <section className="step-detail" aria-labelledby="step-detail-title">
+      <h3 id="step-detail-title">
+        Step {index + 1}: {title}
+      </h3>
+      <dl className="facts">
+        <dt>Time</dt>
+        <dd data-field="ns" data-value={step.ns} title={`${formatInteger(step.ns)} ns`}>
+          {formatNs(step.ns)}
+        </dd>
+        {step.instance !== null && (
+          <>
+            <dt>Instance</dt>
+            <dd data-field="instance">{step.instance}</dd>
+          </>
+        )}
+        {step.slot !== null && (
+          <>
+            <dt>Slot</dt>
+            <dd data-field="slot">{step.slot}</dd>
+          </>
+        )}
+        {step.pick && (
+          <>
+            <dt>Slot pick</dt>
+            <dd data-field="pick" data-value={step.pick}>
+              {PICKS[step.pick] ?? step.pick}
+            </dd>
+          </>
+        )}
+        {Object.entries(step.detail ?? {}).map(([key, value]) => (
+          <DetailFact key={key} name={key} value={value} />
+        ))}
+      </dl>
+      <table className="syscalls">
+        <caption>System calls of this step</caption>
+        <thead>
+          <tr>
+            {SYSCALLS.map((name) => (
+              <th key={name} scope="col">
+                {name === "copies" ? "page copies" : name}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          <tr>
+            {SYSCALLS.map((name) => (
+              <td key={name} className="number" data-syscall={name}>
+                {step.syscalls[name]}
+              </td>
+            ))}
+          </tr>
+        </tbody>
+      </table>
+      {step.error && (
+        <p className="error-banner" data-field="error">
+          <strong>Error:</strong> {step.error}
+        </p>
+      )}
+      {step.result && (
+        <p data-field="result">
+          <strong>Result:</strong>{" "}
+          {step.result.length === 0
+            ? "(no values)"
+            : step.result.map((value) => `${value.type} ${String(value.value)}`).join(", ")}
+        </p>
+      )}
+      {output && (
+        <div className="step-output">
+          {output.stdout && <Output name="stdout" text={output.stdout} />}
+          {output.stderr && <Output name="stderr" text={output.stderr} />}
+        </div>
+      )}
+      {step.memories.length === 0 && (
+        <p className="muted">
+          {step.instance === null
+            ? "A module step: no instance memory exists yet."
+            : "No memory to look at (the slot was retired, or the module has no memory in a slot)."}
+        </p>
+      )}
+      {step.memories.map((memory) => (
+        <MemoryAfterStep
+          key={`${memory.memory}-${memory.slot}`}
+          memory={memory}
+          stepIndex={index}
+          stepTitle={title}
+          selectedPage={selectedPage}
+          onSelectPage={onSelectPage}
+        />
+      ))}
+    </section>
+  );
+}
+
+function DetailFact({
+  name,
+  value,
+}: {
+  name: string;
+  value: string | number | boolean | null;
+}): ReactElement {
+  return (
+    <>
+      <dt>{DETAIL_LABELS[name] ?? name}</dt>
+      <dd data-detail={name} data-value={value === null ? "null" : String(value)}>
+        {detailValue(name, value)}
+      </dd>
+    </>
+  );
+}
+
+function Output({ name, text }: { name: string; text: string }): ReactElement {
+  return (
+    <figure className="step-output-stream">
+      <figcaption>Captured {name}</figcaption>
+      <pre className="mono" data-output={name} tabIndex={0}>
+        {text}
+      </pre>
+    </figure>
+  );
+}

@@ -1,0 +1,65 @@
+// Facts the slot pool view derives from the run: the last reset steps (to compare reset
+// strategies), how this module's latest instantiation got its slot, and which slot its
+// next instantiation would get by Wasmtime's affinity rule.
+
+import type { RunView, SlotViewJson, StepView } from "../../protocol";
+import { isThisModule, parseAffinity } from "./affinity";
+import { isOtherModuleStep } from "./step-groups";
+
+export interface ResetRow {
+  index: number;
+  step: StepView;
+  other: boolean;
+}
+
+/** The last `count` reset steps, newest last. */
+export function lastResets(steps: readonly StepView[], count: number): ResetRow[] {
+  const rows: ResetRow[] = [];
+  steps.forEach((step, index) => {
+    if (step.step === "reset") rows.push({ index, step, other: isOtherModuleStep(step) });
+  });
+  return rows.slice(-count);
+}
+
+export interface Instantiation {
+  instance: number;
+  acquire: StepView | null;
+  map: StepView | null;
+}
+
+/** This module's most recent instantiation: its acquire and map steps. */
+export function lastInstantiation(steps: readonly StepView[]): Instantiation | null {
+  for (let i = steps.length - 1; i >= 0; i--) {
+    const step = steps[i]!;
+    if (step.step !== "acquire" || isOtherModuleStep(step) || step.instance === null) continue;
+    const instance = step.instance;
+    const map = steps.find((s, j) => j > i && s.step === "map" && s.instance === instance) ?? null;
+    return { instance, acquire: step, map };
+  }
+  return null;
+}
+
+/** What the next instantiation of this module will find, as far as the webview can tell
+ *  (it does not know max_unused_warm_slots, which decides between cold and warm). */
+export function nextPick(run: RunView, fileName: string): string {
+  const slots: SlotViewJson[] = run.slots;
+  const warmMine = slots.filter(
+    (slot) =>
+      slot.state === "warm" &&
+      slot.affinity !== null &&
+      isThisModule(parseAffinity(slot.affinity), fileName),
+  );
+  if (warmMine.length > 0) {
+    const slot = warmMine.at(-1)!; // the runner lists by index; any of them keeps the image
+    return `A warm slot still holds this module's image (slot ${slot.index}${warmMine.length > 1 ? " or another of its warm slots" : ""}): the next instantiation reuses it without mapping anything.`;
+  }
+  const cold = slots.filter((slot) => slot.state === "cold").length;
+  const warm = slots.filter((slot) => slot.state === "warm").length;
+  if (cold === 0 && warm === 0)
+    return "Every slot is in use: the next instantiation fails until one is released.";
+  if (cold === 0)
+    return "No slot holds this module's image and none is cold: the next instantiation takes the least recently used warm slot and remaps it.";
+  if (warm === 0)
+    return "No slot holds this module's image: the next instantiation takes a cold slot and maps the image.";
+  return "No slot holds this module's image: the next instantiation takes a cold slot (while fewer than max_unused_warm_slots slots are warm) or else remaps the least recently used warm slot.";
+}

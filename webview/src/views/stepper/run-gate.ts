@@ -1,0 +1,33 @@
+// When run actions may be posted: never without execution (the reason comes from the
+// host), and not while an action runs (the host ignores actions then anyway).
+
+import type { Capabilities, RunAction, RunView } from "../../protocol";
+import { post } from "../../vscode-api";
+
+export interface RunGate {
+  /** Null when actions are allowed; otherwise why not, for the user. */
+  blocked: string | null;
+  running: boolean;
+}
+
+export function runGate(capabilities: Capabilities, run: RunView | null): RunGate {
+  if (!capabilities.execution) {
+    return {
+      blocked: `Execution is unavailable: ${capabilities.executionUnavailable ?? "no reason given"}`,
+      running: false,
+    };
+  }
+  if (run?.running) return { blocked: "An action is running…", running: true };
+  return { blocked: null, running: false };
+}
+
+export function postRun(action: RunAction): void {
+  post({ type: "run", ...action });
+}
+
+/** Arguments as the CLI takes them: a comma-separated list (the host parses each by the
+ *  parameter's type and reports what does not fit). */
+export function parseArguments(text: string): string[] {
+  const trimmed = text.trim();
+  return trimmed === "" ? [] : trimmed.split(",").map((part) => part.trim());
+}
