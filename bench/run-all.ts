@@ -2,6 +2,7 @@
 // those, e.g. `npm run bench -- reader-vs-objdump`.
 
 import { runCowInstantiation } from "./cow-instantiation";
+import { runLargeModulePaint } from "./large-module-paint";
 import { runPageMapPaint } from "./page-map-paint";
 import { runReaderVsObjdump } from "./reader-vs-objdump";
 import { runResetCost } from "./reset-cost";
@@ -13,6 +14,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
   "reset-cost": runResetCost,
   "snapshot-speed": runSnapshotSpeed,
   "page-map-paint": runPageMapPaint,
+  "large-module-paint": runLargeModulePaint,
 };
 
 async function main(names: string[]): Promise<void> {

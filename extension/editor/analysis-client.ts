@@ -62,6 +62,13 @@ export class AnalysisClient {
     throw new Error("unexpected analysis response");
   }
 
+  /** The last analysed report, indented exactly as `wasm-cow inspect --json` prints it. */
+  async reportText(): Promise<string> {
+    const response = await this.send({ kind: "reportText", id: 0 });
+    if (response.ok && response.kind === "reportText") return response.text;
+    throw new Error("unexpected analysis response");
+  }
+
   async imageBytes(memory: number, offset: number, length: number): Promise<Uint8Array> {
     const response = await this.send({ kind: "imageBytes", id: 0, memory, offset, length });
     if (response.ok && response.kind === "imageBytes") return response.bytes;

@@ -20,17 +20,26 @@ export interface ImageBytesRequest {
   length: number;
 }
 
-export type WorkerRequest = AnalyzeRequest | ImageBytesRequest;
+/** The last report as `wasm-cow inspect --json` prints it (indented), for Export Report. */
+export interface ReportTextRequest {
+  kind: "reportText";
+  id: number;
+}
+
+export type WorkerRequest = AnalyzeRequest | ImageBytesRequest | ReportTextRequest;
 
 export type WorkerResponse =
   | {
       id: number;
       ok: true;
       kind: "analyze";
+      /** The report as compact JSON: what the webview parses (indentation would double
+       *  the text of a 100,000-segment report). */
       reportJson: string;
       layers: StaticLayer[];
       /** Per memory, layout-diff.ts `pageHashes` of its image (empty without image bytes). */
       pageHashes: Uint32Array[];
     }
   | { id: number; ok: true; kind: "imageBytes"; bytes: Uint8Array }
+  | { id: number; ok: true; kind: "reportText"; text: string }
   | { id: number; ok: false; error: string; offset: number | null };

@@ -4,13 +4,14 @@
 import { parentPort } from "node:worker_threads";
 import { DecodeError } from "../analysis/binary-cursor";
 import { materializeImage, planImages } from "../analysis/image-planner";
-import { reportOf } from "../analysis/inspect";
+import { reportOf, type InspectReport } from "../analysis/inspect";
 import { pageHashes } from "../analysis/layout-diff";
 import { toJsonText } from "../analysis/json-text";
 import { staticLayers } from "../analysis/memory-layers";
 import { readModule } from "../analysis/module-reader";
 import type { WorkerRequest, WorkerResponse } from "./analysis-protocol";
 
+let lastReport: InspectReport | null = null;
 let images: Map<number, { offset: number; bytes: Uint8Array }> = new Map();
 
 function handle(request: WorkerRequest): WorkerResponse {
@@ -23,6 +24,7 @@ function handle(request: WorkerRequest): WorkerResponse {
     const module = readModule(request.bytes);
     const plan = planImages(module, options);
     const report = reportOf(module, plan, options);
+    lastReport = report;
     images = new Map();
     for (const memoryPlan of plan.memories) {
       const image = memoryPlan.image;
@@ -37,13 +39,17 @@ function handle(request: WorkerRequest): WorkerResponse {
       id: request.id,
       ok: true,
       kind: "analyze",
-      reportJson: toJsonText(report),
+      reportJson: toJsonText(report, 0),
       layers: staticLayers(module, plan),
       pageHashes: plan.memories.map((m) => {
         const image = images.get(m.memory);
         return image ? pageHashes(image.bytes, plan.pageSize) : new Uint32Array(0);
       }),
     };
+  }
+  if (request.kind === "reportText") {
+    if (!lastReport) throw new Error("no module was analysed");
+    return { id: request.id, ok: true, kind: "reportText", text: toJsonText(lastReport) };
   }
   // Image bytes of [offset, offset + length) of a memory: zeros outside the image.
   const bytes = new Uint8Array(request.length);

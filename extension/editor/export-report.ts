@@ -4,6 +4,7 @@
 import * as vscode from "vscode";
 import { renderMarkdownReport } from "../cli/markdown-report";
 
+/** `reportJson`: the indented text of `wasm-cow inspect --json` (AnalysisClient.reportText). */
 export async function exportReport(
   source: vscode.Uri,
   reportJson: string,

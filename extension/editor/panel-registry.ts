@@ -45,13 +45,13 @@ export class PanelRegistry {
     );
     try {
       const bytes = await vscode.workspace.fs.readFile(uri);
-      const { reportJson } = await client.analyze(
+      await client.analyze(
         bytes,
         path.basename(uri.fsPath),
         settings.pageSize,
         settings.denseLimit,
       );
-      await exportReport(uri, reportJson, format, services.log);
+      await exportReport(uri, await client.reportText(), format, services.log);
     } finally {
       client.dispose();
     }

@@ -170,11 +170,10 @@ export class InspectorPanel implements vscode.Disposable {
     this.post({ type: "busy", what: `Analysing ${fileName}…` });
     try {
       const started = Date.now();
-      const { reportJson, layers, pageHashes } = await client.analyze(
-        bytes,
-        fileName,
-        settings.pageSize,
-        settings.denseLimit,
+      // Progress in the status bar too: a 50 MB module takes a moment to decode.
+      const { reportJson, layers, pageHashes } = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Window, title: `Wasm CoW: analysing ${fileName}` },
+        () => client.analyze(bytes, fileName, settings.pageSize, settings.denseLimit),
       );
       analysis.reportJson = reportJson;
       this.services.log.info(
@@ -229,7 +228,7 @@ export class InspectorPanel implements vscode.Disposable {
     const analysis = this.analyses.get("left");
     if (!analysis?.reportJson)
       throw new Error("the module has no report to export (it did not decode)");
-    await exportReport(analysis.uri, analysis.reportJson, format, this.services.log);
+    await exportReport(analysis.uri, await analysis.client.reportText(), format, this.services.log);
   }
 
   private fail(error: unknown): void {
