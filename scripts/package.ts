@@ -35,6 +35,7 @@ const ALLOWED = [
   /^extension\/dist\/[\w-]+\.js\.LICENSE\.txt$/, // licences of bundled libraries
   /^extension\/build\/Release\/wasm_cow_native\.node$/,
   /^extension\/media\/([\w-]+\.(png|svg)|(walkthrough|samples)\/.+)$/,
+  /^extension\/docs\/screenshots\/[\w-]+\.png$/, // the README's screenshots
 ];
 
 interface Manifest {

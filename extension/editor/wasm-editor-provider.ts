@@ -7,6 +7,7 @@ import * as path from "node:path";
 import * as vscode from "vscode";
 import {
   parseWebviewMessage,
+  type RunView,
   type HostMessage,
   type ReportSide,
   type WebviewMessage,
@@ -43,6 +44,9 @@ export class InspectorPanel implements vscode.Disposable {
   >();
   private run: RunController | null = null;
   private ready = false;
+  /** The run view last sent: VS Code discards a hidden webview, and the new one must
+   *  get it again (the live instance lives on in the runner). */
+  private lastRun: RunView | null = null;
   private pendingTab: "stepper" | null = null;
   private readonly disposables: vscode.Disposable[] = [];
 
@@ -95,6 +99,7 @@ export class InspectorPanel implements vscode.Disposable {
         await Promise.all(
           this.sources.map((source) => this.analyze(source.side, source.uri, source.bytes)),
         );
+        if (this.lastRun) this.post({ type: "run", run: this.lastRun });
         return;
       case "readBytes": {
         const analysis = this.analyses.get(message.side);
@@ -213,7 +218,10 @@ export class InspectorPanel implements vscode.Disposable {
       callInitialize: settings.callInitialize,
       wasi: settings.wasi,
       reset: { strategy: settings.resetStrategy, keepResidentBytes: settings.keepResidentBytes },
-      publish: (run) => this.post({ type: "run", run }),
+      publish: (run) => {
+        this.lastRun = run;
+        this.post({ type: "run", run });
+      },
     });
     return this.run;
   }

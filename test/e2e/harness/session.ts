@@ -9,6 +9,7 @@ import type { Page } from "playwright-core";
 import { launchCodeServer, type CodeServer } from "../../../scripts/code-server/launch";
 import { vsixPath } from "../../../scripts/package";
 import { launchChromium, type Chromium } from "./chromium";
+import { ConsoleLog } from "./console-log";
 import { TEST_RESULTS, Workbench } from "./workbench";
 
 export const EXAMPLES = path.resolve(__dirname, "../../../examples");
@@ -37,6 +38,8 @@ export interface SessionOptions {
   name: string;
   /** Past this the session fails and its processes are ended (default 150 s). */
   timeoutMs?: number;
+  /** The browser window's size (default 1400×900). */
+  viewport?: { width: number; height: number };
 }
 
 export interface Session {
@@ -44,6 +47,9 @@ export interface Session {
   chromium: Chromium;
   page: Page;
   workbench: Workbench;
+  /** Console errors, uncaught exceptions and CSP violations of the page and its frames,
+   *  collected from before the workbench loaded. */
+  console: ConsoleLog;
   /** Milliseconds from launch to a ready workbench. */
   readyAfterMs: number;
 }
@@ -69,13 +75,16 @@ export async function withWorkbench<T>(
       }),
       launchChromium(),
     ]);
-    const page = await chromium.browser.newPage({ viewport: { width: 1400, height: 900 } });
+    const page = await chromium.browser.newPage({
+      viewport: options.viewport ?? { width: 1400, height: 900 },
+    });
     page.setDefaultTimeout(15_000);
+    const consoleLog = new ConsoleLog(page);
     workbench = new Workbench(page);
     await page.goto(server.url);
     await workbench.waitUntilReady();
     const readyAfterMs = Date.now() - started;
-    const session = { server, chromium, page, workbench, readyAfterMs };
+    const session = { server, chromium, page, workbench, console: consoleLog, readyAfterMs };
     return await withDeadline(
       body(session),
       started + (options.timeoutMs ?? 150_000),

@@ -13,6 +13,9 @@ const EXPLORER_ROWS = ".explorer-folders-view .monaco-list-row";
 const QUICK_INPUT = ".quick-input-widget";
 const QUICK_INPUT_ROWS = `${QUICK_INPUT} .quick-input-list .monaco-list-row`;
 
+/** Thrown by a `poll` probe to stop polling at once (a state that cannot change back). */
+export class PollAbort extends Error {}
+
 /** Polls `probe` until it returns a value (not undefined), or fails naming `what`. */
 export async function poll<T>(
   what: string,
@@ -27,6 +30,7 @@ export async function poll<T>(
       const value = await probe();
       if (value !== undefined) return value;
     } catch (error) {
+      if (error instanceof PollAbort) throw error;
       lastError = error; // a frame navigated away, an element went stale: try again
     }
     if (Date.now() > deadline) {
@@ -61,8 +65,72 @@ export class Workbench {
     await this.page.waitForSelector(QUICK_INPUT, { state: "hidden" });
   }
 
+  /**
+   * Runs a command that asks for more in the quick input (a file dialog, a pick list):
+   * resolves once the quick input's title or placeholder matches `prompt`.
+   */
+  async runCommandWithPrompt(title: string, prompt: RegExp, timeoutMs = 30_000): Promise<void> {
+    await (await this.paletteRow(title, timeoutMs)).click();
+    await this.waitForPrompt(prompt);
+  }
+
+  /** Waits until the quick input shows a title or placeholder matching `prompt`. */
+  async waitForPrompt(prompt: RegExp, timeoutMs = 15_000): Promise<void> {
+    const widget = this.page.locator(QUICK_INPUT);
+    await poll(
+      `a quick input asking ${prompt}`,
+      async () => {
+        if (!(await widget.isVisible())) return undefined;
+        const title = (await widget.locator(".quick-input-title").textContent()) ?? "";
+        const placeholder = (await widget.locator("input").getAttribute("placeholder")) ?? "";
+        return prompt.test(title) || prompt.test(placeholder) ? true : undefined;
+      },
+      timeoutMs,
+    );
+  }
+
+  /**
+   * Answers VS Code's own (simple) open dialog, which the browser workbench shows in the
+   * quick input: types the absolute path and accepts it.
+   */
+  async answerOpenDialog(absolutePath: string): Promise<void> {
+    const input = this.page.locator(`${QUICK_INPUT} input`);
+    await input.fill(absolutePath);
+    // The dialog completes and validates what was typed before it accepts it.
+    await poll(`the open dialog to accept ${absolutePath}`, async () => {
+      if (!(await input.isVisible())) return true;
+      if ((await input.inputValue()) !== absolutePath) await input.fill(absolutePath);
+      await input.press("Enter");
+      await this.page
+        .locator(QUICK_INPUT)
+        .waitFor({ state: "hidden", timeout: 2000 })
+        .catch(() => undefined);
+      return (await input.isVisible()) ? undefined : true;
+    });
+  }
+
+  /** Closes the primary side bar (the explorer), leaving the editor the whole width. */
+  async closeSideBar(): Promise<void> {
+    await this.runCommand("View: Close Primary Side Bar");
+    await this.page.locator(".part.sidebar").waitFor({ state: "hidden" });
+  }
+
+  /**
+   * The titles the command palette lists for `filter`, read once it lists `expected` (so
+   * the extension's commands are registered); closes the palette again.
+   */
+  async paletteTitles(filter: string, expected: string, timeoutMs = 30_000): Promise<string[]> {
+    await this.paletteRow(expected, timeoutMs, filter);
+    const titles = await this.page
+      .locator(`${QUICK_INPUT_ROWS} .label-name`)
+      .evaluateAll((labels) => labels.map((label) => (label.textContent ?? "").trim()));
+    await this.page.keyboard.press("Escape");
+    await this.page.waitForSelector(QUICK_INPUT, { state: "hidden" });
+    return titles;
+  }
+
   /** The palette row titled `title`, retyping the filter until the palette lists it. */
-  private async paletteRow(title: string, timeoutMs: number): Promise<Locator> {
+  private async paletteRow(title: string, timeoutMs: number, filter = title): Promise<Locator> {
     const input = this.page.locator(`${QUICK_INPUT} input`);
     const row = this.page.locator(QUICK_INPUT_ROWS, {
       has: this.page.locator(".label-name", { hasText: new RegExp(`^${escapeRegExp(title)}$`) }),
@@ -71,7 +139,7 @@ export class Workbench {
       `"${title}" in the command palette`,
       async () => {
         if (!(await input.isVisible())) await this.page.keyboard.press("F1");
-        await input.fill(`>${title}`);
+        await input.fill(`>${filter}`);
         try {
           await row.first().waitFor({ state: "visible", timeout: 2000 });
           return row.first();
@@ -104,15 +172,17 @@ export class Workbench {
 
   /**
    * The webview frame (the inner content frame of a custom editor or panel) that contains
-   * `selector`, once it does. Webviews are nested iframes; `page.frames()` lists them all.
+   * `selector` and whose document is titled `title` (when given), once there is one.
+   * Webviews are nested iframes; `page.frames()` lists them all.
    */
-  async webviewFrame(selector: string, timeoutMs = 30_000): Promise<Frame> {
+  async webviewFrame(selector: string, timeoutMs = 30_000, title?: string): Promise<Frame> {
     return poll(
-      `a webview frame with ${selector}`,
+      `a webview frame with ${selector}${title === undefined ? "" : ` titled "${title}"`}`,
       async () => {
         for (const frame of this.page.frames()) {
           if (frame === this.page.mainFrame()) continue;
-          if ((await frame.$(selector)) !== null) return frame;
+          if ((await frame.$(selector)) === null) continue;
+          if (title === undefined || (await frame.title()) === title) return frame;
         }
         return undefined;
       },
@@ -123,14 +193,19 @@ export class Workbench {
 
   /**
    * Opens a .wasm file from the explorer and returns the custom editor's webview frame once
-   * `selector` is in it. If the file opened in another editor (the contribution was not
+   * `selector` is in it (and its document is titled `title`, when given). If the file opened in another editor (the contribution was not
    * registered yet), closes it and tries again.
    */
-  async openInCustomEditor(relativePath: string, selector: string, attempts = 3): Promise<Frame> {
+  async openInCustomEditor(
+    relativePath: string,
+    selector: string,
+    attempts = 3,
+    title?: string,
+  ): Promise<Frame> {
     for (let attempt = 1; ; attempt++) {
       await this.openFromExplorer(relativePath);
       try {
-        return await this.webviewFrame(selector, 20_000);
+        return await this.webviewFrame(selector, 20_000, title);
       } catch (error) {
         if (attempt >= attempts) throw error;
         await this.runCommand("View: Close All Editors");
@@ -140,11 +215,24 @@ export class Workbench {
 
   /** Saves a PNG of the whole page under test-results/ and returns its path. */
   async screenshot(name: string): Promise<string> {
-    mkdirSync(TEST_RESULTS, { recursive: true });
-    const file = path.join(TEST_RESULTS, `${name}.png`);
+    const file = resultFile(`${name}.png`);
     await this.page.screenshot({ path: file });
     return file;
   }
+
+  /** Saves a PNG of the editor area only (tabs and the editor), `name` relative to
+   *  test-results/ ("screenshots/dark-overview"); returns its path. */
+  async screenshotEditor(name: string): Promise<string> {
+    const file = resultFile(`${name}.png`);
+    await this.page.locator(".part.editor").screenshot({ path: file });
+    return file;
+  }
+}
+
+function resultFile(relative: string): string {
+  const file = path.join(TEST_RESULTS, relative);
+  mkdirSync(path.dirname(file), { recursive: true });
+  return file;
 }
 
 function escapeRegExp(text: string): string {

@@ -1,0 +1,66 @@
+// The README's screenshots: runs the end-to-end theme scenario (test/e2e/themes.e2e.ts:
+// the packaged extension in code-server, driven by Chromium, the editor cropped out of a
+// 1280×800 window) and copies its light and dark overview, page map and stepper into
+// docs/screenshots/. Needs the package first: `npm run package`.
+//
+//   node --import tsx scripts/screenshots.ts            # run the scenario, then copy
+//   node --import tsx scripts/screenshots.ts --no-run   # copy what the last e2e run saved
+
+import { spawnSync } from "node:child_process";
+import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { screenshotName, type ScreenshotView, type Theme } from "../test/e2e/harness/themes";
+import { TEST_RESULTS } from "../test/e2e/harness/workbench";
+
+const root = path.resolve(__dirname, "..");
+const DOCS = path.join(root, "docs", "screenshots");
+const THEMES: Theme["id"][] = ["light", "dark"];
+const VIEWS: ScreenshotView[] = ["overview", "page-map", "stepper"];
+
+/** Width and height from a PNG's IHDR chunk. */
+function pngSize(file: string): { width: number; height: number } {
+  const bytes = readFileSync(file);
+  if (bytes.toString("latin1", 1, 4) !== "PNG" || bytes.toString("latin1", 12, 16) !== "IHDR") {
+    throw new Error(`${file}: not a PNG`);
+  }
+  return { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) };
+}
+
+function main(): void {
+  const { values } = parseArgs({ options: { "no-run": { type: "boolean" } } });
+  if (!values["no-run"]) {
+    const test = spawnSync(
+      process.execPath,
+      ["--import", "tsx", "--test", path.join("test", "e2e", "themes.e2e.ts")],
+      { cwd: root, stdio: "inherit" },
+    );
+    if (test.status !== 0) throw new Error("the theme scenario failed: no screenshots copied");
+  }
+  mkdirSync(DOCS, { recursive: true });
+  for (const theme of THEMES) {
+    for (const view of VIEWS) {
+      const source = path.join(TEST_RESULTS, `${screenshotName(theme, view)}.png`);
+      if (!existsSync(source)) {
+        throw new Error(
+          `${source} is missing: run \`npm run test:e2e\` (or this without --no-run)`,
+        );
+      }
+      const { width, height } = pngSize(source);
+      if (width < 800 || width > 1600 || height < 500 || height > 1000) {
+        throw new Error(`${source}: ${width}×${height} is not an editor-sized screenshot`);
+      }
+      const target = path.join(DOCS, `${theme}-${view}.png`);
+      copyFileSync(source, target);
+      const kib = (statSync(target).size / 1024).toFixed(0);
+      console.log(`${path.relative(root, target)}: ${width}×${height}, ${kib} KiB`);
+    }
+  }
+}
+
+try {
+  main();
+} catch (error) {
+  console.error(error instanceof Error ? error.message : error);
+  process.exitCode = 1;
+}
