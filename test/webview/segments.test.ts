@@ -8,6 +8,7 @@ import { after, before, describe, test } from "node:test";
 import type { Page } from "playwright-core";
 import type { WebviewMessage } from "../../webview/src/protocol";
 import type { ReportJson, SegmentJson } from "../../webview/src/report-types";
+import { STATE_KEY } from "./harness/page";
 import { reportMessage, type ReportMessage } from "./harness/messages";
 import {
   formatAxe,
@@ -54,12 +55,19 @@ async function showSegmentsTab(view: WebviewPage): Promise<void> {
 }
 
 /** The shared page of the 100,000-segment module (delivering its 27 MB report takes a
- *  while), with a freshly mounted Segments tab: default order, no filter. */
+ *  while), with a freshly mounted Segments tab: default order, no filter. The table's
+ *  sort and filters are kept in the view state (they survive a reload), so they are
+ *  forgotten first, as a new tab would have them. */
 let shared: WebviewPage | undefined;
 async function sharedSegments(): Promise<WebviewPage> {
   if (!shared) shared = await openSegments();
   else {
     await shared.page.getByRole("tab", { name: "Overview" }).click();
+    await shared.page.evaluate((key) => {
+      const state = JSON.parse(sessionStorage.getItem(key) ?? "{}") as { views?: unknown };
+      delete state.views;
+      sessionStorage.setItem(key, JSON.stringify(state));
+    }, STATE_KEY);
     await showSegmentsTab(shared);
   }
   return shared;
@@ -374,6 +382,38 @@ describe("100,000 segments", () => {
     assert.ok(placement.bottom <= placement.gridBottom + 1, JSON.stringify(placement));
     const request = await view.waitForPosted((m) => m.type === "readBytes");
     assert.equal(request.type === "readBytes" && request.offset, s.start);
+    await view.close();
+  });
+});
+
+describe("view state", () => {
+  test("the sort order and the filters survive a reload", async () => {
+    const small = manySegments(40, { globalEvery: 6, exprEvery: 9, importedGlobal: true });
+    const smallReport = reportMessage(encodeModule(small), { fileName: "mixed.wasm" });
+    const json = JSON.parse(smallReport.reportJson) as ReportJson;
+    const view = await openSegments(smallReport);
+    const { page } = view;
+    await page.getByRole("columnheader", { name: /size/i }).click();
+    await page.getByRole("columnheader", { name: /size/i }).click();
+    const sorted = json.dataSegments
+      .slice()
+      .sort((a, b) => b.size - a.size || a.index - b.index)
+      .map((s) => s.index);
+    await waitForFirstRows(page, sorted.slice(0, 5));
+    await view.waitForState<{ views?: Record<string, unknown> }>(
+      (state) =>
+        (state?.views?.["segments.order"] as { direction?: string })?.direction === "descending",
+    );
+
+    await view.reload();
+    await view.start({ report: smallReport });
+    await showSegmentsTab(view);
+    await waitForFirstRows(page, sorted.slice(0, 5));
+    assert.equal(
+      await page.getByRole("columnheader", { name: /size/i }).getAttribute("aria-sort"),
+      "descending",
+    );
+    assert.deepEqual(view.collectConsoleErrors(), []);
     await view.close();
   });
 });

@@ -1,6 +1,7 @@
 // The webview's link to the host: typed messages out, and view state that survives
 // hiding and reloading the tab (setState/getState; no retainContextWhenHidden).
 
+import { useEffect, useState, type Dispatch, type SetStateAction } from "react";
 import type { HostMessage, WebviewMessage } from "./protocol";
 
 export interface PersistedState {
@@ -9,6 +10,8 @@ export interface PersistedState {
   page: number | null;
   segment: number | null;
   zoom: number;
+  /** Each view's own settings (sort order, filters…), by key: see usePersistentState. */
+  views?: Record<string, unknown>;
 }
 
 const api = acquireVsCodeApi<PersistedState>();
@@ -21,8 +24,23 @@ export function loadState(): PersistedState | undefined {
   return api.getState();
 }
 
-export function saveState(state: PersistedState): void {
-  api.setState(state);
+/** Saves the shell's part of the state; the views' own parts are kept. */
+export function saveState(state: Omit<PersistedState, "views">): void {
+  const views = api.getState()?.views;
+  api.setState(views ? { ...state, views } : state);
+}
+
+/** useState that survives hiding and reloading the tab, stored under `key`. */
+export function usePersistentState<T>(key: string, initial: T): [T, Dispatch<SetStateAction<T>>] {
+  const [value, setValue] = useState<T>(() => {
+    const saved = api.getState()?.views?.[key];
+    return saved === undefined ? initial : (saved as T);
+  });
+  useEffect(() => {
+    const current = api.getState();
+    if (current) api.setState({ ...current, views: { ...current.views, [key]: value } });
+  }, [key, value]);
+  return [value, setValue];
 }
 
 export function onHostMessage(listener: (message: HostMessage) => void): () => void {

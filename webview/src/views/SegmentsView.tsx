@@ -10,7 +10,7 @@ import {
 } from "@vscode-elements/react-elements";
 import { useDeferredValue, useEffect, useMemo, useState, type ReactElement } from "react";
 import "../styles/segments.css";
-import { readBytes } from "../vscode-api";
+import { readBytes, usePersistentState } from "../vscode-api";
 import { HexView } from "./HexView";
 import { segmentColumns } from "./segments/columns";
 import { hex } from "./segments/hex-format";
@@ -33,9 +33,12 @@ export function SegmentsView({ data, selection, select }: ViewProps): ReactEleme
   const pageSize = report.plan.pageSize;
   const rows = useMemo(() => segmentRows(report.dataSegments, pageSize), [report, pageSize]);
   const columns = useMemo(() => segmentColumns(pageSize), [pageSize]);
-  const [order, setOrder] = useState<SortOrder>({ key: "index", direction: "ascending" });
-  const [text, setText] = useState("");
-  const [mode, setMode] = useState<ModeFilter>("all");
+  const [order, setOrder] = usePersistentState<SortOrder>("segments.order", {
+    key: "index",
+    direction: "ascending",
+  });
+  const [text, setText] = usePersistentState("segments.filter", "");
+  const [mode, setMode] = usePersistentState<ModeFilter>("segments.mode", "all");
   const filterText = useDeferredValue(text);
   const sorted = useMemo(() => sortRows(rows, order), [rows, order]);
   const shown = useMemo(
