@@ -437,6 +437,46 @@ test("a list entry selects its difference", async () => {
   await view.close();
 });
 
+test("the selected difference survives a reload, and another pair starts over", async () => {
+  const pair = pairs[1]!;
+  const want = expected(pair.left, pair.right).differences;
+  assert.ok(want.length >= 2, "the pair has at least two differences");
+  const view = await openCompare(pair);
+  await view.page.locator(".compare-range-list li").last().locator("button").click();
+  assert.equal((await status(view)).index, want.length - 1);
+  await view.waitForState<{ views?: Record<string, unknown> }>(
+    (state) => state?.views?.["compare.difference"] === want.length - 1,
+  );
+
+  await view.reload();
+  await view.start({
+    view: "compare",
+    report: compareReport(pair.left, "left"),
+    then: [compareReport(pair.right, "right")],
+  });
+  await view.page.locator(".compare-nav-status").waitFor();
+  await view.page.waitForFunction(
+    (index) =>
+      document.querySelector<HTMLElement>(".compare-nav-status")?.dataset.index === String(index),
+    want.length - 1,
+  );
+
+  // The same page, now comparing another pair: nothing is selected.
+  const other = pairs[0]!;
+  await view.reload();
+  await view.start({
+    view: "compare",
+    report: compareReport(other.left, "left"),
+    then: [compareReport(other.right, "right")],
+  });
+  await view.page.locator(".compare-nav-status").waitFor();
+  await view.waitForState<{ views?: Record<string, unknown> }>(
+    (state) => state?.views?.["compare.difference"] === null,
+  );
+  assertClean(view);
+  await view.close();
+});
+
 test("a difference in another memory switches the view to that memory", async () => {
   // Two memories (by hand: V8 11.3 has no multi-memory, wabt encodes memory 1 wrongly);
   // only memory 1's segment moves, from 0 to 0x2000: its image spans 0x0–0x2fff.

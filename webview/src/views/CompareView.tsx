@@ -4,7 +4,8 @@
 // address order. The diff itself is extension/analysis/layout-diff.ts.
 
 import { VscodeOption, VscodeSingleSelect } from "@vscode-elements/react-elements";
-import { useCallback, useEffect, useMemo, useState, type ReactElement } from "react";
+import { useCallback, useEffect, useMemo, type ReactElement } from "react";
+import { usePersistentState } from "../vscode-api";
 import {
   diffLayouts,
   type LayoutDiff,
@@ -119,14 +120,20 @@ function DiffView({
   right: ReportData;
   title: ReactElement;
 }): ReactElement {
-  const [memoryIndex, setMemoryIndex] = useState(0);
-  const [selected, setSelected] = useState<number | null>(null);
-  const [page, setPage] = useState<number | null>(null);
-  // A new report (settings changed, file re-read) starts the navigation over.
+  const [memoryIndex, setMemoryIndex] = usePersistentState("compare.memory", 0);
+  const [selected, setSelected] = usePersistentState<number | null>("compare.difference", null);
+  const [page, setPage] = usePersistentState<number | null>("compare.page", null);
+  // The navigation survives hiding and reloading the tab, but a different pair of
+  // modules (or page size) starts it over.
+  const pair = `${left.report.sha256}:${right.report.sha256}:${left.report.plan.pageSize}`;
+  const [comparedPair, setComparedPair] = usePersistentState<string | null>("compare.pair", null);
   useEffect(() => {
+    if (comparedPair === pair) return;
+    setComparedPair(pair);
+    setMemoryIndex(0);
     setSelected(null);
     setPage(null);
-  }, [diff]);
+  }, [pair, comparedPair, setComparedPair, setMemoryIndex, setSelected, setPage]);
   const memory = diff.memories[memoryIndex] ?? diff.memories[0];
   const differences = diff.differences;
 
