@@ -105,9 +105,7 @@ export function activate(context: vscode.ExtensionContext): void {
       if (!target) return;
       const settings = readSettings();
       // Decoded in the analysis worker: a large module must not stall the extension host.
-      const client = new AnalysisClient(
-        path.join(context.extensionUri.fsPath, "dist", "analysis-worker.js"),
-      );
+      const client = new AnalysisClient();
       try {
         const bytes = await vscode.workspace.fs.readFile(target);
         const { reportJson } = await client.analyze(

@@ -6,6 +6,7 @@
 // It works on the report as `inspectModule` returns it (bigints) and as the webview gets
 // it from the JSON text (numbers).
 
+import { hex } from "./format";
 import type { DataSegmentJson, ImageJson } from "./inspect";
 import { LAYER_IMAGE_DATA, LAYER_IMAGE_ZERO, type StaticLayer } from "./layer-values";
 
@@ -371,10 +372,6 @@ function diffPages(
   }
   for (const range of pageRanges) range.description = describePages(range, pageSize);
   return { axisPages, contentCompared: compared, pageRanges, marked };
-}
-
-function hex(value: bigint | number): string {
-  return `0x${value.toString(16)}`;
 }
 
 function describePages(range: PageRangeDiff, pageSize: number): string {

@@ -10,7 +10,7 @@ import { hex } from "../analysis/format";
 import { DEFAULT_DENSE_LIMIT } from "../analysis/image-planner";
 import { toJsonText } from "../analysis/json-text";
 import { readModule } from "../analysis/module-reader";
-import type { ResetStrategy } from "../runner/native-backend";
+import { NO_SYSCALLS, type ResetStrategy } from "../runner/native-backend";
 import type { BackendStatus, InitMode, ModuleSummary, StepRecord } from "../runner/protocol";
 import { RunnerClient, RunnerCrashedError, RunnerTimeoutError } from "../runner/runner-client";
 import { UsageError, type CliIo } from "./cli-io";
@@ -213,7 +213,7 @@ async function runOneInstance(client: RunnerClient, args: RunArgs): Promise<Step
     slot: null,
     pick: null,
     ns: 0,
-    syscalls: { mmap: 0, mprotect: 0, madvise: 0, ioctl: 0, copies: 0 },
+    syscalls: { ...NO_SYSCALLS },
     memories: [],
     result: null,
     error: error.message,

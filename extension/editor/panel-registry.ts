@@ -40,9 +40,7 @@ export class PanelRegistry {
     const panel = this.panels.get(uri.toString());
     if (panel) return panel.exportReport(format);
     const settings = readSettings();
-    const client = new AnalysisClient(
-      path.join(services.context.extensionUri.fsPath, "dist", "analysis-worker.js"),
-    );
+    const client = new AnalysisClient();
     try {
       const bytes = await vscode.workspace.fs.readFile(uri);
       await client.analyze(

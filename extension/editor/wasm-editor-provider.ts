@@ -40,7 +40,7 @@ export interface EditorServices {
 export class InspectorPanel implements vscode.Disposable {
   private readonly analyses = new Map<
     ReportSide,
-    { client: AnalysisClient; uri: vscode.Uri; bytes: Uint8Array; reportJson: string | null }
+    { client: AnalysisClient; uri: vscode.Uri; decoded: boolean }
   >();
   private run: RunController | null = null;
   private ready = false;
@@ -167,10 +167,8 @@ export class InspectorPanel implements vscode.Disposable {
     const settings = readSettings();
     const fileName = path.basename(uri.fsPath);
     this.analyses.get(side)?.client.dispose();
-    const client = new AnalysisClient(
-      path.join(this.services.context.extensionUri.fsPath, "dist", "analysis-worker.js"),
-    );
-    const analysis = { client, uri, bytes, reportJson: null as string | null };
+    const client = new AnalysisClient();
+    const analysis = { client, uri, decoded: false };
     this.analyses.set(side, analysis);
     this.post({ type: "busy", what: `Analysing ${fileName}…` });
     try {
@@ -180,7 +178,7 @@ export class InspectorPanel implements vscode.Disposable {
         { location: vscode.ProgressLocation.Window, title: `Wasm CoW: analysing ${fileName}` },
         () => client.analyze(bytes, fileName, settings.pageSize, settings.denseLimit),
       );
-      analysis.reportJson = reportJson;
+      analysis.decoded = true;
       this.services.log.info(
         `analysed ${fileName} (${bytes.length} bytes) in ${Date.now() - started} ms`,
       );
@@ -234,7 +232,7 @@ export class InspectorPanel implements vscode.Disposable {
 
   async exportReport(format: "json" | "markdown"): Promise<void> {
     const analysis = this.analyses.get("left");
-    if (!analysis?.reportJson)
+    if (!analysis?.decoded)
       throw new Error("the module has no report to export (it did not decode)");
     await exportReport(analysis.uri, await analysis.client.reportText(), format, this.services.log);
   }

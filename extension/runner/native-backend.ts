@@ -24,6 +24,15 @@ export interface SyscallCounts {
   copies: number;
 }
 
+/** No system calls: the counts of a step that made none. */
+export const NO_SYSCALLS: Readonly<SyscallCounts> = {
+  mmap: 0,
+  mprotect: 0,
+  madvise: 0,
+  ioctl: 0,
+  copies: 0,
+};
+
 export interface TimedOperation {
   ns: number;
   syscalls: SyscallCounts;

@@ -9,7 +9,13 @@ import { materializeImage, planImages, type ImagePlan } from "../analysis/image-
 import { readModule } from "../analysis/module-reader";
 import type { WasmModule } from "../analysis/module-types";
 import { buildImports, type CapturedOutput } from "./instance-imports";
-import type { Accounting, NativeAddon, ResetStrategy, SyscallCounts } from "./native-backend";
+import {
+  NO_SYSCALLS,
+  type Accounting,
+  type NativeAddon,
+  type ResetStrategy,
+  type SyscallCounts,
+} from "./native-backend";
 import { countPageStates } from "./page-states";
 import type {
   SessionConfig,
@@ -52,10 +58,6 @@ interface LiveInstance {
   output: CapturedOutput | null;
 }
 
-export type SessionOptions = SessionConfig;
-
-const NO_SYSCALLS: SyscallCounts = { mmap: 0, mprotect: 0, madvise: 0, ioctl: 0, copies: 0 };
-
 function elapsed(since: bigint): number {
   return Number(process.hrtime.bigint() - since);
 }
@@ -69,7 +71,7 @@ export class RunnerSession {
 
   constructor(
     private readonly addon: NativeAddon,
-    private readonly options: SessionOptions,
+    private readonly options: SessionConfig,
   ) {
     this.pool = new SlotPool(addon, options.slots, options.maxUnusedWarmSlots);
     this.hostPageSize = addon.probe().hostPageSize;

@@ -14,12 +14,13 @@
 //   memory; the old one is retired with the reason recorded.
 
 import { IndexAllocator, type AffinityKey, type PickKind } from "./index-allocator";
-import type {
-  NativeAddon,
-  NativeImage,
-  ResetOutcome,
-  ResetStrategy,
-  SyscallCounts,
+import {
+  NO_SYSCALLS,
+  type NativeAddon,
+  type NativeImage,
+  type ResetOutcome,
+  type ResetStrategy,
+  type SyscallCounts,
 } from "./native-backend";
 
 const WASM_PAGE = 65536;
@@ -84,8 +85,6 @@ export interface ReleaseOutcome {
   reset: ResetOutcome;
   retired: Retirement | null;
 }
-
-const NO_SYSCALLS: SyscallCounts = { mmap: 0, mprotect: 0, madvise: 0, ioctl: 0, copies: 0 };
 
 export class SlotPool {
   private readonly allocator: IndexAllocator;

@@ -59,6 +59,26 @@ export function mappedMemory(addon: NativeAddon, options: MappedOptions): Mapped
   return { memory, image, bytes, offset: options.imageOffset, base };
 }
 
+/** The small layout the kernel tests share: 2 wasm pages (32 host pages) with an
+ *  image on host pages 4..11. */
+export const SMALL = {
+  wasmPages: 2,
+  memoryPages: 32,
+  imageFirst: 4,
+  imagePages: 8,
+  imageEnd: 12,
+} as const;
+
+/** A fresh memory in the SMALL layout with its own image (bytes from `seed`). */
+export function smallMapped(addon: NativeAddon, seed?: number): MappedMemory {
+  return mappedMemory(addon, {
+    wasmPages: SMALL.wasmPages,
+    imageOffset: SMALL.imageFirst * HOST_PAGE,
+    imagePages: SMALL.imagePages,
+    ...(seed === undefined ? {} : { seed }),
+  });
+}
+
 /** Reads one byte of a host page. The value is returned so the JIT cannot drop the load. */
 export function readPage(memory: WebAssembly.Memory, page: number): number {
   return new Uint8Array(memory.buffer)[page * HOST_PAGE + 123]!;

@@ -17,6 +17,8 @@ import {
   rawPages,
   readPage,
   requireBackend,
+  SMALL,
+  smallMapped,
   stateNames,
   writePage,
   type MappedMemory,
@@ -24,19 +26,15 @@ import {
 
 const addon = requireBackend();
 
-// 2 wasm pages = 32 host pages; the image covers host pages 4..11.
-const IMAGE_FIRST = 4;
-const IMAGE_PAGES = 8;
-const IMAGE_END = IMAGE_FIRST + IMAGE_PAGES;
-const MEMORY_PAGES = 32;
+const {
+  imageFirst: IMAGE_FIRST,
+  imagePages: IMAGE_PAGES,
+  imageEnd: IMAGE_END,
+  memoryPages: MEMORY_PAGES,
+} = SMALL;
 
 function fresh(seed = 1): MappedMemory {
-  return mappedMemory(addon, {
-    wasmPages: 2,
-    imageOffset: IMAGE_FIRST * HOST_PAGE,
-    imagePages: IMAGE_PAGES,
-    seed,
-  });
+  return smallMapped(addon, seed);
 }
 
 function snap(m: MappedMemory) {

@@ -16,6 +16,8 @@ import {
   pagesIn,
   readPage,
   requireBackend,
+  SMALL,
+  smallMapped,
   stateNames,
   writePage,
   type MappedMemory,
@@ -23,10 +25,7 @@ import {
 
 const addon = requireBackend();
 
-// 2 wasm pages = 32 host pages; the image covers host pages 4..11.
-const IMAGE_FIRST = 4;
-const IMAGE_PAGES = 8;
-const MEMORY_PAGES = 32;
+const { imageFirst: IMAGE_FIRST, imagePages: IMAGE_PAGES, memoryPages: MEMORY_PAGES } = SMALL;
 const MEMORY_BYTES = 2 * WASM_PAGE;
 
 // The write pattern: two image pages and three pages outside it, in address order.
@@ -36,12 +35,7 @@ const READ_ZERO_PAGE = 14;
 const CLEAN_IMAGE_PAGE = 6; // never written
 
 function dirtied(seed = 3): MappedMemory {
-  const m = mappedMemory(addon, {
-    wasmPages: 2,
-    imageOffset: IMAGE_FIRST * HOST_PAGE,
-    imagePages: IMAGE_PAGES,
-    seed,
-  });
+  const m = smallMapped(addon, seed);
   for (const page of DIRTY) writePage(m.memory, page, 0xee);
   assert.equal(readPage(m.memory, READ_ZERO_PAGE), 0);
   assert.ok(readPage(m.memory, READ_IMAGE_PAGE) > 0);

@@ -8,29 +8,23 @@ import {
   HOST_PAGE,
   assertPristine,
   imageBytes,
-  mappedMemory,
   oracleStates,
   pagesIn,
   readPage,
   requireBackend,
+  SMALL,
+  smallMapped,
   stateNames,
   writePage,
 } from "../helpers/native";
 
 const addon = requireBackend();
 
-const IMAGE_FIRST = 4;
-const IMAGE_PAGES = 8;
-const IMAGE_END = IMAGE_FIRST + IMAGE_PAGES;
+const { imageFirst: IMAGE_FIRST, imageEnd: IMAGE_END } = SMALL;
 const OUTSIDE_DIRTY = [1, 20];
 
 function used() {
-  const m = mappedMemory(addon, {
-    wasmPages: 2,
-    imageOffset: IMAGE_FIRST * HOST_PAGE,
-    imagePages: IMAGE_PAGES,
-    seed: 11,
-  });
+  const m = smallMapped(addon, 11);
   let sum = 0;
   for (let page = IMAGE_FIRST; page < IMAGE_END; page++) sum += readPage(m.memory, page);
   assert.ok(sum > 0);

@@ -8,10 +8,10 @@ import {
   byteRuns,
   countDiffs,
   formatAddress,
-  hex,
   hexRowCount,
   hexText,
 } from "../../webview/src/views/segments/hex-format";
+import { hex } from "../../extension/analysis/format";
 
 test("addresses have at least 8 hex digits", () => {
   assert.equal(formatAddress(0), "0x00000000");

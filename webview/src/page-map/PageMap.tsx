@@ -3,6 +3,7 @@
 // buttons, a legend with counts and patterns, and a text line plus a live region that
 // say what the hovered or focused page is.
 
+import { formatBytes } from "../../../extension/analysis/format";
 import { VscodeButton } from "@vscode-elements/react-elements";
 import {
   useCallback,
@@ -314,11 +315,4 @@ function stateSummary(palette: PageMapProps["palette"], counts: Uint32Array): st
     .filter((state) => counts[state.value])
     .map((state) => `${counts[state.value]!.toLocaleString("en-US")} ${state.label.toLowerCase()}`);
   return parts.join(", ") || "no pages";
-}
-
-function formatBytes(bytes: number): string {
-  if (bytes >= 1 << 30 && bytes % (1 << 30) === 0) return `${bytes / (1 << 30)} GiB`;
-  if (bytes >= 1 << 20 && bytes % (1 << 20) === 0) return `${bytes / (1 << 20)} MiB`;
-  if (bytes >= 1 << 10 && bytes % (1 << 10) === 0) return `${bytes / (1 << 10)} KiB`;
-  return `${bytes} bytes`;
 }

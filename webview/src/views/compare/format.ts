@@ -1,6 +1,7 @@
 // Words and numbers of the compare view: plain integers, signed deltas, and a text label
 // (with a glyph) for every kind of change, so nothing is told by colour alone.
 
+import { hex } from "../../../../extension/analysis/format";
 import type {
   Delta,
   Difference,
@@ -25,10 +26,6 @@ export function formatDelta(delta: Delta<number> | Delta<bigint>): string {
 export function formatVerdict(verdict: Verdict | null): string {
   if (verdict === null) return "no such memory";
   return verdict.static ? "yes" : `no (${verdict.reason ?? "no reason"})`;
-}
-
-export function hex(value: number | bigint): string {
-  return `0x${value.toString(16)}`;
 }
 
 /** [start, end) as an inclusive hex range, or "at 0x…" when it is empty. */

@@ -6,11 +6,6 @@ export function formatAddress(address: number): string {
   return `0x${address.toString(16).padStart(8, "0")}`;
 }
 
-/** Short hex of any integer ("0x400"). */
-export function hex(value: number): string {
-  return `0x${value.toString(16)}`;
-}
-
 export function hexByte(byte: number): string {
   return byte.toString(16).padStart(2, "0");
 }

@@ -2,7 +2,7 @@
 // image bytes it occupies, or the reason there are none to read.
 
 import type { ReportJson, SegmentJson } from "../../report-types";
-import { hex } from "./hex-format";
+import { hex } from "../../../../extension/analysis/format";
 
 /** Bytes of a segment shown at most (the first ones). */
 export const SEGMENT_BYTES_SHOWN = 4096;

@@ -3,7 +3,7 @@
 // 100,000 rows stays cheap.
 
 import type { SegmentJson } from "../../report-types";
-import { hex } from "./hex-format";
+import { hex } from "../../../../extension/analysis/format";
 
 export interface PageSpan {
   first: number;

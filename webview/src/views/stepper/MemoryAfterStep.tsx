@@ -2,10 +2,11 @@
 // sharing and resident figures, and every host page on the page map.
 
 import type { ReactElement } from "react";
+import { grouped } from "../../../../extension/analysis/format";
 import { PageMap } from "../../page-map/PageMap";
 import { paletteStates } from "../../page-map/palettes";
 import type { StepView } from "../../protocol";
-import { formatBytes, formatInteger } from "./format";
+import { formatBytes } from "./format";
 
 /** Runtime states are snapshotted per 4 KiB host page. */
 export const HOST_PAGE_SIZE = 4096;
@@ -55,14 +56,14 @@ export function MemoryAfterStep({
                   {state.label}
                 </th>
                 <td className="number" data-count={state.name}>
-                  {formatInteger(memory.pages[state.name] ?? 0)}
+                  {grouped(memory.pages[state.name] ?? 0)}
                 </td>
               </tr>
             ))}
             <tr>
               <th scope="row">Total</th>
               <td className="number" data-count="total">
-                {formatInteger(total)}
+                {grouped(total)}
               </td>
             </tr>
           </tbody>
@@ -70,7 +71,7 @@ export function MemoryAfterStep({
         <dl className="facts">
           <dt>Image pages shared with another mapping</dt>
           <dd data-field="sharedImagePages">
-            {memory.sharedImagePages === null ? "no image" : formatInteger(memory.sharedImagePages)}
+            {memory.sharedImagePages === null ? "no image" : grouped(memory.sharedImagePages)}
           </dd>
           <dt>Resident</dt>
           <dd data-field="rssBytes" data-value={memory.rssBytes}>
@@ -84,7 +85,7 @@ export function MemoryAfterStep({
           <dd data-field="image">
             {imageStart === null || memory.imageLength === null
               ? "none mapped"
-              : `${formatBytes(memory.imageLength)} at offset ${formatInteger(imageStart)}`}
+              : `${formatBytes(memory.imageLength)} at offset ${grouped(imageStart)}`}
           </dd>
         </dl>
       </div>

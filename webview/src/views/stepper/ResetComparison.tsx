@@ -3,7 +3,8 @@
 
 import type { ReactElement } from "react";
 import type { StepView } from "../../protocol";
-import { formatBytes, formatInteger, formatNs } from "./format";
+import { grouped } from "../../../../extension/analysis/format";
+import { formatBytes, formatNs } from "./format";
 import { lastResets } from "./pool-facts";
 
 const SHOWN = 6;
@@ -49,7 +50,7 @@ export function ResetComparison({ steps }: { steps: readonly StepView[] }): Reac
               <td className="number" data-field="bytesResident" data-value={resident ?? ""}>
                 {resident === null ? "—" : formatBytes(resident)}
               </td>
-              <td className="number">{restored === null ? "—" : formatInteger(restored)}</td>
+              <td className="number">{restored === null ? "—" : grouped(restored)}</td>
               <td className="number">{step.syscalls.madvise}</td>
               <td>{fellBack === null || fellBack === undefined ? "no" : String(fellBack)}</td>
             </tr>

@@ -4,7 +4,8 @@
 
 import type { ReactElement } from "react";
 import type { StepView } from "../../protocol";
-import { formatBytes, formatInteger, formatNs } from "./format";
+import { grouped } from "../../../../extension/analysis/format";
+import { formatBytes, formatNs } from "./format";
 import { MemoryAfterStep } from "./MemoryAfterStep";
 import { stepOutput, stepTitle } from "./step-groups";
 
@@ -38,8 +39,7 @@ const DETAIL_LABELS: Record<string, string> = {
 function detailValue(key: string, value: string | number | boolean | null): string {
   if (value === null) return key === "fellBack" || key === "retired" ? "no" : "—";
   if (typeof value === "boolean") return value ? "yes" : "no";
-  if (typeof value === "number")
-    return /bytes/i.test(key) ? formatBytes(value) : formatInteger(value);
+  if (typeof value === "number") return /bytes/i.test(key) ? formatBytes(value) : grouped(value);
   return value;
 }
 
@@ -58,7 +58,7 @@ export function StepDetail({
       </h3>
       <dl className="facts">
         <dt>Time</dt>
-        <dd data-field="ns" data-value={step.ns} title={`${formatInteger(step.ns)} ns`}>
+        <dd data-field="ns" data-value={step.ns} title={`${grouped(step.ns)} ns`}>
           {formatNs(step.ns)}
         </dd>
         {step.instance !== null && (

@@ -1,12 +1,7 @@
 // Number formats of the stepper and the slot pool: measured times (ns → µs/ms/s) and
 // byte counts (the exact integer, with a binary unit when it is a round one).
 
-const GROUPED = new Intl.NumberFormat("en-US");
-
-/** An integer with thousands separators ("1,048,576"). */
-export function formatInteger(value: number): string {
-  return GROUPED.format(value);
-}
+import { grouped } from "../../../../extension/analysis/format";
 
 /** A duration measured in nanoseconds, in the largest unit that keeps it ≥ 1. */
 export function formatNs(ns: number): string {
@@ -24,7 +19,7 @@ const UNITS = [
 
 /** Bytes as an exact integer, plus KiB/MiB/GiB when the count is a whole multiple. */
 export function formatBytes(bytes: number): string {
-  const exact = `${formatInteger(bytes)} bytes`;
+  const exact = `${grouped(bytes)} bytes`;
   for (const [size, unit] of UNITS) {
     if (bytes >= size && bytes % size === 0) return `${exact} (${bytes / size} ${unit})`;
   }
