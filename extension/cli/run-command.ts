@@ -10,7 +10,7 @@ import { hex } from "../analysis/format";
 import { DEFAULT_DENSE_LIMIT } from "../analysis/image-planner";
 import { toJsonText } from "../analysis/json-text";
 import { readModule } from "../analysis/module-reader";
-import { NO_SYSCALLS, type ResetStrategy } from "../runner/native-backend";
+import type { ResetStrategy } from "../runner/native-backend";
 import type { BackendStatus, InitMode, ModuleSummary, StepRecord } from "../runner/protocol";
 import { RunnerClient, RunnerCrashedError, RunnerTimeoutError } from "../runner/runner-client";
 import { UsageError, type CliIo } from "./cli-io";
@@ -119,6 +119,13 @@ function positiveInteger(value: unknown, name: string, fallback: number, minimum
   return Number(value);
 }
 
+/** A request that failed before the runner could answer (a time-out, a crash, a bad
+ *  invocation): its time is what this process measured until the failure; the system
+ *  calls made are unknown, so they are null rather than a made-up zero. */
+export type FailedStep = Omit<StepRecord, "syscalls" | "error"> & { syscalls: null; error: string };
+
+export type RunStep = StepRecord | FailedStep;
+
 export interface RunReport {
   file: string;
   backend: {
@@ -131,7 +138,7 @@ export interface RunReport {
   module: ModuleSummary;
   init: InitMode;
   reset: { strategy: ResetStrategy; keepResident: number };
-  steps: StepRecord[];
+  steps: RunStep[];
 }
 
 export async function runRun(args: RunArgs, io: CliIo): Promise<number> {
@@ -171,7 +178,7 @@ export async function runRun(args: RunArgs, io: CliIo): Promise<number> {
       pageSize: status.probe.hostPageSize,
       denseLimit: DEFAULT_DENSE_LIMIT,
     });
-    const steps = [...loaded.steps];
+    const steps: RunStep[] = [...loaded.steps];
     for (let n = 0; n < args.instances; n++) steps.push(...(await runOneInstance(client, args)));
     const report: RunReport = {
       file: args.file,
@@ -199,60 +206,62 @@ export async function runRun(args: RunArgs, io: CliIo): Promise<number> {
 
 /** One instance: instantiate, invoke, release. A time-out or crash becomes a failed
  *  step; the runner restarts and the next instance goes on. */
-async function runOneInstance(client: RunnerClient, args: RunArgs): Promise<StepRecord[]> {
-  const steps: StepRecord[] = [];
+async function runOneInstance(client: RunnerClient, args: RunArgs): Promise<RunStep[]> {
+  const steps: RunStep[] = [];
   let instance: number | null = null;
-  const failed = (
+  /** Sends a request; one that fails becomes a failed step timed by this process. */
+  const attempt = async <T>(
     step: StepRecord["step"],
     exportName: string | null,
-    error: Error,
-  ): StepRecord => ({
-    step,
-    export: exportName,
-    instance,
-    slot: null,
-    pick: null,
-    ns: 0,
-    syscalls: { ...NO_SYSCALLS },
-    memories: [],
-    result: null,
-    error: error.message,
-    output: null,
-    detail: null,
-  });
-  try {
-    const started = await client.request("instantiate", {
+    send: () => Promise<T>,
+  ): Promise<T | FailedStep> => {
+    const started = process.hrtime.bigint();
+    try {
+      return await send();
+    } catch (error) {
+      const known = error instanceof RunnerTimeoutError || error instanceof RunnerCrashedError;
+      if (!known && step === "instantiate") throw error;
+      return {
+        step,
+        export: exportName,
+        instance,
+        slot: null,
+        pick: null,
+        ns: Number(process.hrtime.bigint() - started),
+        syscalls: null,
+        memories: [],
+        result: null,
+        error: (error as Error).message,
+        output: null,
+        detail: null,
+      };
+    }
+  };
+  const isFailed = (value: unknown): value is FailedStep =>
+    typeof value === "object" && value !== null && "syscalls" in value && value.syscalls === null;
+
+  const started = await attempt("instantiate", null, () =>
+    client.request("instantiate", {
       moduleId: "module",
       options: { init: args.init, initialize: args.initialize, wasi: args.wasi },
-    });
-    steps.push(...started.steps);
-    instance = started.instance;
-  } catch (error) {
-    if (error instanceof RunnerTimeoutError || error instanceof RunnerCrashedError)
-      return [failed("instantiate", null, error)];
-    throw error;
-  }
+    }),
+  );
+  if (isFailed(started)) return [started];
+  steps.push(...started.steps);
+  instance = started.instance;
+  const live = instance;
   const usable = steps.every((s) => s.error === null);
   for (const invocation of usable ? args.invocations : []) {
-    try {
-      steps.push(
-        await client.request("invoke", {
-          instance: instance!,
-          export: invocation.name,
-          args: invocation.args,
-        }),
-      );
-    } catch (error) {
-      if (error instanceof RunnerTimeoutError || error instanceof RunnerCrashedError) {
-        steps.push(failed("invoke", invocation.name, error));
-        return steps; // the instance died with the runner
-      }
-      steps.push(failed("invoke", invocation.name, error as Error));
-    }
+    const step = await attempt("invoke", invocation.name, () =>
+      client.request("invoke", { instance: live, export: invocation.name, args: invocation.args }),
+    );
+    steps.push(step);
+    // A time-out or crash took the runner, and the instance with it.
+    if (isFailed(step) && /timed out|crashed/.test(step.error)) return steps;
   }
   steps.push(
     ...(await client.request("release", {
-      instance: instance!,
+      instance: live,
       strategy: args.strategy,
       keepResident: args.keepResident,
     })),

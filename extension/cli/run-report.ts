@@ -2,8 +2,7 @@
 // made and the page states of the instance's memory afterwards.
 
 import { grouped } from "../analysis/format";
-import type { StepRecord } from "../runner/protocol";
-import type { RunReport } from "./run-command";
+import type { RunReport, RunStep } from "./run-command";
 
 export function renderRunReport(report: RunReport): string {
   const lines: string[] = [];
@@ -30,7 +29,7 @@ export function renderRunReport(report: RunReport): string {
   return lines.join("\n");
 }
 
-function stepLine(step: StepRecord): string {
+function stepLine(step: RunStep): string {
   const memory = step.memories[0];
   const pages = memory
     ? [
@@ -59,9 +58,9 @@ function stepLine(step: StepRecord): string {
     (step.pick ?? "-").padEnd(7),
     name.padEnd(12).slice(0, Math.max(12, name.length)),
     (step.ns / 1000).toFixed(1).padStart(8),
-    String(step.syscalls.mmap).padStart(5),
-    String(step.syscalls.madvise).padStart(4),
-    String(step.syscalls.ioctl).padStart(5),
+    String(step.syscalls?.mmap ?? "-").padStart(5),
+    String(step.syscalls?.madvise ?? "-").padStart(4),
+    String(step.syscalls?.ioctl ?? "-").padStart(5),
     pages,
     ` ${outcome}${retired}`,
   ].join(" ");
@@ -69,7 +68,7 @@ function stepLine(step: StepRecord): string {
 
 /** Pages a keep-resident or pagemap reset restored by hand stay present as private
  *  copies with pristine contents, which is why they still count as dirty above. */
-function resetSummary(step: StepRecord): string {
+function resetSummary(step: RunStep): string {
   const detail = step.detail ?? {};
   const parts = [`${grouped(Number(detail.bytesResident ?? 0))} bytes kept resident`];
   if (Number(detail.pagesRestored ?? 0) > 0)
