@@ -19,11 +19,12 @@ import {
   type PoolCounts,
 } from "../helpers/spec-engines";
 import { runScript, type ScriptReport } from "../helpers/spec-script-runner";
+import type { SpecSet } from "../helpers/spec-suite";
 import { wat } from "../helpers/wat";
 
 enableWasmFeatures(); // memory64 (the *64 scripts) and extended-const
 
-const SCRIPTS: Record<string, string[]> = {
+const SCRIPTS: Record<SpecSet, string[]> = {
   "wasm-2.0": [
     "data",
     "memory",
@@ -158,7 +159,7 @@ function summary(report: ScriptReport, pool: PoolCounts): string {
 
 const totals = { remaps: 0, reusedImages: 0, warm: 0 };
 
-for (const [set, names] of Object.entries(SCRIPTS)) {
+for (const [set, names] of Object.entries(SCRIPTS) as [SpecSet, string[]][]) {
   for (const name of names) {
     const script = `${set}/${name}`;
     describe(script, () => {

@@ -13,7 +13,13 @@ import { readModule } from "../../extension/analysis/module-reader";
 import type { WasmModule } from "../../extension/analysis/module-types";
 import { expectsMappedImage } from "./naive-cow-image";
 import type { Engine, Instantiation } from "./spec-engines";
-import { SPEC_ROOT, SPECTEST_GLOBALS, SPECTEST_MEMORY, SPECTEST_TABLE } from "./spec-suite";
+import {
+  specScriptDir,
+  SPECTEST_GLOBALS,
+  SPECTEST_MEMORY,
+  SPECTEST_TABLE,
+  type SpecSet,
+} from "./spec-suite";
 import { mismatch, resultList, toJs, type SpecValue } from "./spec-values";
 import { wat } from "./wat";
 
@@ -94,8 +100,8 @@ interface Prepared {
   unrunnable: string | null;
 }
 
-export function scriptCommands(set: string, name: string): Command[] {
-  const file = path.join(SPEC_ROOT, set, name, `${name}.json`);
+export function scriptCommands(set: SpecSet, name: string): Command[] {
+  const file = path.join(specScriptDir(set, name), `${name}.json`);
   return (JSON.parse(readFileSync(file, "utf8")) as { commands: Command[] }).commands;
 }
 
@@ -135,7 +141,7 @@ class ScriptRun {
   private failureCount = 0;
 
   constructor(
-    private readonly set: string,
+    private readonly set: SpecSet,
     private readonly name: string,
     private readonly engine: Engine,
   ) {
@@ -204,7 +210,7 @@ class ScriptRun {
 
   private moduleBytes(command: Command): Uint8Array {
     if (!command.filename) throw new Error(`${this.report.script}:${command.line}: no filename`);
-    const file = path.join(SPEC_ROOT, this.set, this.name, command.filename);
+    const file = path.join(specScriptDir(this.set, this.name), command.filename);
     return new Uint8Array(readFileSync(file));
   }
 
@@ -410,7 +416,7 @@ class ScriptRun {
     if (command.module_type === "text") {
       try {
         bytes = await wat(
-          readFileSync(path.join(SPEC_ROOT, this.set, this.name, command.filename!), "utf8"),
+          readFileSync(path.join(specScriptDir(this.set, this.name), command.filename!), "utf8"),
         );
       } catch (_error) {
         this.rejectedBy("wabt (text)");
@@ -456,7 +462,7 @@ function describeAction(action: Action): string {
 }
 
 /** Runs one script against one engine; the engine is closed at the end. */
-export async function runScript(set: string, name: string, engine: Engine): Promise<ScriptReport> {
+export async function runScript(set: SpecSet, name: string, engine: Engine): Promise<ScriptReport> {
   const run = new ScriptRun(set, name, engine);
   try {
     for (const command of scriptCommands(set, name)) await run.run(command);

@@ -1,17 +1,37 @@
-// The official WebAssembly spec tests (wast2json output) in ../shared/spec: every
-// script's command list, with module files resolved to absolute paths, plus the
-// "spectest" host module that the scripts import from.
+// The official WebAssembly spec tests: the `.wast` scripts the project carries in
+// test/spec/testsuite (see its README for the upstream commits), converted with wast2json
+// on first use into .cache/spec; every script's command list, with module files resolved
+// to absolute paths, plus the "spectest" host module that the scripts import from.
 
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { execFileSync } from "node:child_process";
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+} from "node:fs";
 import path from "node:path";
 import type { ImportBindings } from "../../extension/analysis/segment-layout";
 import type { Import, WasmModule } from "../../extension/analysis/module-types";
 import { stubGlobal } from "./v8-oracle";
 
-/** Tests run with cwd = repository root; CI puts shared/ beside the clone. */
-export const SPEC_ROOT = path.resolve(process.cwd(), "../shared/spec");
+/** Tests run with cwd = repository root; `.cache/` is git-ignored. */
+const SUITE_SOURCE = path.resolve(process.cwd(), "test/spec/testsuite");
+const SUITE_CACHE = path.resolve(process.cwd(), ".cache/spec");
 export const SPEC_SETS = ["wasm-2.0", "wasm-3.0"] as const;
 export type SpecSet = (typeof SPEC_SETS)[number];
+
+/** The 3.0 scripts use memory64, multi-memory and extended-const, which wabt parses
+ *  only with its proposals enabled. */
+const WAST2JSON_FLAGS: Readonly<Record<SpecSet, readonly string[]>> = {
+  "wasm-2.0": [],
+  "wasm-3.0": ["--enable-all"],
+};
 
 export interface SpecCommand {
   set: SpecSet;
@@ -40,43 +60,87 @@ interface RawCommand {
   module_type?: string;
 }
 
-function requireDir(dir: string, what: string): void {
-  if (!existsSync(dir)) {
-    throw new Error(
-      `${what} not found at ${dir}: the spec tests live in shared/spec beside the repository (tests must run with cwd = repository root)`,
-    );
+let wast2jsonVersion: string | undefined;
+
+function wast2json(args: string[], cwd: string): string {
+  try {
+    return execFileSync("wast2json", args, { cwd, encoding: "utf8", stdio: "pipe" });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") {
+      throw new Error(
+        "wast2json not found: the spec tests are converted from .wast at test time with wabt's wast2json (Debian package wabt: apt-get install wabt)",
+        { cause: error },
+      );
+    }
+    const stderr = String((error as { stderr?: unknown }).stderr ?? "").trim();
+    throw new Error(`wast2json ${args.join(" ")} failed in ${cwd}: ${stderr || String(error)}`, {
+      cause: error,
+    });
   }
+}
+
+/** The names of a set's scripts, from the carried `.wast` files, sorted. */
+function scriptNames(set: SpecSet): string[] {
+  const names = readdirSync(path.join(SUITE_SOURCE, set))
+    .filter((file) => file.endsWith(".wast"))
+    .map((file) => file.slice(0, -".wast".length))
+    .sort();
+  if (!names.length) throw new Error(`spec set ${set} in ${SUITE_SOURCE} has no .wast scripts`);
+  return names;
+}
+
+/**
+ * The folder holding `<name>.json` and the modules it names, converted on first use. The
+ * folder's name carries a hash of the script, the flags and wast2json's version, so an
+ * edited script or another wabt converts afresh. Test files run in parallel processes:
+ * each converts into a private folder and renames it into place; a process that loses
+ * the race keeps the winner's identical output.
+ */
+export function specScriptDir(set: SpecSet, name: string): string {
+  const source = path.join(SUITE_SOURCE, set, `${name}.wast`);
+  wast2jsonVersion ??= wast2json(["--version"], SUITE_SOURCE).trim();
+  const key = createHash("sha256")
+    .update(`${wast2jsonVersion}\0${WAST2JSON_FLAGS[set].join(" ")}\0`)
+    .update(readFileSync(source))
+    .digest("hex")
+    .slice(0, 16);
+  const setCache = path.join(SUITE_CACHE, set);
+  const dir = path.join(setCache, `${name}-${key}`);
+  if (existsSync(path.join(dir, `${name}.json`))) return dir;
+  mkdirSync(setCache, { recursive: true });
+  const work = mkdtempSync(path.join(setCache, `.${name}-`));
+  try {
+    // Converted beside a copy of the script so the JSON's source_filename is relative.
+    copyFileSync(source, path.join(work, `${name}.wast`));
+    wast2json([...WAST2JSON_FLAGS[set], `${name}.wast`, "-o", `${name}.json`], work);
+    renameSync(work, dir);
+  } catch (error) {
+    rmSync(work, { recursive: true, force: true });
+    if (!existsSync(path.join(dir, `${name}.json`))) throw error;
+  }
+  return dir;
+}
+
+function requireFile(file: string, what: string): void {
+  if (!existsSync(file)) throw new Error(`${what} not found at ${file}`);
 }
 
 let cache: SpecScript[] | undefined;
 
-/** Every `<set>/<name>/<name>.json` of both sets, sorted by set then name. */
+/** Every script of both sets, sorted by set then name. */
 export function specScripts(): SpecScript[] {
-  if (cache) return cache;
-  requireDir(SPEC_ROOT, "spec test folder");
-  const scripts: SpecScript[] = [];
-  for (const set of SPEC_SETS) {
-    const setDir = path.join(SPEC_ROOT, set);
-    requireDir(setDir, `spec set ${set}`);
-    const names = readdirSync(setDir, { withFileTypes: true })
-      .filter((entry) => entry.isDirectory())
-      .map((entry) => entry.name)
-      .sort();
-    if (!names.length) throw new Error(`spec set ${set} at ${setDir} has no scripts`);
-    for (const name of names) scripts.push(loadScript(set, name));
-  }
-  cache = scripts;
-  return scripts;
+  cache ??= SPEC_SETS.flatMap((set) => scriptNames(set).map((name) => loadScript(set, name)));
+  return cache;
 }
 
 function loadScript(set: SpecSet, name: string): SpecScript {
-  const dir = path.join(SPEC_ROOT, set, name);
-  const jsonPath = path.join(dir, `${name}.json`);
-  requireDir(jsonPath, `command list of ${set}/${name}`);
-  const raw = JSON.parse(readFileSync(jsonPath, "utf8")) as { commands: RawCommand[] };
+  const dir = specScriptDir(set, name);
+  const raw = JSON.parse(readFileSync(path.join(dir, `${name}.json`), "utf8")) as {
+    commands: RawCommand[];
+  };
   const commands = raw.commands.map((c): SpecCommand => {
     const file = c.filename ? path.join(dir, c.filename) : null;
-    if (file) requireDir(file, `module file of ${set}/${name}:${c.line}`);
+    if (file) requireFile(file, `module file of ${set}/${name}:${c.line}`);
     return {
       set,
       script: name,
