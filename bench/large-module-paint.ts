@@ -2,7 +2,9 @@
 // analysis worker thread (dist/analysis-worker.js: decode, validate, plan, report JSON,
 // page layers, page hashes) and then the real webview in Chromium (the test harness:
 // dist/webview.js under the extension's CSP) receiving the report and drawing the
-// Overview. Target (issue 4): first paint under 2 s. Baseline: the 2 MiB sample.
+// Overview. Targets: first paint under 2 s for the synthetic 100,000-segment module
+// (issue 4), under 1.5 s for real modules with tens of thousands of functions, whose code
+// the feature scan reads (issue 8). Baseline: the 2 MiB sample.
 
 import { readFileSync } from "node:fs";
 import path from "node:path";
@@ -12,14 +14,19 @@ import { startHarness } from "../test/webview/harness/webview-harness";
 import type { HostMessage } from "../webview/src/protocol";
 import { describeMachine, formatTable, writeResults } from "./report";
 import { syntheticModule } from "./synthetic-module";
+import { fetchRealModule, REAL_MODULES } from "../test/helpers/npm-wasm";
 import { formatMs, formatRatio, summarize, type Stats } from "./timing";
 
 const RUNS = Number(process.env.BENCH_LARGE_RUNS ?? 5);
-const TARGET_MS = 2000;
+const SYNTHETIC_TARGET_MS = 2000;
+const REAL_TARGET_MS = 1500;
+/** Real modules with the most code: the feature scan reads every instruction. */
+const REAL_LABELS = ["ffmpeg core", "duckdb mvp"];
 const WORKER = path.resolve(__dirname, "../dist/analysis-worker.js");
 
 interface Row {
   name: string;
+  targetMs: number;
   bytes: number;
   analysis: Stats;
   paint: Stats;
@@ -29,12 +36,24 @@ interface Row {
 export async function runLargeModulePaint(): Promise<void> {
   const dense = (await buildExamples()).find((f) => f.endsWith("dense.wasm"))!;
   const modules = [
-    { name: "dense sample (2 MiB image)", bytes: new Uint8Array(readFileSync(dense)) },
+    {
+      name: "dense sample (2 MiB image)",
+      targetMs: SYNTHETIC_TARGET_MS,
+      bytes: new Uint8Array(readFileSync(dense)),
+    },
     {
       name: "synthetic, 100,000 segments",
+      targetMs: SYNTHETIC_TARGET_MS,
       bytes: syntheticModule({ segments: 100_000, segmentSize: 500, gap: 12, base: 1024 }),
     },
   ];
+  for (const real of REAL_MODULES.filter((m) => REAL_LABELS.some((l) => m.label.startsWith(l)))) {
+    modules.push({
+      name: real.label,
+      targetMs: REAL_TARGET_MS,
+      bytes: await fetchRealModule(real),
+    });
+  }
   const harness = await startHarness();
   const rows: Row[] = [];
   try {
@@ -69,6 +88,7 @@ export async function runLargeModulePaint(): Promise<void> {
       }
       rows.push({
         name: module.name,
+        targetMs: module.targetMs,
         bytes: module.bytes.length,
         analysis: summarize(analysis),
         paint: summarize(paint),
@@ -84,15 +104,7 @@ export async function runLargeModulePaint(): Promise<void> {
   );
   console.log(
     formatTable(
-      [
-        "module",
-        "bytes",
-        "analysis (worker)",
-        "report → painted",
-        "total",
-        "÷ baseline",
-        `target ${TARGET_MS} ms`,
-      ],
+      ["module", "bytes", "analysis (worker)", "report → painted", "total", "÷ baseline", "target"],
       rows.map((row) => [
         row.name,
         row.bytes.toLocaleString("en-US"),
@@ -100,7 +112,7 @@ export async function runLargeModulePaint(): Promise<void> {
         formatMs(row.paint.medianMs),
         formatMs(row.total.medianMs),
         formatRatio(row.total.medianMs / baseline),
-        row.total.medianMs < TARGET_MS ? "met" : "MISSED",
+        `${row.total.medianMs < row.targetMs ? "met" : "MISSED"} (${row.targetMs} ms)`,
       ]),
     ),
   );

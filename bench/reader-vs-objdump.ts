@@ -1,8 +1,10 @@
-// Decode time of `readModule` (and `planImages` on top of it) against wabt's
-// `wasm-objdump -x` on the same files: the largest real npm modules and a synthetic
-// module of ~100,000 data segments. objdump runs as a process writing to /dev/null, so
-// its time includes process start-up; `wasm-objdump --version` is measured as that
-// baseline and the table shows both the raw and the start-up-adjusted ratio.
+// Decode time of `readModule` (and `planImages` and `scanFeatures` on top of it) against
+// wabt's `wasm-objdump -x` on the same files: the largest real npm modules and a synthetic
+// module of ~100,000 data segments. The feature scan reads every instruction of every
+// function body, so its time follows the code size and the function count. objdump runs
+// as a process writing to /dev/null, so its time includes process start-up;
+// `wasm-objdump --version` is measured as that baseline and the table shows both the raw
+// and the start-up-adjusted ratio.
 //
 // Times are medians of warm runs in this process; nothing is asserted (machines differ).
 
@@ -12,6 +14,7 @@ import { readFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
+import { scanFeatures } from "../extension/analysis/feature-scan";
 import { DEFAULT_DENSE_LIMIT, planImages } from "../extension/analysis/image-planner";
 import { readModule } from "../extension/analysis/module-reader";
 import { REAL_MODULES, realModulePath } from "../test/helpers/npm-wasm";
@@ -29,8 +32,10 @@ interface Row {
   file: string;
   bytes: number;
   segments: number;
+  functions: number;
   readerMs: number;
   plannerMs: number;
+  scanMs: number;
   objdumpMs: number;
   startupMs: number;
 }
@@ -97,8 +102,10 @@ async function measure(label: string, file: string, devNull: number): Promise<Ro
     file: label,
     bytes: bytes.length,
     segments: module.dataSegments.length,
+    functions: module.functionTypes.length,
     readerMs: timeMs(RUNS, () => readModule(bytes)),
     plannerMs: timeMs(RUNS, () => planImages(module, plannerOptions)),
+    scanMs: timeMs(RUNS, () => scanFeatures(module)),
     objdumpMs: objdumpTimes.full,
     startupMs: objdumpTimes.startup,
   };
@@ -109,8 +116,10 @@ function formatTable(rows: Row[]): string {
     "file",
     "size",
     "segments",
+    "functions",
     "reader ms",
     "planner ms",
+    "feature scan ms",
     "objdump -x ms",
     "startup ms",
     "objdump/reader",
@@ -120,8 +129,10 @@ function formatTable(rows: Row[]): string {
     r.file,
     `${(r.bytes / 1024 / 1024).toFixed(1)} MB`,
     r.segments.toLocaleString("en-US"),
+    r.functions.toLocaleString("en-US"),
     r.readerMs.toFixed(1),
     r.plannerMs.toFixed(1),
+    r.scanMs.toFixed(1),
     r.objdumpMs.toFixed(1),
     r.startupMs.toFixed(1),
     `${(r.objdumpMs / r.readerMs).toFixed(1)}×`,

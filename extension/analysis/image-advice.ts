@@ -63,7 +63,7 @@ export function adviseMemory(
   if (image && image.length > 0) {
     if (image.offset >= LEADING_ZEROS_WORTH_SAYING) {
       advice.push(
-        `data starts at ${hex(image.offset)}: the ${formatBytes(image.offset)} below it stay plain zero pages (leading zeros are trimmed), image is ${formatBytes(image.length)}`,
+        `data starts at ${hex(image.offset)}: the ${formatBytes(image.offset)} below it stay plain zero pages${image.nonzeroPages ? " (leading zeros are trimmed)" : ""}, image is ${formatBytes(image.length)}`,
       );
     }
     if (memoryPlan.static) advice.push(...zeroPageAdvice(image, plan.pageSize));
@@ -75,6 +75,12 @@ export function adviseMemory(
  *  pages lie between segments; the others hold zero bytes that segments spell out. */
 function zeroPageAdvice(image: ImageGeometry, pageSize: number): string[] {
   const zeroPages = image.pages - image.nonzeroPages;
+  if (zeroPages === image.pages) {
+    // Wasmtime trims zeros only around a non-zero byte: all-zero data is mapped whole.
+    return [
+      `the image holds only zero bytes, yet Wasmtime maps all ${grouped(image.pages)} of its pages from a memfd: drop the zero-filled data segments (linear memory starts zeroed) and the memory needs no image`,
+    ];
+  }
   const map = image.nonzeroPageMap;
   if (!map || zeroPages === 0 || zeroPages / image.pages < WASTEFUL_ZERO_SHARE) return [];
   let gapPages = 0;

@@ -53,7 +53,8 @@ export interface Reason {
 export interface ImageGeometry {
   /** Page-aligned start address (Wasmtime's `linear_memory_offset`). */
   offset: bigint;
-  /** Page-aligned length in bytes; 0 for an all-zero image. */
+  /** Page-aligned length in bytes; 0 only when no active segment has a byte (Wasmtime's
+   *  `None` image). All-zero data still gets an image, of zeros. */
   length: number;
   pages: number;
   nonzeroPages: number;
@@ -242,7 +243,7 @@ function runtimeRefusal(
   if (!image || image.length === 0) {
     return {
       code: "no-image-needed",
-      message: `memory ${memory} has no non-zero data: it starts as zero pages and needs no image`,
+      message: `memory ${memory} has no data segment bytes: it starts as zero pages and needs no image`,
     };
   }
   const imported = module.memories.find((m) => m.import);
@@ -296,11 +297,14 @@ function buildImage(
     address: Number(start - base),
   }));
   const pieces = visiblePieces(relative);
+  // Wasmtime trims zeros with `position`/`rposition` of a non-zero byte: when every
+  // byte is zero neither finds one and nothing is trimmed, so all-zero data keeps its
+  // whole span as an image of zeros (verified against Wasmtime 49: four zero bytes at 0
+  // map a 4,096-byte memfd of zeros).
   const first = firstNonZero(pieces, module);
-  if (first === null) return { ...emptyImage(), span };
-  const last = lastNonZero(pieces, module);
+  const last = first === null ? span - 1 : lastNonZero(pieces, module);
   const page = BigInt(pageSize);
-  const alignedStart = ((base + BigInt(first)) / page) * page;
+  const alignedStart = ((base + BigInt(first ?? 0)) / page) * page;
   const alignedEnd = ((base + BigInt(last) + page) / page) * page;
   const length = Number(alignedEnd - alignedStart);
   const shifted = clipPieces(pieces, Number(alignedStart - base), length);
@@ -316,7 +320,7 @@ function buildImage(
     nonzeroPages: countNonzeroPages(shifted, module, pageSize),
     sha256: describable ? imageSha256(shifted, module, length) : null,
     span,
-    leadingZeros: first,
+    leadingZeros: first ?? 0,
     pieces: shifted,
     nonzeroPageMap: describable ? markNonzeroPages(shifted, module, pageSize, pages) : null,
   };

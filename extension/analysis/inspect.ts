@@ -4,6 +4,7 @@
 
 import { createHash } from "node:crypto";
 import { constExprText, singleConstant, singleGlobalGet } from "./const-expr";
+import { scanFeatures } from "./feature-scan";
 import { adviseMemory } from "./image-advice";
 import {
   planImages,
@@ -17,6 +18,8 @@ import { readModule } from "./module-reader";
 import type { DataSegment, WasmModule } from "./module-types";
 import type { SegmentBounds } from "./segment-layout";
 import { validateWithV8, type V8Verdict } from "./v8-validation";
+import type { FeatureUse } from "./wasm-features";
+import { wasmtimeVerdict, type WasmtimeVerdict } from "./wasmtime-verdict";
 
 export interface InspectOptions extends PlanOptions {
   fileName: string;
@@ -73,7 +76,11 @@ export interface InspectReport {
   file: string;
   size: number;
   sha256: string;
+  /** First: a module Wasmtime will not compile gets no image at all, whatever the plan. */
+  wasmtime: WasmtimeVerdict;
   v8: V8Verdict & { version: string };
+  /** The proposals the module uses, each at its first use. */
+  features: FeatureUse[];
   sections: { id: number; name: string; customName: string | null; offset: number; size: number }[];
   types: number;
   imports: { module: string; name: string; kind: string; offset: number }[];
@@ -109,7 +116,7 @@ export interface InspectReport {
 }
 
 /** Decodes, validates and plans. Throws DecodeError for malformed input; an invalid
- *  module is reported through `v8.valid === false`. */
+ *  module is reported through `v8.valid === false` (and `wasmtime.compiles === false`). */
 export function inspectModule(bytes: Uint8Array, options: InspectOptions): InspectReport {
   const module = readModule(bytes);
   return reportOf(module, planImages(module, options), options);
@@ -123,11 +130,15 @@ export function reportOf(
 ): InspectReport {
   const bytes = module.bytes;
   const placements = new Map(plan.segments.map((p) => [p.segment, p]));
+  const scan = scanFeatures(module);
+  const v8 = validateWithV8(module, scan);
   return {
     file: options.fileName,
     size: bytes.length,
     sha256: createHash("sha256").update(bytes).digest("hex"),
-    v8: { ...validateWithV8(module), version: process.versions.v8 },
+    wasmtime: wasmtimeVerdict(scan, v8.valid === false ? v8.message : null),
+    v8: { ...v8, version: process.versions.v8 },
+    features: scan.features,
     sections: module.sections.map((s) => ({
       id: s.id,
       name: s.name,

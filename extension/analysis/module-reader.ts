@@ -309,9 +309,16 @@ function readCompositeType(cursor: BinaryCursor, what: string): FuncType | null 
     case 0x5e:
       readFieldType(cursor, `${what} element`);
       return null;
+    case 0x5d: {
+      // A continuation type (stack switching) names the function type it wraps.
+      const indexOffset = cursor.pos;
+      if (cursor.s33(`${what} function type index`) < 0n)
+        cursor.fail(`malformed type: ${what} continuation of a negative type index`, indexOffset);
+      return null;
+    }
     default:
       return cursor.fail(
-        `malformed type: ${what} form 0x${form.toString(16)}, expected 0x60 (func), 0x5f (struct) or 0x5e (array)`,
+        `malformed type: ${what} form 0x${form.toString(16)}, expected 0x60 (func), 0x5f (struct), 0x5e (array) or 0x5d (cont)`,
         formOffset,
       );
   }

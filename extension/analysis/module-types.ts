@@ -134,7 +134,7 @@ export interface WasmModule {
   sections: Section[];
   /** Number of entries in the type section (rec groups count their members). */
   typeCount: number;
-  /** Signature of every type that is a function type (null for struct and array types). */
+  /** Signature of every type that is a function type (null for struct, array and cont types). */
   funcTypes: (FuncType | null)[];
   imports: Import[];
   /** Type index of every function, imported ones first. */

@@ -1,47 +1,103 @@
 // V8 as the validator: the reader checks structure, V8 checks types and instructions.
-// Its verdict is reported next to the decode, with the byte offset V8 names.
+// V8 is advisory: one engine lacking a feature is no verdict on the module. A rejection
+// counts only from a V8 that implements every feature the module uses (probed, see
+// v8-feature-probes.ts); otherwise the verdict is null, with the reason, and a child V8
+// with experimental flags gives a second opinion where flags exist.
 
+import { formatFeatureUse } from "./feature-text";
 import type { WasmModule } from "./module-types";
+import { V8_EXPERIMENTAL_FLAGS, v8Implements } from "./v8-feature-probes";
+import { tidyV8Message, validateWithFlags, type FlaggedVerdict } from "./v8-flag-retry";
+import type { FeatureScan, WasmFeature } from "./wasm-features";
 
 export interface V8Verdict {
-  /** null when this V8 cannot judge the module (a feature it does not implement). */
+  /** null when no V8 at hand implements every feature the module uses. */
   valid: boolean | null;
   message: string | null;
   /** Byte offset from V8's "@+N" suffix, when it gives one. */
   offset: number | null;
+  /** Features the module uses that this V8 does not implement, in order of first use. */
+  lacking: WasmFeature[];
+  /** The verdict of a child V8 with experimental flags for the lacking features; it
+   *  decides `valid` only when that V8 implements all of them. */
+  withFlags: FlaggedVerdict | null;
 }
 
-// Two memories: accepted only by a V8 that implements multi-memory.
-const TWO_MEMORIES = new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 5, 5, 2, 0, 0, 0, 0]);
+/** V8's words for a limit of its own ("larger than implementation limit", "exceeds
+ *  internal limit"), as opposed to a rule of the specification. */
+const IMPLEMENTATION_LIMIT = /implementation limit|internal limit/;
 
-let multiMemorySupport: boolean | undefined;
+/** V8 names a flag for what it lacks ("enable with --experimental-wasm-gc"). */
+const FLAG_IN_MESSAGE = /enable (?:with|via) (--experimental-wasm-[\w-]+)/;
 
-export function v8SupportsMultiMemory(): boolean {
-  multiMemorySupport ??= WebAssembly.validate(TWO_MEMORIES);
-  return multiMemorySupport;
-}
-
-export function validateWithV8(module: WasmModule): V8Verdict {
+export function validateWithV8(module: WasmModule, scan: FeatureScan): V8Verdict {
   // Module bytes come from files, never from a SharedArrayBuffer.
   const bytes = module.bytes as Uint8Array<ArrayBuffer>;
-  if (WebAssembly.validate(bytes)) return { valid: true, message: null, offset: null };
-  if (module.memories.length > 1 && !v8SupportsMultiMemory()) {
-    return {
-      valid: null,
-      message: `V8 ${process.versions.v8} does not implement multi-memory, so this module (${module.memories.length} memories) was decoded but not validated`,
-      offset: null,
-    };
+  if (WebAssembly.validate(bytes)) {
+    return { valid: true, message: null, offset: null, lacking: [], withFlags: null };
   }
-  let message = "rejected by WebAssembly.validate";
+  let raw = "rejected by WebAssembly.validate";
   try {
     new WebAssembly.Module(bytes);
   } catch (error) {
-    message = error instanceof Error ? error.message : String(error);
+    raw = error instanceof Error ? error.message : String(error);
   }
-  const offset = /@\+(\d+)/.exec(message);
+  const at = /@\+(\d+)/.exec(raw);
+  const v8Said = tidyV8Message(raw);
+  const offset = at ? Number(at[1]) : null;
+  const lackingUses = scan.features.filter((use) => !v8Implements(use.feature));
+  const askedFlag = FLAG_IN_MESSAGE.exec(raw)?.[1];
+  if (!lackingUses.length && !askedFlag) {
+    return rejection(v8Said, offset, { lacking: [], withFlags: null });
+  }
+  const lacking = lackingUses.map((use) => use.feature);
+  const flags = [
+    ...new Set([
+      ...lacking.flatMap((f) => V8_EXPERIMENTAL_FLAGS[f] ?? []),
+      ...(askedFlag ? [askedFlag] : []),
+    ]),
+  ];
+  const withFlags = flags.length ? validateWithFlags(bytes, flags, lacking) : null;
+  const decisive = withFlags !== null && withFlags.lacking.length === 0 && lacking.length > 0;
+  const version = `V8 ${process.versions.v8}`;
+  if (decisive) {
+    if (withFlags.valid) return { valid: true, message: null, offset: null, lacking, withFlags };
+    return rejection(
+      `${withFlags.message} (judged with ${flags.join(" ")}: ${version} implements ${lacking.join(", ")} only behind flags)`,
+      withFlags.offset,
+      { lacking, withFlags },
+    );
+  }
+  const lacks = lackingUses.length
+    ? `the module uses ${lackingUses.map(formatFeatureUse).join("; ")}, which ${version} does not implement`
+    : `${version} needs ${askedFlag} for this module, an experimental feature`;
+  const retried = withFlags
+    ? `; with ${flags.join(" ")} it ${withFlags.lacking.length ? `still lacks ${withFlags.lacking.join(", ")}` : "cannot judge it either"}`
+    : "";
   return {
-    valid: false,
-    message: message.replace(/^WebAssembly\.Module\(\): /, "").replace(/ @\+\d+$/, ""),
-    offset: offset ? Number(offset[1]) : null,
+    valid: null,
+    message: `${lacks}${retried} (V8 said: ${v8Said})`,
+    offset,
+    lacking,
+    withFlags,
   };
+}
+
+/** A rejection by a V8 that implements every feature used: invalid, unless V8 stopped at
+ *  a limit of its own (a 2^48-page minimum, say), which is no statement about the module
+ *  (Wasmtime 49 compiles such modules and fails only at instantiation). */
+function rejection(
+  message: string,
+  offset: number | null,
+  rest: Pick<V8Verdict, "lacking" | "withFlags">,
+): V8Verdict {
+  if (IMPLEMENTATION_LIMIT.test(message)) {
+    return {
+      valid: null,
+      message: `V8 ${process.versions.v8} stops at one of its implementation limits, which says nothing about validity (V8 said: ${message})`,
+      offset,
+      ...rest,
+    };
+  }
+  return { valid: false, message, offset, ...rest };
 }

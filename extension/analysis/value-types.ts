@@ -4,7 +4,7 @@
 import type { BinaryCursor } from "./binary-cursor";
 import type { GlobalType, MemoryType, TableType } from "./module-types";
 
-const NUMERIC_TYPES: Record<number, string> = {
+export const NUMERIC_TYPES: Readonly<Record<number, string>> = {
   0x7f: "i32",
   0x7e: "i64",
   0x7d: "f32",
@@ -13,7 +13,8 @@ const NUMERIC_TYPES: Record<number, string> = {
 };
 
 /** Abstract heap types by their one-byte encoding (negative s33 values). */
-const ABSTRACT_HEAP_TYPES: Record<number, string> = {
+export const ABSTRACT_HEAP_TYPES: Readonly<Record<number, string>> = {
+  0x75: "nocont",
   0x74: "noexn",
   0x73: "nofunc",
   0x72: "noextern",
@@ -26,6 +27,7 @@ const ABSTRACT_HEAP_TYPES: Record<number, string> = {
   0x6b: "struct",
   0x6a: "array",
   0x69: "exn",
+  0x68: "cont",
 };
 
 const REF_NULLABLE = 0x63;

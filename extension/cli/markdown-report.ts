@@ -3,18 +3,18 @@
 
 import { formatBytes, grouped, hex } from "../analysis/format";
 import type { InspectReport } from "../analysis/inspect";
+import { imageLabel, v8VerdictText, wasmtimeVerdictText } from "../analysis/verdict-text";
 
 export function renderMarkdownReport(report: InspectReport): string {
   const lines: string[] = [];
   lines.push(`# Memory images of \`${report.file}\``, "");
+  lines.push(`- Wasmtime ${report.wasmtime.version}: ${wasmtimeVerdictText(report.wasmtime)}`);
+  for (const advice of report.wasmtime.advice) lines.push(`  - ${advice}`);
   lines.push(`- size: ${grouped(report.size)} bytes, sha256 \`${report.sha256}\``);
-  const v8 =
-    report.v8.valid === true
-      ? "valid"
-      : report.v8.valid === false
-        ? `invalid: ${report.v8.message}`
-        : `not validated: ${report.v8.message}`;
-  lines.push(`- V8 ${report.v8.version}: ${v8}`);
+  lines.push(`- V8 ${report.v8.version}: ${v8VerdictText(report.v8)}`);
+  if (report.features.length) {
+    lines.push(`- features: ${report.features.map((use) => use.feature).join(", ")}`);
+  }
   lines.push(
     `- plan: ${report.plan.initialization} initialisation, target page ${grouped(report.plan.pageSize)} bytes, dense limit ${grouped(report.plan.denseLimit)} bytes`,
   );
@@ -23,7 +23,7 @@ export function renderMarkdownReport(report: InspectReport): string {
     "",
   );
   lines.push(
-    "| memory | limits (pages) | CoW image | reason | offset | length (bytes) | pages | non-zero pages | data bytes | sha256 |",
+    `| memory | limits (pages) | ${imageLabel(report.wasmtime)} | reason | offset | length (bytes) | pages | non-zero pages | data bytes | sha256 |`,
   );
   lines.push("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
   for (const memory of report.memories) {

@@ -2,17 +2,17 @@
 
 import { formatBytes, grouped, hex, plural } from "../analysis/format";
 import type { ImageJson, InspectReport } from "../analysis/inspect";
+import { imageLabel, v8VerdictText, wasmtimeVerdictText } from "../analysis/verdict-text";
 
 export function renderTextReport(report: InspectReport): string {
   const lines: string[] = [];
   lines.push(`${report.file}: ${grouped(report.size)} bytes, sha256 ${report.sha256}`);
-  const v8 =
-    report.v8.valid === true
-      ? "valid"
-      : report.v8.valid === false
-        ? `INVALID: ${report.v8.message}`
-        : `not validated: ${report.v8.message}`;
-  lines.push(`  V8 ${report.v8.version}: ${v8}`);
+  lines.push(`  Wasmtime ${report.wasmtime.version}: ${wasmtimeVerdictText(report.wasmtime)}`);
+  for (const advice of report.wasmtime.advice) lines.push(`    advice: ${advice}`);
+  lines.push(`  V8 ${report.v8.version}: ${v8VerdictText(report.v8)}`);
+  if (report.features.length) {
+    lines.push(`  features: ${report.features.map((use) => use.feature).join(", ")}`);
+  }
   lines.push(
     `  ${plural(report.functions.defined, "function")} (+${grouped(report.functions.imported)} imported), ${plural(report.imports.length, "import")}, ${plural(report.exports.length, "export")}, ${plural(report.globals.defined + report.globals.imported, "global")}, ${plural(report.tables, "table")}`,
   );
@@ -38,16 +38,16 @@ export function renderTextReport(report: InspectReport): string {
     lines.push(
       `memory ${memory.index}${memory.name ? ` "${memory.name}"` : ""}: ${limits}, ${flags.join(", ")}`,
     );
-    lines.push(...renderImage(image));
+    lines.push(...renderImage(image, imageLabel(report.wasmtime)));
   }
   for (const warning of report.warnings) lines.push(`warning: ${warning}`);
   return lines.join("\n");
 }
 
-function renderImage(image: ImageJson): string[] {
+function renderImage(image: ImageJson, label: string): string[] {
   const lines: string[] = [];
   lines.push(
-    image.static ? "  CoW image: yes" : `  CoW image: no (${image.reason}): ${image.explanation}`,
+    image.static ? `  ${label}: yes` : `  ${label}: no (${image.reason}): ${image.explanation}`,
   );
   if (image.offset !== null && image.length !== null) {
     lines.push(

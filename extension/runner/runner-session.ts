@@ -5,9 +5,13 @@
 // tests); the extension host and the CLI reach it through the runner protocol.
 
 import { rewriteForCow, type ImportedSlotMemory } from "../analysis/cow-rewriter";
+import { scanFeatures } from "../analysis/feature-scan";
+import { formatFeatureUse } from "../analysis/feature-text";
 import { materializeImage, planImages, type ImagePlan } from "../analysis/image-planner";
 import { readModule } from "../analysis/module-reader";
 import type { WasmModule } from "../analysis/module-types";
+import { v8Implements } from "../analysis/v8-feature-probes";
+import type { FeatureUse } from "../analysis/wasm-features";
 import { buildImports, type CapturedOutput } from "./instance-imports";
 import {
   NO_SYSCALLS,
@@ -41,6 +45,9 @@ interface LoadedModule {
   /** Why its memories cannot live in pool slots (it then runs unmodified), or null. */
   unpoolable: string | null;
   images: Map<number, SlotImage>;
+  /** Features the module uses that this V8 does not implement: a failed compile names
+   *  them instead of calling the module invalid. */
+  v8Lacks: FeatureUse[];
   compiled: Partial<Record<InitMode, { module: WebAssembly.Module; slots: ImportedSlotMemory[] }>>;
 }
 
@@ -56,6 +63,20 @@ interface LiveInstance {
   slots: SlotUse[];
   instance: WebAssembly.Instance | null;
   output: CapturedOutput | null;
+}
+
+/** Compiles module bytes; when this V8 lacks a feature the module uses, the error says
+ *  which, since V8's own message ("invalid value type") reads as if the module were bad. */
+function compileWithV8(loaded: LoadedModule, bytes: Uint8Array): WebAssembly.Module {
+  try {
+    return new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>);
+  } catch (error) {
+    if (!loaded.v8Lacks.length) throw error;
+    throw new Error(
+      `V8 ${process.versions.v8} cannot run this module: it uses ${loaded.v8Lacks.map(formatFeatureUse).join("; ")}, which this V8 does not implement (V8 said: ${(error as Error).message})`,
+      { cause: error },
+    );
+  }
 }
 
 function elapsed(since: bigint): number {
@@ -108,6 +129,7 @@ export class RunnerSession {
       cowRefusal,
       unpoolable,
       images,
+      v8Lacks: scanFeatures(module).features.filter((use) => !v8Implements(use.feature)),
       compiled: {},
     });
     const summary: ModuleSummary = {
@@ -351,7 +373,7 @@ export class RunnerSession {
     if (loaded.unpoolable) {
       // Memories V8 or the backend cannot take as slots: the module runs as it is.
       const original = {
-        module: new WebAssembly.Module(loaded.module.bytes as Uint8Array<ArrayBuffer>),
+        module: compileWithV8(loaded, loaded.module.bytes),
         slots: [],
       };
       loaded.compiled[mode] = original;
@@ -359,7 +381,8 @@ export class RunnerSession {
     }
     // Both modes import the defined memories from pool slots, so every memory can be
     // observed; only "cow" empties segments: those the mapped image holds, and those of
-    // a memory whose data is all zeros (Wasmtime's `None` image: nothing to write).
+    // a memory whose active segments are all empty (Wasmtime's `None` image: nothing to
+    // write).
     const imaged =
       mode === "cow"
         ? new Set(
@@ -370,7 +393,7 @@ export class RunnerSession {
         : new Set<number>();
     const rewrite = rewriteForCow(loaded.module, imaged);
     const compiled = {
-      module: new WebAssembly.Module(rewrite.bytes as Uint8Array<ArrayBuffer>),
+      module: compileWithV8(loaded, rewrite.bytes),
       slots: rewrite.memories,
     };
     loaded.compiled[mode] = compiled;

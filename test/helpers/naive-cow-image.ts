@@ -42,22 +42,8 @@ export function expectsMappedImage(module: WasmModule): boolean {
     );
     const imageSize = max - min;
     if (!(imageSize < 2n * dataSize || imageSize < DENSE_LIMIT)) return false;
-    if (finalBytesHaveNonZero(mine)) anyImage = true;
+    // Any segment byte, zero or not, makes an image: all-zero data is not trimmed away.
+    anyImage = true;
   }
   return anyImage;
-}
-
-/** Whether the memory holds a non-zero byte once the segments are applied in order
- *  (a later segment overwrites an earlier one). Walks segments last to first. */
-function finalBytesHaveNonZero(segments: { start: bigint; data: Uint8Array }[]): boolean {
-  const covered: [bigint, bigint][] = [];
-  for (let i = segments.length - 1; i >= 0; i--) {
-    const { start, data } = segments[i]!;
-    for (let k = 0; k < data.length; k++) {
-      const address = start + BigInt(k);
-      if (data[k] !== 0 && !covered.some(([a, b]) => address >= a && address < b)) return true;
-    }
-    covered.push([start, start + BigInt(data.length)]);
-  }
-  return false;
 }

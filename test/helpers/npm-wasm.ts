@@ -62,6 +62,29 @@ export const REAL_MODULES: RealModule[] = [
   },
 ];
 
+/** Modules that use proposals beyond Wasm 2.0, for the feature scan. Kept apart from
+ *  REAL_MODULES: V8 does not instantiate all of them with its default features. */
+export const FEATURE_MODULES: RealModule[] = [
+  // Emscripten CPython, 9.6 MB: legacy exception handling (try/catch/rethrow).
+  {
+    label: "pyodide (legacy exceptions)",
+    spec: "pyodide@314.0.8",
+    file: "package/pyodide.asm.wasm",
+  },
+  // Emscripten PHP built for JSPI, 23 MB: legacy exception handling.
+  {
+    label: "php-wasm JSPI (legacy exceptions)",
+    spec: "@php-wasm/node-8-3@3.1.56",
+    file: "package/jspi/8_3_33/php_8_3.wasm",
+  },
+  // Emscripten ONNX Runtime built for JSPI, 18 MB: SIMD, threads, exnref.
+  {
+    label: "onnxruntime-web JSPI (SIMD, threads, exnref)",
+    spec: "onnxruntime-web@1.31.1",
+    file: "package/dist/ort-wasm-simd-threaded.jspi.wasm",
+  },
+];
+
 /** Tests run with cwd = repository root; `.cache/` is git-ignored. */
 export const NPM_WASM_CACHE = path.resolve(process.cwd(), ".cache/npm-wasm");
 

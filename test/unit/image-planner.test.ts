@@ -118,7 +118,9 @@ interface NaiveImage {
 }
 
 /** Instantiation by hand: zeroed memory, segments copied in order, then Wasmtime's
- *  trim and page alignment. `segments` carry their index in the data section. */
+ *  trim and page alignment. `segments` carry their index in the data section. When every
+ *  byte is zero nothing is trimmed: the image is the whole span of the non-empty
+ *  segments, all zeros; only a memory with no segment bytes at all has no image. */
 function naiveImage(
   memoryBytes: number,
   segments: { index: number; offset: number; data: Bytes }[],
@@ -130,10 +132,15 @@ function naiveImage(
     memory.set(s.data, s.offset);
     owner.fill(s.index, s.offset, s.offset + s.data.length);
   }
-  const first = memory.findIndex((b) => b !== 0);
-  if (first < 0) return null;
+  const nonEmpty = segments.filter((s) => s.data.length > 0);
+  if (!nonEmpty.length) return null;
+  let first = memory.findIndex((b) => b !== 0);
   let last = memoryBytes - 1;
-  while (memory[last] === 0) last--;
+  while (last >= 0 && memory[last] === 0) last--;
+  if (first < 0) {
+    first = Math.min(...nonEmpty.map((s) => s.offset));
+    last = Math.max(...nonEmpty.map((s) => s.offset + s.data.length)) - 1;
+  }
   const start = Math.floor(first / pageSize) * pageSize;
   const end = Math.ceil((last + 1) / pageSize) * pageSize;
   assert.ok(end <= memoryBytes, "naive model: the aligned image fits the memory");
@@ -174,7 +181,7 @@ function checkAgainstNaive(
   const memory = result.memories[0]!;
   const image = memory.image!;
   if (!expected) {
-    assert.equal(image.length, 0, "all-zero data has no image");
+    assert.equal(image.length, 0, "no segment bytes, no image");
     assert.equal(memory.reason?.code, "no-image-needed");
     return;
   }
@@ -486,21 +493,53 @@ describe("materialising the image", () => {
     }
   });
 
-  test("all-zero data needs no image", () => {
+  test("all-zero data gets an image of zeros over its whole span, untrimmed", () => {
+    // Real Wasmtime 49 maps a 4,096-byte memfd of zeros for four zero bytes at 0, and a
+    // 12,288-byte one at 4,096 for 10,000 zero bytes at 5,000 (bytes 4,096..16,383).
+    const zeroSha = (length: number): string =>
+      createHash("sha256").update(new Uint8Array(length)).digest("hex");
+    const cases = [
+      { segments: [{ offset: 0, data: bytesOf(4, 0) }], offset: 0n, length: 4096 },
+      { segments: [{ offset: 5000, data: bytesOf(10_000, 0) }], offset: 4096n, length: 12_288 },
+      {
+        segments: [
+          { offset: 100, data: bytesOf(5000, 0) },
+          { offset: 0, data: [0] },
+        ],
+        offset: 0n,
+        length: 8192,
+      },
+    ];
+    for (const { segments, offset, length } of cases) {
+      const wasm = build({ memories: [{ min: 1 }], segments });
+      const result = planImages(wasm, { pageSize: 4096, denseLimit: DEFAULT_DENSE_LIMIT });
+      assert.equal(result.initialization, "static");
+      const memory = result.memories[0]!;
+      assert.equal(memory.static, true);
+      assert.equal(memory.reason, null);
+      assert.equal(memory.image!.offset, offset);
+      assert.equal(memory.image!.length, length);
+      assert.equal(memory.image!.nonzeroPages, 0);
+      assert.equal(memory.image!.leadingZeros, 0);
+      assert.equal(memory.image!.sha256, zeroSha(length));
+      assert.match(
+        adviseMemory(wasm, result, memory).join("\n"),
+        new RegExp(`holds only zero bytes, yet Wasmtime maps all ${length / 4096} of its pages`),
+      );
+    }
+  });
+
+  test("a later all-zero segment wiping all data leaves an image of zeros", () => {
     const result = plan({
       memories: [{ min: 1 }],
       segments: [
-        { offset: 100, data: bytesOf(5000, 0) },
-        { offset: 0, data: [0] },
+        { offset: 8192, data: [7, 7, 7] },
+        { offset: 8000, data: bytesOf(300, 0) },
       ],
     });
-    assert.equal(result.initialization, "static");
-    const memory = result.memories[0]!;
-    assert.equal(memory.static, false);
-    assert.equal(memory.reason?.code, "no-image-needed");
-    assert.equal(memory.image!.length, 0);
-    assert.equal(memory.image!.sha256, null);
-    assert.equal(memory.dataBytes, 5001);
+    const image = result.memories[0]!.image!;
+    assert.equal(result.memories[0]!.static, true);
+    assert.deepEqual([image.offset, image.length, image.nonzeroPages], [4096n, 8192, 0]);
   });
 
   test("no data, or only passive data, needs no image", () => {

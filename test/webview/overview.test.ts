@@ -8,7 +8,12 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, test } from "node:test";
 import { captureCli } from "../helpers/cli-capture";
-import { exampleModules, TWO_MEMORIES, type ExampleModule } from "./harness/fixtures";
+import {
+  exampleModules,
+  LEGACY_EXCEPTIONS,
+  TWO_MEMORIES,
+  type ExampleModule,
+} from "./harness/fixtures";
 import { reportMessage } from "./harness/messages";
 import { THEMES } from "./harness/theme";
 import {
@@ -21,7 +26,9 @@ import {
 /** Fields whose display is not the JSON value itself: what the text must say. */
 type Check = (text: string, report: CliJson, index: number) => void;
 type CliJson = Record<string, unknown> & {
+  wasmtime: { compiles: boolean | null; reason: string | null };
   v8: { valid: boolean | null; message: string | null };
+  features: { feature: string }[];
   dataSegments: { mode: string }[];
   memories: {
     minPages: number;
@@ -40,6 +47,24 @@ const DERIVED: [RegExp, Check][] = [
     /^activeSegments$/,
     (text, report) =>
       assert.equal(text, String(report.dataSegments.filter((s) => s.mode === "active").length)),
+  ],
+  [
+    /^wasmtime\.compiles$/,
+    (text, report) => {
+      const { compiles, reason } = report.wasmtime;
+      const lead =
+        compiles === true ? "compiles" : compiles === false ? "CANNOT COMPILE: " : "unknown: ";
+      assert.ok(text.startsWith(lead), text);
+      if (reason !== null) assert.ok(text.includes(reason), text);
+    },
+  ],
+  [
+    /^features$/,
+    (text, report) =>
+      assert.equal(
+        text,
+        report.features.map((use) => use.feature).join(", ") || "none beyond Wasm 1.0",
+      ),
   ],
   [
     /^v8\.valid$/,
@@ -88,10 +113,13 @@ let scratch: string;
 before(async () => {
   harness = await startHarness();
   scratch = mkdtempSync(path.join(tmpdir(), "wasm-cow-overview-"));
-  // The CLI reads files: the hand-built module goes to a scratch directory.
-  const extra = { ...TWO_MEMORIES, path: path.join(scratch, TWO_MEMORIES.name) };
-  writeFileSync(extra.path, extra.bytes);
-  const modules = [...(await exampleModules()), extra];
+  // The CLI reads files: the hand-built modules go to a scratch directory.
+  const extra = [TWO_MEMORIES, LEGACY_EXCEPTIONS].map((m) => ({
+    ...m,
+    path: path.join(scratch, m.name),
+  }));
+  for (const m of extra) writeFileSync(m.path, m.bytes);
+  const modules = [...(await exampleModules()), ...extra];
   fixtures = [];
   for (const example of modules) {
     const run = await captureCli(["inspect", example.path, "--json"]);
@@ -162,8 +190,14 @@ test("every data-field of the Overview equals the CLI's JSON", async (t) => {
   }
 });
 
-// A static image, a refused one with advice, and two memories (one imported, V8-invalid).
-const AXE_FIXTURES = ["stack-first.wasm", "sparse.wasm", "two-memories.wasm"];
+// A static image, a refused one with advice, two memories (one imported, V8-invalid), and
+// a module Wasmtime refuses to compile.
+const AXE_FIXTURES = [
+  "stack-first.wasm",
+  "sparse.wasm",
+  "two-memories.wasm",
+  "legacy-exceptions.wasm",
+];
 
 test("axe finds no violations in light, dark and high-contrast", async (t) => {
   for (const theme of THEMES) {
@@ -177,6 +211,25 @@ test("axe finds no violations in light, dark and high-contrast", async (t) => {
       });
     }
   }
+});
+
+test("a module Wasmtime refuses says so before anything else, with advice", async () => {
+  const fixture = fixtures.find((f) => f.name === LEGACY_EXCEPTIONS.name)!;
+  assert.equal(fixture.cli.wasmtime.compiles, false);
+  const view = await openOverview(fixture, "light");
+  const first = view.page.locator('section[aria-label="Overview"] > :nth-child(2)');
+  assert.equal(await first.getAttribute("aria-label"), "Wasmtime verdict");
+  const text = (await first.textContent())!;
+  assert.match(
+    text,
+    /^Wasmtime 49\.0\.0 cannot compile this module\. uses legacy-exceptions \(`try` in function 0 at byte 0x/,
+  );
+  assert.match(text, /what Wasmtime would map if it compiled/);
+  assert.match(text, /-sWASM_LEGACY_EXCEPTIONS=0/);
+  const label = await view.page.locator("dt", { hasText: "what Wasmtime would map" }).count();
+  assert.equal(label, 1, "the memory's image fact is labelled as hypothetical");
+  assertClean(view);
+  await view.close();
 });
 
 test("Tab reaches the buttons, and the Export buttons post exportReport", async () => {

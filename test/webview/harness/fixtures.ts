@@ -1,5 +1,5 @@
 // The sample modules (examples/*.wat, built by scripts/build-examples.ts) as bytes, and
-// one hand-built module the samples lack.
+// hand-built modules the samples lack.
 
 import { readFileSync } from "node:fs";
 import path from "node:path";
@@ -7,7 +7,11 @@ import { buildExamples } from "../../../scripts/build-examples";
 import {
   activeData,
   activeDataOn,
+  codeSection,
   dataSection,
+  funcBody,
+  funcType,
+  functionSection,
   i32Offset,
   i64Offset,
   importDesc,
@@ -16,6 +20,7 @@ import {
   memorySection,
   module,
   passiveData,
+  typeSection,
 } from "../../helpers/binary-builder";
 
 export interface ExampleModule {
@@ -53,5 +58,19 @@ export const TWO_MEMORIES: ExampleModule = {
       activeDataOn(1, i64Offset(65536n), [1, 2, 3]),
       passiveData([...Buffer.from("passive")]),
     ),
+  ),
+};
+
+/** A memory with data and one function using legacy exception handling
+ *  (`try catch_all end`), which Wasmtime 49 refuses to compile. */
+export const LEGACY_EXCEPTIONS: ExampleModule = {
+  name: "legacy-exceptions.wasm",
+  path: "legacy-exceptions.wasm", // not on disk: write it where a file is needed
+  bytes: module(
+    typeSection(funcType()),
+    functionSection(0),
+    memorySection({ min: 1 }),
+    codeSection(funcBody([], [0x06, 0x40, 0x19, 0x0b, 0x0b])),
+    dataSection(activeData(i32Offset(1024), [...Buffer.from("hello")])),
   ),
 };

@@ -4,6 +4,11 @@
 
 import { VscodeButton } from "@vscode-elements/react-elements";
 import type { ReactElement } from "react";
+import {
+  imageLabel,
+  v8VerdictText,
+  wasmtimeVerdictText,
+} from "../../../extension/analysis/verdict-text";
 import type { ImageJson, MemoryJson, ReportJson } from "../report-types";
 import { post } from "../vscode-api";
 import type { ViewProps } from "./view-props";
@@ -14,10 +19,21 @@ export function OverviewView({ data }: ViewProps): ReactElement {
   return (
     <section aria-label="Overview">
       <h2>{data.fileName}</h2>
+      {report.wasmtime.compiles === false && <WasmtimeRefusal report={report} />}
       <dl className="facts">
+        <Fact
+          label={`Wasmtime ${report.wasmtime.version}`}
+          field="wasmtime.compiles"
+          value={wasmtimeVerdictText(report.wasmtime)}
+        />
         <Fact label="Size (bytes)" field="size" value={report.size} />
         <Fact label="SHA-256" field="sha256" value={report.sha256} mono />
-        <Fact label="V8" field="v8.valid" value={v8Verdict(report)} />
+        <Fact label={`V8 ${report.v8.version}`} field="v8.valid" value={v8VerdictText(report.v8)} />
+        <Fact
+          label="Features"
+          field="features"
+          value={report.features.map((use) => use.feature).join(", ") || "none beyond Wasm 1.0"}
+        />
         <Fact label="Sections" field="sections.length" value={report.sections.length} />
         <Fact label="Imports" field="imports.length" value={report.imports.length} />
         <Fact label="Exports" field="exports.length" value={report.exports.length} />
@@ -52,7 +68,12 @@ export function OverviewView({ data }: ViewProps): ReactElement {
         </VscodeButton>
       </div>
       {report.memories.map((memory) => (
-        <MemoryPlan key={memory.index} memory={memory} image={report.images[memory.index]!} />
+        <MemoryPlan
+          key={memory.index}
+          memory={memory}
+          image={report.images[memory.index]!}
+          label={imageLabel(report.wasmtime)}
+        />
       ))}
       {report.warnings.map((warning) => (
         <p key={warning} className="notice" role="note">
@@ -63,7 +84,34 @@ export function OverviewView({ data }: ViewProps): ReactElement {
   );
 }
 
-function MemoryPlan({ memory, image }: { memory: MemoryJson; image: ImageJson }): ReactElement {
+/** Said before anything else: a module Wasmtime refuses gets no image at all. */
+function WasmtimeRefusal({ report }: { report: ReportJson }): ReactElement {
+  return (
+    <div className="notice" role="note" aria-label="Wasmtime verdict">
+      <p>
+        <strong>Wasmtime {report.wasmtime.version} cannot compile this module.</strong>{" "}
+        {report.wasmtime.reason}. The images below are what Wasmtime would map if it compiled.
+      </p>
+      {report.wasmtime.advice.length > 0 && (
+        <ul aria-label="How to make Wasmtime compile it">
+          {report.wasmtime.advice.map((advice) => (
+            <li key={advice}>{advice}</li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+function MemoryPlan({
+  memory,
+  image,
+  label,
+}: {
+  memory: MemoryJson;
+  image: ImageJson;
+  label: string;
+}): ReactElement {
   const prefix = `images.${memory.index}`;
   const limits = `${memory.minPages}${memory.maxPages === null ? "+" : `..${memory.maxPages}`} × ${2 ** memory.pageSizeLog2} bytes`;
   return (
@@ -88,7 +136,7 @@ function MemoryPlan({ memory, image }: { memory: MemoryJson; image: ImageJson })
             .filter(Boolean)
             .join(", ")}
         />
-        <Fact label="Static image" field={`${prefix}.static`} value={image.static ? "yes" : "no"} />
+        <Fact label={label} field={`${prefix}.static`} value={image.static ? "yes" : "no"} />
         {image.reason && (
           <Fact label="Reason" field={`${prefix}.reason`} value={image.reason} mono />
         )}
@@ -117,12 +165,6 @@ function MemoryPlan({ memory, image }: { memory: MemoryJson; image: ImageJson })
       )}
     </section>
   );
-}
-
-function v8Verdict(report: ReportJson): string {
-  if (report.v8.valid === true) return `valid (V8 ${report.v8.version})`;
-  if (report.v8.valid === false) return `invalid: ${report.v8.message}`;
-  return `not validated: ${report.v8.message}`;
 }
 
 function Fact({
