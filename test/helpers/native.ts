@@ -194,3 +194,23 @@ export function oracleStates(
   const end = (offset + length) / HOST_PAGE;
   return rawPages(addon, memory).map((page, i) => classifyRaw(page, i >= first && i < end));
 }
+
+let anonReadState: PageStateName | undefined;
+
+/**
+ * What a read fault on untouched anonymous memory leaves behind on this kernel, from the
+ * raw oracle: "zero" where the kernel maps the shared zero page (most kernels), or
+ * "anonDirty" where it allocates a private zeroed page instead (seen on this project's
+ * Linux 6.18 Firecracker machines from 2026-12: a read of untouched memory costs a page of
+ * RAM there, and PAGEMAP_SCAN reports that page as written). Expectations about pages
+ * that were only read follow the kernel, never an assumption.
+ */
+export function anonymousReadState(addon: NativeAddon): PageStateName {
+  if (anonReadState) return anonReadState;
+  const memory = new WebAssembly.Memory({ initial: 1 });
+  assert.equal(readPage(memory, 3), 0);
+  const state = classifyRaw(rawPages(addon, memory)[3]!, false);
+  assert.ok(state === "zero" || state === "anonDirty", `a read page is ${state}`);
+  anonReadState = state;
+  return state;
+}
