@@ -55,6 +55,8 @@ function cli(args: string[]): string {
 export interface InspectJson {
   [key: string]: unknown;
   size: number;
+  wasmtime: { compiles: boolean | null; reason: string | null };
+  features: { feature: string }[];
   plan: { pageSize: number; denseLimit: number };
   memories: { index: number; minPages: number; pageSizeLog2: number }[];
   images: {

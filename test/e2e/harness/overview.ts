@@ -36,6 +36,15 @@ export function expectedOverviewText(json: InspectJson, field: string): string |
   if (field === "activeSegments") {
     return String(json.dataSegments.filter((s) => s.mode === "active").length);
   }
+  if (field === "features") {
+    return json.features.map((use) => use.feature).join(", ") || "none beyond Wasm 1.0";
+  }
+  if (field === "wasmtime.compiles") {
+    // The samples are plain Wasm 2.0: Wasmtime 49 compiles every one of them.
+    if (json.wasmtime.compiles !== true)
+      throw new Error(`Wasmtime refuses a sample: ${json.wasmtime.reason}`);
+    return "compiles (default configuration)";
+  }
   const value = resolve(json, field);
   if (value === null) return "—";
   if (typeof value === "boolean") return value ? "yes" : "no";
