@@ -29,6 +29,7 @@ interface Row {
   targetMs: number;
   bytes: number;
   analysis: Stats;
+  transfer: Stats;
   paint: Stats;
   total: Stats;
 }
@@ -59,6 +60,7 @@ export async function runLargeModulePaint(): Promise<void> {
   try {
     for (const module of modules) {
       const analysis: number[] = [];
+      const transfer: number[] = [];
       const paint: number[] = [];
       const total: number[] = [];
       for (let run = 0; run < RUNS; run++) {
@@ -74,13 +76,21 @@ export async function runLargeModulePaint(): Promise<void> {
             fileName: "large.wasm",
             ...result,
           };
-          // Delivered and drawn: the Overview's image length is on screen.
-          await view.start({ report: report as Extract<HostMessage, { type: "report" }> });
-          await view.page.locator('[data-field="images.0.length"]').waitFor();
-          const painted = performance.now();
+          await view.start();
+          await view.page.evaluate(WATCH_PAINT);
+          const sent = performance.now();
+          await view.deliver(report);
+          const { arrived, painted } = await view.page.evaluate<{
+            arrived: number;
+            painted: number;
+          }>(PAINT_TIMES);
+          // The harness hands the message to Chromium through the DevTools protocol,
+          // which costs seconds for a 10 MB report and is not part of VS Code: the page
+          // clock times arrival to paint, and the host clock only the transfer.
           analysis.push(analysed - started);
-          paint.push(painted - analysed);
-          total.push(painted - started);
+          transfer.push(performance.now() - sent - (painted - arrived));
+          paint.push(painted - arrived);
+          total.push(analysed - started + (painted - arrived));
         } finally {
           client.dispose();
           await view.close();
@@ -91,6 +101,7 @@ export async function runLargeModulePaint(): Promise<void> {
         targetMs: module.targetMs,
         bytes: module.bytes.length,
         analysis: summarize(analysis),
+        transfer: summarize(transfer),
         paint: summarize(paint),
         total: summarize(total),
       });
@@ -104,11 +115,21 @@ export async function runLargeModulePaint(): Promise<void> {
   );
   console.log(
     formatTable(
-      ["module", "bytes", "analysis (worker)", "report → painted", "total", "÷ baseline", "target"],
+      [
+        "module",
+        "bytes",
+        "analysis (worker)",
+        "harness transfer (not counted)",
+        "report → painted (page clock)",
+        "total",
+        "÷ baseline",
+        "target",
+      ],
       rows.map((row) => [
         row.name,
         row.bytes.toLocaleString("en-US"),
         formatMs(row.analysis.medianMs),
+        formatMs(row.transfer.medianMs),
         formatMs(row.paint.medianMs),
         formatMs(row.total.medianMs),
         formatRatio(row.total.medianMs / baseline),
@@ -118,3 +139,33 @@ export async function runLargeModulePaint(): Promise<void> {
   );
   writeResults("large-module-paint", { runs: RUNS, rows });
 }
+
+// Page scripts as plain JavaScript text: a serialized TypeScript function would carry the
+// loader's helpers, which do not exist in the page.
+
+/** In the page: notes when a report message arrives and when the Overview first shows
+ *  the image length (checked every animation frame, i.e. when painted). */
+const WATCH_PAINT = `
+  const timing = { arrived: 0, painted: 0 };
+  window.__paintTiming = timing;
+  window.addEventListener("message", (event) => {
+    if (!event.data || event.data.type !== "report") return;
+    timing.arrived = performance.now();
+    const check = () => {
+      if (document.querySelector('[data-field="images.0.length"]')) timing.painted = performance.now();
+      else requestAnimationFrame(check);
+    };
+    requestAnimationFrame(check);
+  }, { capture: true });
+`;
+
+/** Waits in the page until the Overview was painted; both times on the page's clock. */
+const PAINT_TIMES = `
+  new Promise((resolve) => {
+    const wait = () => {
+      if (window.__paintTiming.painted) resolve({ ...window.__paintTiming });
+      else setTimeout(wait, 5);
+    };
+    wait();
+  })
+`;
