@@ -7,12 +7,8 @@ import { AnalysisClient } from "./editor/analysis-client";
 import { renderTextReport } from "./cli/text-report";
 import { ExecutionGate } from "./editor/execution-gate";
 import { PanelRegistry } from "./editor/panel-registry";
-import {
-  InspectorPanel,
-  VIEW_TYPE,
-  WasmEditorProvider,
-  type EditorServices,
-} from "./editor/wasm-editor-provider";
+import { InspectorPanel, type EditorServices } from "./editor/inspector-panel";
+import { VIEW_TYPE, WasmEditorProvider } from "./editor/wasm-editor-provider";
 import { readSettings } from "./settings";
 
 export function activate(context: vscode.ExtensionContext): void {

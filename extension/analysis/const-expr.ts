@@ -4,24 +4,8 @@
 // anything else is an error because its immediates could not be skipped reliably.
 
 import type { BinaryCursor } from "./binary-cursor";
+import type { ConstExpr, ConstInstr } from "./module-types";
 import { readHeapType } from "./value-types";
-
-export type ConstInstr =
-  | { op: "i32.const"; value: number }
-  | { op: "i64.const"; value: bigint }
-  | { op: "f32.const" | "f64.const" | "v128.const" }
-  | { op: "global.get"; index: number }
-  | { op: "ref.null"; heapType: string }
-  | { op: "ref.func"; index: number }
-  | { op: "i32.add" | "i32.sub" | "i32.mul" | "i64.add" | "i64.sub" | "i64.mul" }
-  | { op: string; immediates: number[] };
-
-export interface ConstExpr {
-  instrs: ConstInstr[];
-  /** Byte range [start, end) including the final `end` opcode. */
-  start: number;
-  end: number;
-}
 
 const BINARY_OPS: Record<number, ConstInstr["op"]> = {
   0x6a: "i32.add",

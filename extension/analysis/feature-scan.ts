@@ -7,7 +7,7 @@
 // instruction-level verdict).
 
 import { BinaryCursor } from "./binary-cursor";
-import { readConstExpr, type ConstExpr } from "./const-expr";
+import { readConstExpr } from "./const-expr";
 import {
   featureBit,
   heapTypeNameFeatures,
@@ -19,7 +19,7 @@ import {
   scanCode,
   type ScanState,
 } from "./instruction-scan";
-import type { MemoryType, Section, Table, TableType, WasmModule } from "./module-types";
+import type { ConstExpr, MemoryType, Section, Table, TableType, WasmModule } from "./module-types";
 import { readTableType } from "./value-types";
 import type { FeatureScan } from "./wasm-features";
 

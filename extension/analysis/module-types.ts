@@ -1,7 +1,23 @@
 // The decoded shape of a core WebAssembly module. Every part keeps its byte offset in
 // the file; segment payloads are views into the input buffer, never copies.
 
-import type { ConstExpr } from "./const-expr";
+/** One instruction of a constant expression, with its immediates decoded. */
+export type ConstInstr =
+  | { op: "i32.const"; value: number }
+  | { op: "i64.const"; value: bigint }
+  | { op: "f32.const" | "f64.const" | "v128.const" }
+  | { op: "global.get"; index: number }
+  | { op: "ref.null"; heapType: string }
+  | { op: "ref.func"; index: number }
+  | { op: "i32.add" | "i32.sub" | "i32.mul" | "i64.add" | "i64.sub" | "i64.mul" }
+  | { op: string; immediates: number[] };
+
+export interface ConstExpr {
+  instrs: ConstInstr[];
+  /** Byte range [start, end) including the final `end` opcode. */
+  start: number;
+  end: number;
+}
 
 export type SectionName =
   | "custom"

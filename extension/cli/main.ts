@@ -1,7 +1,7 @@
 // Entry point of the `wasm-cow` binary.
 
 import { runCli } from "./run-cli";
-import { enableWasmFeatures } from "./v8-features";
+import { enableWasmFeatures } from "../runner/v8-features";
 
 enableWasmFeatures();
 void Promise.resolve(

@@ -11,10 +11,10 @@ import { DEFAULT_DENSE_LIMIT } from "../analysis/image-planner";
 import { toJsonText } from "../analysis/json-text";
 import { readModule } from "../analysis/module-reader";
 import type { ResetStrategy } from "../runner/native-backend";
-import type { BackendStatus, InitMode, ModuleSummary, StepRecord } from "../runner/protocol";
+import type { BackendStatus, InitMode, StepRecord } from "../runner/protocol";
 import { RunnerClient, RunnerCrashedError, RunnerTimeoutError } from "../runner/runner-client";
 import { UsageError, type CliIo } from "./cli-io";
-import { renderRunReport } from "./run-report";
+import { renderRunReport, type FailedStep, type RunReport, type RunStep } from "./run-report";
 
 export const RUN_USAGE = `wasm-cow run FILE.wasm [--invoke NAME[=ARG,ARG...]]... [--instances N] [--init cow|eager]
        [--reset madvise|keep-resident=BYTES|pagemap[=BYTES]] [--timeout MS] [--json]
@@ -117,28 +117,6 @@ function positiveInteger(value: unknown, name: string, fallback: number, minimum
     );
   }
   return Number(value);
-}
-
-/** A request that failed before the runner could answer (a time-out, a crash, a bad
- *  invocation): its time is what this process measured until the failure; the system
- *  calls made are unknown, so they are null rather than a made-up zero. */
-export type FailedStep = Omit<StepRecord, "syscalls" | "error"> & { syscalls: null; error: string };
-
-export type RunStep = StepRecord | FailedStep;
-
-export interface RunReport {
-  file: string;
-  backend: {
-    available: boolean;
-    reason: string | null;
-    pagemapScan: boolean;
-    pfnReadable: boolean;
-    kernel: string | null;
-  };
-  module: ModuleSummary;
-  init: InitMode;
-  reset: { strategy: ResetStrategy; keepResident: number };
-  steps: RunStep[];
 }
 
 export async function runRun(args: RunArgs, io: CliIo): Promise<number> {

@@ -1,8 +1,32 @@
-// The human report of `wasm-cow run`: one line per step with its time, the syscalls it
-// made and the page states of the instance's memory afterwards.
+// The report of `wasm-cow run` (its JSON shape) and its human form: one line per step
+// with its time, the syscalls it made and the page states of the instance's memory
+// afterwards.
 
 import { grouped } from "../analysis/format";
-import type { RunReport, RunStep } from "./run-command";
+import type { ResetStrategy } from "../runner/native-backend";
+import type { InitMode, ModuleSummary, StepRecord } from "../runner/protocol";
+
+/** A request that failed before the runner could answer (a time-out, a crash, a bad
+ *  invocation): its time is what this process measured until the failure; the system
+ *  calls made are unknown, so they are null rather than a made-up zero. */
+export type FailedStep = Omit<StepRecord, "syscalls" | "error"> & { syscalls: null; error: string };
+
+export type RunStep = StepRecord | FailedStep;
+
+export interface RunReport {
+  file: string;
+  backend: {
+    available: boolean;
+    reason: string | null;
+    pagemapScan: boolean;
+    pfnReadable: boolean;
+    kernel: string | null;
+  };
+  module: ModuleSummary;
+  init: InitMode;
+  reset: { strategy: ResetStrategy; keepResident: number };
+  steps: RunStep[];
+}
 
 export function renderRunReport(report: RunReport): string {
   const lines: string[] = [];

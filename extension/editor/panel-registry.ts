@@ -6,7 +6,7 @@ import * as path from "node:path";
 import { readSettings } from "../settings";
 import { AnalysisClient } from "./analysis-client";
 import { exportReport } from "./export-report";
-import type { EditorServices, InspectorPanel } from "./wasm-editor-provider";
+import type { EditorServices, InspectorPanel } from "./inspector-panel";
 
 export class PanelRegistry {
   private readonly panels = new Map<string, InspectorPanel>();

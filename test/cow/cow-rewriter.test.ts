@@ -11,7 +11,7 @@ import path from "node:path";
 import { before, describe, test } from "node:test";
 import { rewriteForCow, SLOT_IMPORT_MODULE } from "../../extension/analysis/cow-rewriter";
 import { readModule } from "../../extension/analysis/module-reader";
-import { enableWasmFeatures } from "../../extension/cli/v8-features";
+import { enableWasmFeatures } from "../../extension/runner/v8-features";
 import { buildExamples } from "../../scripts/build-examples";
 import {
   activeData,

@@ -7,7 +7,7 @@
 
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { enableWasmFeatures } from "../../extension/cli/v8-features";
+import { enableWasmFeatures } from "../../extension/runner/v8-features";
 import { DEFAULT_DENSE_LIMIT } from "../../extension/analysis/image-planner";
 import { loadBackend, type NativeAddon } from "../../extension/runner/native-backend";
 import { RunnerSession } from "../../extension/runner/runner-session";

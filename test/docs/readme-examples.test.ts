@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { before, test } from "node:test";
 import { runCli } from "../../extension/cli/run-cli";
-import { enableWasmFeatures } from "../../extension/cli/v8-features";
+import { enableWasmFeatures } from "../../extension/runner/v8-features";
 import { buildExamples } from "../../scripts/build-examples";
 
 const root = path.resolve(__dirname, "../..");

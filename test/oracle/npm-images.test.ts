@@ -11,7 +11,7 @@ import {
 } from "../../extension/analysis/image-planner";
 import { readModule } from "../../extension/analysis/module-reader";
 import type { WasmModule } from "../../extension/analysis/module-types";
-import { enableWasmFeatures } from "../../extension/cli/v8-features";
+import { enableWasmFeatures } from "../../extension/runner/v8-features";
 import { fetchRealModule, REAL_MODULES } from "../helpers/npm-wasm";
 import { imageMismatches, instantiateMemories, memoryBytes } from "../helpers/v8-oracle";
 

@@ -10,7 +10,7 @@ import {
   TARGET_PAGE_SIZES,
 } from "../../extension/analysis/image-planner";
 import { readModule } from "../../extension/analysis/module-reader";
-import { enableWasmFeatures } from "../../extension/cli/v8-features";
+import { enableWasmFeatures } from "../../extension/runner/v8-features";
 import {
   isBinaryModule,
   readSpecModule,

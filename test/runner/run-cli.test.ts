@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
-import { enableWasmFeatures } from "../../extension/cli/v8-features";
+import { enableWasmFeatures } from "../../extension/runner/v8-features";
 import { captureCli, type CliRun } from "../helpers/cli-capture";
 import { buildExamples } from "../../scripts/build-examples";
 import { fixtureBytes, type RunnerFixture } from "../helpers/runner-fixtures";

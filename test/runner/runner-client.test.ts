@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import os from "node:os";
 import { after, afterEach, test } from "node:test";
-import { enableWasmFeatures } from "../../extension/cli/v8-features";
+import { enableWasmFeatures } from "../../extension/runner/v8-features";
 import type { InstantiateOptions, StepRecord } from "../../extension/runner/protocol";
 import {
   RunnerClient,

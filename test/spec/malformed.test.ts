@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { DecodeError } from "../../extension/analysis/binary-cursor";
 import { readModule } from "../../extension/analysis/module-reader";
-import { enableWasmFeatures } from "../../extension/cli/v8-features";
+import { enableWasmFeatures } from "../../extension/runner/v8-features";
 import { readSpecModule, specScripts, where, type SpecCommand } from "../helpers/spec-suite";
 import { functionBodyFailure, v8CompileError } from "../helpers/v8-oracle";
 

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { after, before, test } from "node:test";
-import { enableWasmFeatures } from "../../extension/cli/v8-features";
+import { enableWasmFeatures } from "../../extension/runner/v8-features";
 import { AnalysisClient, AnalysisError } from "../../extension/editor/analysis-client";
 import { buildExamples } from "../../scripts/build-examples";
 import { captureCli } from "../helpers/cli-capture";

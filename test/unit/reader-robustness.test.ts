@@ -8,7 +8,7 @@ import { before, test } from "node:test";
 import { DecodeError } from "../../extension/analysis/binary-cursor";
 import { DEFAULT_DENSE_LIMIT } from "../../extension/analysis/image-planner";
 import { inspectModule } from "../../extension/analysis/inspect";
-import { enableWasmFeatures } from "../../extension/cli/v8-features";
+import { enableWasmFeatures } from "../../extension/runner/v8-features";
 import { buildExamples } from "../../scripts/build-examples";
 import { readFileSync } from "node:fs";
 

@@ -1,0 +1,240 @@
+// One open inspector or compare panel. The host owns the data: it has the analysis
+// worker decode and plan each module (off the extension host's event loop), sends the
+// report and page layers to the webview, answers its byte requests, and drives
+// instances through the shared runner. Every webview message is validated.
+
+import * as path from "node:path";
+import * as vscode from "vscode";
+import {
+  parseWebviewMessage,
+  type RunView,
+  type HostMessage,
+  type ReportSide,
+  type WebviewMessage,
+} from "../../webview/src/protocol";
+import { readSettings } from "../settings";
+import { AnalysisClient } from "./analysis-client";
+import type { ExecutionGate } from "./execution-gate";
+import { exportReport } from "./export-report";
+import { RunController } from "./run-controller";
+import { webviewHtml } from "./webview-html";
+
+export interface EditorServices {
+  context: vscode.ExtensionContext;
+  log: vscode.LogOutputChannel;
+  gate: ExecutionGate;
+}
+
+/** One open inspector or compare panel: its webview, analysis workers and runs. */
+export class InspectorPanel implements vscode.Disposable {
+  private readonly analyses = new Map<
+    ReportSide,
+    { client: AnalysisClient; uri: vscode.Uri; decoded: boolean }
+  >();
+  private run: RunController | null = null;
+  private ready = false;
+  /** The run view last sent: VS Code discards a hidden webview, and the new one must
+   *  get it again (the live instance lives on in the runner). */
+  private lastRun: RunView | null = null;
+  private pendingTab: "stepper" | null = null;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(
+    private readonly services: EditorServices,
+    private readonly panel: vscode.WebviewPanel,
+    private readonly view: "inspector" | "compare",
+    private readonly sources: { side: ReportSide; uri: vscode.Uri; bytes: Uint8Array }[],
+  ) {
+    const webview = panel.webview;
+    const root = services.context.extensionUri;
+    webview.options = {
+      enableScripts: true,
+      localResourceRoots: [vscode.Uri.joinPath(root, "dist"), vscode.Uri.joinPath(root, "media")],
+    };
+    webview.html = webviewHtml({
+      cspSource: webview.cspSource,
+      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(root, "dist", "webview.js")).toString(),
+      styleUris: [
+        webview.asWebviewUri(vscode.Uri.joinPath(root, "dist", "webview.css")).toString(),
+      ],
+      title: sources.map((s) => path.basename(s.uri.fsPath)).join(" ↔ "),
+    });
+    this.disposables.push(
+      webview.onDidReceiveMessage((raw: unknown) => {
+        const message = parseWebviewMessage(raw);
+        if (!message) {
+          services.log.warn(
+            `ignored a malformed message from the webview: ${JSON.stringify(raw)?.slice(0, 200)}`,
+          );
+          return;
+        }
+        void this.handle(message).catch((error: unknown) => this.fail(error));
+      }),
+      services.gate.onDidChange(() => void this.sendInit()),
+    );
+  }
+
+  private post(message: HostMessage): void {
+    void this.panel.webview.postMessage(message);
+  }
+
+  private async handle(message: WebviewMessage): Promise<void> {
+    switch (message.type) {
+      case "ready":
+        this.ready = true;
+        await this.sendInit();
+        if (this.pendingTab) this.post({ type: "show", tab: this.pendingTab });
+        this.pendingTab = null;
+        await Promise.all(
+          this.sources.map((source) => this.analyze(source.side, source.uri, source.bytes)),
+        );
+        if (this.lastRun) this.post({ type: "run", run: this.lastRun });
+        return;
+      case "readBytes": {
+        const analysis = this.analyses.get(message.side);
+        if (!analysis) return;
+        if (message.source === "live") {
+          const run = this.run;
+          const bytes = run
+            ? await run.readLive(message.memory, message.offset, message.length).catch(() => null)
+            : null;
+          this.post({
+            type: "bytes",
+            requestId: message.requestId,
+            bytes,
+            error: bytes ? null : "no live instance: instantiate one in the Instantiation tab",
+          });
+          return;
+        }
+        const bytes = await analysis.client.imageBytes(
+          message.memory,
+          message.offset,
+          message.length,
+        );
+        this.post({ type: "bytes", requestId: message.requestId, bytes, error: null });
+        return;
+      }
+      case "run": {
+        const run = await this.runController();
+        if (run) await run.perform(message);
+        return;
+      }
+      case "setReset": {
+        const run = await this.runController();
+        run?.setReset(message.strategy, message.keepResidentBytes);
+        return;
+      }
+      case "exportReport":
+        await this.exportReport(message.format);
+        return;
+      case "compareWith":
+        await vscode.commands.executeCommand("wasmCow.compare", this.sources[0]!.uri);
+        return;
+      case "error":
+        this.services.log.error(`webview: ${message.message}`);
+        return;
+    }
+  }
+
+  private async sendInit(): Promise<void> {
+    const settings = readSettings();
+    const capabilities = await this.services.gate.capabilities();
+    this.post({
+      type: "init",
+      view: this.view,
+      capabilities,
+      settings: {
+        pageSize: settings.pageSize,
+        denseLimit: settings.denseLimit,
+        resetStrategy: settings.resetStrategy,
+        keepResidentBytes: settings.keepResidentBytes,
+      },
+    });
+  }
+
+  private async analyze(side: ReportSide, uri: vscode.Uri, bytes: Uint8Array): Promise<void> {
+    const settings = readSettings();
+    const fileName = path.basename(uri.fsPath);
+    this.analyses.get(side)?.client.dispose();
+    const client = new AnalysisClient();
+    const analysis = { client, uri, decoded: false };
+    this.analyses.set(side, analysis);
+    this.post({ type: "busy", what: `Analysing ${fileName}…` });
+    try {
+      const started = Date.now();
+      // Progress in the status bar too: a 50 MB module takes a moment to decode.
+      const { reportJson, layers, pageHashes } = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Window, title: `Wasm CoW: analysing ${fileName}` },
+        () => client.analyze(bytes, fileName, settings.pageSize, settings.denseLimit),
+      );
+      analysis.decoded = true;
+      this.services.log.info(
+        `analysed ${fileName} (${bytes.length} bytes) in ${Date.now() - started} ms`,
+      );
+      this.post({ type: "report", side, fileName, reportJson, layers, pageHashes });
+    } catch (error) {
+      this.post({
+        type: "reportError",
+        side,
+        fileName,
+        message: error instanceof Error ? error.message : String(error),
+      });
+    } finally {
+      this.post({ type: "busy", what: null });
+    }
+  }
+
+  private async runController(): Promise<RunController | null> {
+    const capabilities = await this.services.gate.capabilities();
+    if (!capabilities.execution) {
+      void vscode.window.showWarningMessage(
+        `Wasm CoW: execution is disabled: ${capabilities.executionUnavailable}`,
+      );
+      return null;
+    }
+    if (this.run) return this.run;
+    const source = this.sources[0]!;
+    const settings = readSettings();
+    this.run = new RunController({
+      client: this.services.gate.runner(),
+      moduleId: source.uri.toString(),
+      fileName: path.basename(source.uri.fsPath),
+      bytes: source.bytes,
+      pageSize: 4096, // the host page size: images are mapped with it
+      denseLimit: settings.denseLimit,
+      callInitialize: settings.callInitialize,
+      wasi: settings.wasi,
+      reset: { strategy: settings.resetStrategy, keepResidentBytes: settings.keepResidentBytes },
+      publish: (run) => {
+        this.lastRun = run;
+        this.post({ type: "run", run });
+      },
+    });
+    return this.run;
+  }
+
+  /** Brings a tab of the webview to the front (Step Through Instantiation). */
+  show(tab: "stepper"): void {
+    if (this.ready) this.post({ type: "show", tab });
+    else this.pendingTab = tab; // sent once the webview says it is ready
+  }
+
+  async exportReport(format: "json" | "markdown"): Promise<void> {
+    const analysis = this.analyses.get("left");
+    if (!analysis?.decoded)
+      throw new Error("the module has no report to export (it did not decode)");
+    await exportReport(analysis.uri, await analysis.client.reportText(), format, this.services.log);
+  }
+
+  private fail(error: unknown): void {
+    const message = error instanceof Error ? error.message : String(error);
+    this.services.log.error(message);
+    void vscode.window.showErrorMessage(`Wasm CoW: ${message}`);
+  }
+
+  dispose(): void {
+    for (const analysis of this.analyses.values()) analysis.client.dispose();
+    this.run?.dispose();
+    for (const disposable of this.disposables) disposable.dispose();
+  }
+}
