@@ -50,7 +50,6 @@ export function otherModuleFor(bytes: Uint8Array): Uint8Array {
 export class RunController {
   private readonly view: RunView;
   private loaded = false;
-  private otherInstance: number | null = null;
 
   constructor(private readonly options: RunControllerOptions) {
     this.view = {
@@ -184,14 +183,12 @@ export class RunController {
       moduleId,
       options: { init: "cow", initialize: false, wasi: false },
     });
-    this.otherInstance = started.instance;
     this.add(started.steps.map((step) => ({ ...step, export: step.export ?? "(other module)" })));
     const released = await client.request("release", {
-      instance: this.otherInstance,
+      instance: started.instance,
       strategy: "madvise",
       keepResident: 0,
     });
-    this.otherInstance = null;
     this.add(released.map((step) => ({ ...step, export: step.export ?? "(other module)" })));
   }
 
