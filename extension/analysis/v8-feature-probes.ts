@@ -61,10 +61,7 @@ export const V8_EXPERIMENTAL_FLAGS: Readonly<Partial<Record<WasmFeature, string>
 
 export function probeBytes(feature: WasmFeature): Uint8Array<ArrayBuffer> | null {
   const hex = V8_FEATURE_PROBES[feature];
-  if (!hex) return null;
-  const bytes = new Uint8Array(hex.length / 2);
-  for (let i = 0; i < bytes.length; i++) bytes[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
-  return bytes;
+  return hex ? new Uint8Array(Buffer.from(hex, "hex")) : null;
 }
 
 const implemented = new Map<WasmFeature, boolean>();

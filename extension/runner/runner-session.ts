@@ -11,7 +11,6 @@ import { materializeImage, planImages, type ImagePlan } from "../analysis/image-
 import { readModule } from "../analysis/module-reader";
 import type { WasmModule } from "../analysis/module-types";
 import { v8Implements } from "../analysis/v8-feature-probes";
-import type { FeatureUse } from "../analysis/wasm-features";
 import { buildImports, type CapturedOutput } from "./instance-imports";
 import {
   NO_SYSCALLS,
@@ -45,9 +44,6 @@ interface LoadedModule {
   /** Why its memories cannot live in pool slots (it then runs unmodified), or null. */
   unpoolable: string | null;
   images: Map<number, SlotImage>;
-  /** Features the module uses that this V8 does not implement: a failed compile names
-   *  them instead of calling the module invalid. */
-  v8Lacks: FeatureUse[];
   compiled: Partial<Record<InitMode, { module: WebAssembly.Module; slots: ImportedSlotMemory[] }>>;
 }
 
@@ -66,14 +62,16 @@ interface LiveInstance {
 }
 
 /** Compiles module bytes; when this V8 lacks a feature the module uses, the error says
- *  which, since V8's own message ("invalid value type") reads as if the module were bad. */
+ *  which, since V8's own message ("invalid value type") reads as if the module were bad.
+ *  The features are scanned only then: a module that compiles never pays for it. */
 function compileWithV8(loaded: LoadedModule, bytes: Uint8Array): WebAssembly.Module {
   try {
     return new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>);
   } catch (error) {
-    if (!loaded.v8Lacks.length) throw error;
+    const lacks = scanFeatures(loaded.module).features.filter((use) => !v8Implements(use.feature));
+    if (!lacks.length) throw error;
     throw new Error(
-      `V8 ${process.versions.v8} cannot run this module: it uses ${loaded.v8Lacks.map(formatFeatureUse).join("; ")}, which this V8 does not implement (V8 said: ${(error as Error).message})`,
+      `V8 ${process.versions.v8} cannot run this module: it uses ${lacks.map(formatFeatureUse).join("; ")}, which this V8 does not implement (V8 said: ${(error as Error).message})`,
       { cause: error },
     );
   }
@@ -129,7 +127,6 @@ export class RunnerSession {
       cowRefusal,
       unpoolable,
       images,
-      v8Lacks: scanFeatures(module).features.filter((use) => !v8Implements(use.feature)),
       compiled: {},
     });
     const summary: ModuleSummary = {
