@@ -30,7 +30,7 @@ import {
   type ImageGeometry,
 } from "../extension/analysis/image-planner";
 import { readModule } from "../extension/analysis/module-reader";
-import type { NativeAddon, NativeImage, ResetStrategy } from "../extension/runner/native-backend";
+import type { NativeAddon, NativeImage } from "../extension/runner/native-backend";
 import { RunnerSession } from "../extension/runner/runner-session";
 import { SlotPool, type SlotRequest } from "../extension/runner/slot-pool";
 import { imageModule } from "./image-module";
@@ -45,6 +45,7 @@ import {
   timeOnce,
   type Stats,
 } from "./timing";
+import type { ResetStrategy } from "../common/run-types";
 
 const IMAGE_OFFSET = WASM_PAGE; // one page of zeros below the image
 const SEGMENT_SIZE = WASM_PAGE;

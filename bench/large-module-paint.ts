@@ -11,7 +11,7 @@ import path from "node:path";
 import { AnalysisClient } from "../extension/editor/analysis-client";
 import { buildExamples } from "../scripts/build-examples";
 import { startHarness } from "../test/webview/harness/webview-harness";
-import type { HostMessage } from "../webview/src/protocol";
+import type { HostMessage } from "../common/webview-protocol";
 import { describeMachine, formatTable, writeResults } from "./report";
 import { syntheticModule } from "./synthetic-module";
 import { fetchRealModule, REAL_MODULES } from "../test/helpers/npm-wasm";

@@ -16,7 +16,8 @@
 import type { Page } from "playwright-core";
 import { initMessage, reportMessage, type ReportMessage } from "../test/webview/harness/messages";
 import { startHarness, type WebviewPage } from "../test/webview/harness/webview-harness";
-import type { HostMessage, RunView } from "../webview/src/protocol";
+import type { HostMessage, RunView } from "../common/webview-protocol";
+import { countPageStates } from "../common/page-states";
 import { imageModule } from "./image-module";
 import { describeMachine, formatTable, writeResults } from "./report";
 import { formatMs, formatRatio, summarize, type Stats } from "./timing";
@@ -74,6 +75,9 @@ function runWithStates(pages: number): HostMessage {
     states[i] = (x >>> 0) % 6;
   }
   const run: RunView = {
+    moduleId: "file:///bench/memory.wasm",
+    otherModuleId: "file:///bench/memory.wasm#other",
+    hostPageSize: 4096,
     steps: [
       {
         step: "invoke",
@@ -87,7 +91,8 @@ function runWithStates(pages: number): HostMessage {
           {
             memory: 0,
             slot: 0,
-            pages: {},
+            pages: countPageStates(states),
+            smaps: null,
             sharedImagePages: null,
             rssBytes: 0,
             privateDirtyBytes: 0,

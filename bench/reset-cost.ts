@@ -13,7 +13,7 @@
 // again: the runs re-dirty the same pages, so each reset restores exactly those N.
 // Times are medians in this process; nothing is asserted about them.
 
-import type { NativeAddon, NativeImage, ResetStrategy } from "../extension/runner/native-backend";
+import type { NativeAddon, NativeImage } from "../extension/runner/native-backend";
 import { fillRandom } from "./image-module";
 import { HOST_PAGE, MIB, WASM_PAGE, requireAddon, spreadPages, writePages } from "./native";
 import { describeMachine, formatTable, writeResults } from "./report";
@@ -26,6 +26,7 @@ import {
   timeOnce,
   type Stats,
 } from "./timing";
+import type { ResetStrategy } from "../common/run-types";
 
 const IMAGE_BYTES = MIB;
 const SMALL = 16 * MIB;

@@ -10,7 +10,7 @@
 
 import { closeSync, openSync, readSync } from "node:fs";
 import type { NativeAddon, NativeImage } from "../extension/runner/native-backend";
-import { countPageStates, type PageCounts } from "../extension/runner/page-states";
+import { countPageStates, type PageCounts } from "../common/page-states";
 import { fillRandom } from "./image-module";
 import {
   HOST_PAGE,

@@ -2,7 +2,6 @@
 
 import * as path from "node:path";
 import * as vscode from "vscode";
-import type { InspectReport } from "./analysis/inspect";
 import { AnalysisClient } from "./editor/analysis-client";
 import { renderTextReport } from "./cli/text-report";
 import { ExecutionGate } from "./editor/execution-gate";
@@ -10,6 +9,7 @@ import { PanelRegistry } from "./editor/panel-registry";
 import { InspectorPanel, type EditorServices } from "./editor/inspector-panel";
 import { VIEW_TYPE, WasmEditorProvider } from "./editor/wasm-editor-provider";
 import { readSettings } from "./settings";
+import type { InspectReport } from "../common/report-types";
 
 export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel("Wasm CoW", { log: true });

@@ -21,7 +21,7 @@ import {
 } from "./instruction-scan";
 import type { ConstExpr, MemoryType, Section, Table, TableType, WasmModule } from "./module-types";
 import { readTableType } from "./value-types";
-import type { FeatureScan } from "./wasm-features";
+import type { FeatureScan } from "../../common/wasm-features";
 
 const MULTI_VALUE = featureBit("multi-value");
 const MUTABLE_GLOBALS = featureBit("mutable-globals");

@@ -2,7 +2,7 @@
 // wasteful, and what change (to the build or to Wasmtime's configuration) fixes it.
 
 import { constExprText, singleGlobalGet } from "./const-expr";
-import { formatBytes, grouped, hex } from "./format";
+import { formatBytes, grouped, hex } from "../../common/format";
 import {
   segmentsOnPage,
   type ImageGeometry,

@@ -5,7 +5,7 @@
 
 import { createHash } from "node:crypto";
 import { singleConstant } from "./const-expr";
-import { formatBytes, grouped, plural } from "./format";
+import { formatBytes, grouped, plural } from "../../common/format";
 import type { WasmModule } from "./module-types";
 import {
   memoryByteSize,
@@ -16,6 +16,7 @@ import {
   type SegmentPlacement,
   type VisiblePiece,
 } from "./segment-layout";
+import type { ReasonCode } from "../../common/report-types";
 
 export const DEFAULT_DENSE_LIMIT = 16 * 1024 * 1024; // Config::memory_guaranteed_dense_image_size
 export const TARGET_PAGE_SIZES = [4096, 16384, 65536] as const;
@@ -27,19 +28,6 @@ export interface PlanOptions {
   denseLimit: number;
   bindings?: ImportBindings;
 }
-
-export type ReasonCode =
-  | "imported-memory-segment"
-  | "non-constant-offset"
-  | "offset-overflow"
-  | "out-of-bounds"
-  | "minimum-size-overflow"
-  | "page-size-too-small"
-  | "too-sparse"
-  | "memory-imported"
-  | "module-imports-memory"
-  | "image-exceeds-minimum"
-  | "no-image-needed";
 
 export interface Reason {
   code: ReasonCode;

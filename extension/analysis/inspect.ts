@@ -12,107 +12,23 @@ import {
   type ImagePlan,
   type MemoryPlan,
   type PlanOptions,
-  type ReasonCode,
 } from "./image-planner";
 import { readModule } from "./module-reader";
 import type { DataSegment, WasmModule } from "./module-types";
-import type { SegmentBounds } from "./segment-layout";
-import { validateWithV8, type V8Verdict } from "./v8-validation";
-import type { FeatureUse } from "./wasm-features";
-import { wasmtimeVerdict, type WasmtimeVerdict } from "./wasmtime-verdict";
+import { validateWithV8 } from "./v8-validation";
+import { wasmtimeVerdict } from "./wasmtime-verdict";
+import type {
+  DataSegmentJson,
+  ImageJson,
+  InspectReport,
+  OffsetJson,
+  SegmentBounds,
+} from "../../common/report-types";
 
 export interface InspectOptions extends PlanOptions {
   fileName: string;
   /** Adds a per-page table (segments and non-zero flag) to every image. */
   pageMap?: boolean;
-}
-
-export type OffsetJson =
-  | { kind: "const"; value: bigint }
-  | { kind: "global"; global: number }
-  | { kind: "expr"; text: string }
-  | null;
-
-export interface DataSegmentJson {
-  index: number;
-  mode: "active" | "passive";
-  memory: number | null;
-  offset: OffsetJson;
-  size: number;
-  fileOffset: number;
-  name: string | null;
-  /** Evaluated start address (null when unknown or passive). */
-  start: bigint | null;
-  bounds: SegmentBounds | null;
-}
-
-export interface PageJson {
-  page: number;
-  address: bigint;
-  nonzero: boolean;
-  segments: number[];
-}
-
-export interface ImageJson {
-  memory: number;
-  static: boolean;
-  reason: ReasonCode | null;
-  explanation: string | null;
-  offset: bigint | null;
-  length: number | null;
-  pages: number;
-  nonzeroPages: number;
-  zeroPages: number;
-  dataBytes: number;
-  activeSegments: number;
-  /** Span of the non-empty segments before trimming: the density test's input. */
-  span: number | null;
-  sha256: string | null;
-  advice: string[];
-  pageMap?: PageJson[];
-}
-
-export interface InspectReport {
-  file: string;
-  size: number;
-  sha256: string;
-  /** First: a module Wasmtime will not compile gets no image at all, whatever the plan. */
-  wasmtime: WasmtimeVerdict;
-  v8: V8Verdict & { version: string };
-  /** The proposals the module uses, each at its first use. */
-  features: FeatureUse[];
-  sections: { id: number; name: string; customName: string | null; offset: number; size: number }[];
-  types: number;
-  imports: { module: string; name: string; kind: string; offset: number }[];
-  exports: { name: string; kind: string; index: number }[];
-  functions: { imported: number; defined: number };
-  tables: number;
-  globals: { imported: number; defined: number };
-  tags: number;
-  elementSegments: number;
-  startFunction: number | null;
-  memories: {
-    index: number;
-    imported: boolean;
-    import: { module: string; name: string } | null;
-    name: string | null;
-    minPages: bigint;
-    maxPages: bigint | null;
-    shared: boolean;
-    memory64: boolean;
-    pageSizeLog2: number;
-    fileOffset: number;
-  }[];
-  dataSegments: DataSegmentJson[];
-  passiveSegments: number;
-  plan: {
-    pageSize: number;
-    denseLimit: number;
-    initialization: "static" | "segmented";
-    segmentedBy: ReasonCode | null;
-  };
-  images: ImageJson[];
-  warnings: string[];
 }
 
 /** Decodes, validates and plans. Throws DecodeError for malformed input; an invalid

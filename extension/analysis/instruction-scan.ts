@@ -17,7 +17,7 @@ import {
   type FeatureUse,
   type UnknownInstruction,
   type WasmFeature,
-} from "./wasm-features";
+} from "../../common/wasm-features";
 
 /** Feature sets are bit masks: bit i is WASM_FEATURES[i]. */
 export function featureBit(feature: WasmFeature): number {

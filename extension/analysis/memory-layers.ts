@@ -3,7 +3,7 @@
 // draws it before any instance runs.
 
 import { forEachNonzeroPage, type ImagePlan } from "./image-planner";
-import { LAYER_IMAGE_DATA, LAYER_IMAGE_ZERO, type StaticLayer } from "./layer-values";
+import { LAYER_IMAGE_DATA, LAYER_IMAGE_ZERO, type StaticLayer } from "../../common/layer-values";
 import type { WasmModule } from "./module-types";
 
 /** Pages drawn at most per memory: a 4 GiB memory of 4 KiB pages. */

@@ -5,8 +5,7 @@
 
 import { evaluateIntExpr } from "./const-expr";
 import type { DataSegment, WasmModule } from "./module-types";
-
-export type SegmentBounds = "in-bounds" | "out-of-bounds" | "unknown";
+import type { SegmentBounds } from "../../common/report-types";
 
 export interface SegmentPlacement {
   segment: number;

@@ -5,7 +5,7 @@
 // GC and typed function references use older opcodes and type codes) fails its probe
 // and so never counts as implementing the feature.
 
-import type { WasmFeature } from "./wasm-features";
+import type { WasmFeature } from "../../common/wasm-features";
 
 /** Probe modules as hex, with the text they were assembled from. Features every V8 this
  *  tool runs on has shipped for years (sign extension, saturating conversions,

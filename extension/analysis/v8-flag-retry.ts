@@ -5,16 +5,8 @@
 
 import { spawnSync } from "node:child_process";
 import { V8_FEATURE_PROBES } from "./v8-feature-probes";
-import type { WasmFeature } from "./wasm-features";
-
-export interface FlaggedVerdict {
-  flags: string[];
-  valid: boolean;
-  message: string | null;
-  offset: number | null;
-  /** Features of the module that the flagged V8 still does not implement. */
-  lacking: WasmFeature[];
-}
+import type { WasmFeature } from "../../common/wasm-features";
+import type { FlaggedVerdict } from "../../common/report-types";
 
 /** Validating a 50 MB module takes about a second; a stuck child must not stall inspect. */
 const CHILD_TIMEOUT_MS = 60_000;

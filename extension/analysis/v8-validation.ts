@@ -4,24 +4,12 @@
 // v8-feature-probes.ts); otherwise the verdict is null, with the reason, and a child V8
 // with experimental flags gives a second opinion where flags exist.
 
-import { formatFeatureUse } from "./feature-text";
+import { formatFeatureUse } from "../../common/feature-text";
 import type { WasmModule } from "./module-types";
 import { V8_EXPERIMENTAL_FLAGS, v8Implements } from "./v8-feature-probes";
-import { tidyV8Message, validateWithFlags, type FlaggedVerdict } from "./v8-flag-retry";
-import type { FeatureScan, WasmFeature } from "./wasm-features";
-
-export interface V8Verdict {
-  /** null when no V8 at hand implements every feature the module uses. */
-  valid: boolean | null;
-  message: string | null;
-  /** Byte offset from V8's "@+N" suffix, when it gives one. */
-  offset: number | null;
-  /** Features the module uses that this V8 does not implement, in order of first use. */
-  lacking: WasmFeature[];
-  /** The verdict of a child V8 with experimental flags for the lacking features; it
-   *  decides `valid` only when that V8 implements all of them. */
-  withFlags: FlaggedVerdict | null;
-}
+import { tidyV8Message, validateWithFlags } from "./v8-flag-retry";
+import type { FeatureScan } from "../../common/wasm-features";
+import type { V8Verdict } from "../../common/report-types";
 
 /** V8's words for a limit of its own ("larger than implementation limit", "exceeds
  *  internal limit"), as opposed to a rule of the specification. */

@@ -4,8 +4,9 @@
 // default Config and compares with this table); Wasmtime's `Config` documentation names
 // the switches.
 
-import { formatFeatureUse } from "./feature-text";
-import type { FeatureScan, FeatureUse, WasmFeature } from "./wasm-features";
+import { formatFeatureUse } from "../../common/feature-text";
+import type { FeatureScan, FeatureUse, WasmFeature } from "../../common/wasm-features";
+import type { WasmtimeVerdict } from "../../common/report-types";
 
 export const WASMTIME_VERSION = "49.0.0";
 
@@ -64,15 +65,6 @@ const WASMTIME_49: Readonly<Record<WasmFeature, Support>> = {
   "memory-control": EXPERIMENTAL,
   "custom-descriptors": EXPERIMENTAL,
 };
-
-export interface WasmtimeVerdict {
-  version: string;
-  /** null when the scan met an instruction it does not know. */
-  compiles: boolean | null;
-  /** Why not, or why unknown; null when it compiles. */
-  reason: string | null;
-  advice: string[];
-}
 
 /** The verdict for a module that decoded; `invalid` is a validator's rejection that no
  *  missing feature explains (the module is invalid for every engine). */

@@ -2,7 +2,7 @@
 
 import { readFileSync } from "node:fs";
 import { DecodeError } from "../analysis/binary-cursor";
-import { hex } from "../analysis/format";
+import { hex } from "../../common/format";
 import { DEFAULT_DENSE_LIMIT, TARGET_PAGE_SIZES } from "../analysis/image-planner";
 import { inspectModule } from "../analysis/inspect";
 import { toJsonText } from "../analysis/json-text";

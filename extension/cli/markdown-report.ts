@@ -1,9 +1,9 @@
 // The Markdown form of the inspection report (the extension's Export Report): the same
 // facts as the JSON, as tables a pull request or an issue can show.
 
-import { formatBytes, grouped, hex } from "../analysis/format";
-import type { InspectReport } from "../analysis/inspect";
-import { imageLabel, v8VerdictText, wasmtimeVerdictText } from "../analysis/verdict-text";
+import { formatBytes, grouped, hex } from "../../common/format";
+import { imageLabel, v8VerdictText, wasmtimeVerdictText } from "../../common/verdict-text";
+import type { InspectReport } from "../../common/report-types";
 
 export function renderMarkdownReport(report: InspectReport): string {
   const lines: string[] = [];

@@ -6,15 +6,15 @@
 
 import { readFileSync } from "node:fs";
 import { DecodeError } from "../analysis/binary-cursor";
-import { hex } from "../analysis/format";
+import { hex } from "../../common/format";
 import { DEFAULT_DENSE_LIMIT } from "../analysis/image-planner";
 import { toJsonText } from "../analysis/json-text";
 import { readModule } from "../analysis/module-reader";
-import type { ResetStrategy } from "../runner/native-backend";
-import type { BackendStatus, InitMode, StepRecord } from "../runner/protocol";
+import type { BackendStatus, InitMode } from "../runner/protocol";
 import { RunnerClient, RunnerCrashedError, RunnerTimeoutError } from "../runner/runner-client";
 import { UsageError, type CliIo } from "./cli-io";
 import { renderRunReport, type FailedStep, type RunReport, type RunStep } from "./run-report";
+import { isResetStrategy, type ResetStrategy, type StepRecord } from "../../common/run-types";
 
 export const RUN_USAGE = `wasm-cow run FILE.wasm [--invoke NAME[=ARG,ARG...]]... [--instances N] [--init cow|eager]
        [--reset madvise|keep-resident=BYTES|pagemap[=BYTES]] [--timeout MS] [--json]
@@ -57,23 +57,20 @@ export function parseRunArgs(
   if (positionals.length !== 1)
     throw new UsageError(`run takes exactly one FILE.wasm, got ${positionals.length}`);
   const reset = typeof values.reset === "string" ? values.reset : "madvise";
-  const resetMatch = /^(madvise|keep-resident|pagemap)(?:=(\d+))?$/.exec(reset);
+  const [strategy, bytes, ...extra] = reset.split("=");
   if (
-    !resetMatch ||
-    (resetMatch[1] === "madvise" && resetMatch[2]) ||
-    (resetMatch[1] === "keep-resident" && !resetMatch[2])
+    !isResetStrategy(strategy) ||
+    extra.length > 0 ||
+    (bytes !== undefined && !/^\d+$/.test(bytes)) ||
+    (strategy === "madvise" && bytes !== undefined) ||
+    (strategy === "keep-resident" && bytes === undefined)
   ) {
     throw new UsageError(
       `--reset must be madvise, keep-resident=BYTES or pagemap[=BYTES], got ${JSON.stringify(reset)}`,
     );
   }
-  const keepResident = resetMatch[2]
-    ? Number(resetMatch[2])
-    : resetMatch[1] === "pagemap"
-      ? WHOLE_MEMORY
-      : 0;
-  if (keepResident % 4096 !== 0)
-    throw new UsageError("--reset BYTES must be a multiple of 4096 (the host page size)");
+  const keepResident =
+    bytes !== undefined ? Number(bytes) : strategy === "pagemap" ? WHOLE_MEMORY : 0;
   const init = values.init ?? "cow";
   if (init !== "cow" && init !== "eager")
     throw new UsageError(`--init must be cow or eager, got ${JSON.stringify(init)}`);
@@ -87,7 +84,7 @@ export function parseRunArgs(
     }),
     instances: positiveInteger(values.instances, "--instances", 1),
     init,
-    strategy: resetMatch[1] as ResetStrategy,
+    strategy,
     keepResident,
     timeoutMs: positiveInteger(values.timeout, "--timeout", 5000),
     json: values.json === true,
@@ -149,11 +146,17 @@ export async function runRun(args: RunArgs, io: CliIo): Promise<number> {
       io.stderr(`error: copy-on-write execution is unavailable here: ${status.reason}`);
       return 1;
     }
+    // Checked here, not with the other options: only the backend knows the page size.
+    const pageSize = status.probe.hostPageSize;
+    if (args.keepResident % pageSize !== 0) {
+      io.stderr(`error: --reset BYTES must be a multiple of ${pageSize} (the host page size)`);
+      return 2;
+    }
     const loaded = await client.request("loadModule", {
       moduleId: "module",
       fileName: args.file,
       bytes,
-      pageSize: status.probe.hostPageSize,
+      pageSize,
       denseLimit: DEFAULT_DENSE_LIMIT,
     });
     const steps: RunStep[] = [...loaded.steps];
@@ -161,8 +164,7 @@ export async function runRun(args: RunArgs, io: CliIo): Promise<number> {
     const report: RunReport = {
       file: args.file,
       backend: {
-        available: true,
-        reason: null,
+        hostPageSize: pageSize,
         pagemapScan: status.probe.pagemapScan,
         pfnReadable: status.probe.pfnReadable,
         kernel: status.probe.kernel,
@@ -187,6 +189,8 @@ export async function runRun(args: RunArgs, io: CliIo): Promise<number> {
 async function runOneInstance(client: RunnerClient, args: RunArgs): Promise<RunStep[]> {
   const steps: RunStep[] = [];
   let instance: number | null = null;
+  /** Set when a time-out or crash took the runner, and the instance with it. */
+  let runnerLost = false;
   /** Sends a request; one that fails becomes a failed step timed by this process. */
   const attempt = async <T>(
     step: StepRecord["step"],
@@ -197,8 +201,8 @@ async function runOneInstance(client: RunnerClient, args: RunArgs): Promise<RunS
     try {
       return await send();
     } catch (error) {
-      const known = error instanceof RunnerTimeoutError || error instanceof RunnerCrashedError;
-      if (!known && step === "instantiate") throw error;
+      runnerLost = error instanceof RunnerTimeoutError || error instanceof RunnerCrashedError;
+      if (!runnerLost && step === "instantiate") throw error;
       return {
         step,
         export: exportName,
@@ -234,8 +238,7 @@ async function runOneInstance(client: RunnerClient, args: RunArgs): Promise<RunS
       client.request("invoke", { instance: live, export: invocation.name, args: invocation.args }),
     );
     steps.push(step);
-    // A time-out or crash took the runner, and the instance with it.
-    if (isFailed(step) && /timed out|crashed/.test(step.error)) return steps;
+    if (runnerLost) return steps;
   }
   steps.push(
     ...(await client.request("release", {

@@ -2,9 +2,9 @@
 // with its time, the syscalls it made and the page states of the instance's memory
 // afterwards.
 
-import { grouped } from "../analysis/format";
-import type { ResetStrategy } from "../runner/native-backend";
-import type { InitMode, ModuleSummary, StepRecord } from "../runner/protocol";
+import { grouped } from "../../common/format";
+import type { InitMode, ModuleSummary } from "../runner/protocol";
+import type { ResetStrategy, StepRecord } from "../../common/run-types";
 
 /** A request that failed before the runner could answer (a time-out, a crash, a bad
  *  invocation): its time is what this process measured until the failure; the system
@@ -15,12 +15,13 @@ export type RunStep = StepRecord | FailedStep;
 
 export interface RunReport {
   file: string;
+  /** The backend that ran the module (a run needs one: without it the CLI stops). */
   backend: {
-    available: boolean;
-    reason: string | null;
+    /** Page states and reset bytes count pages of this size. */
+    hostPageSize: number;
     pagemapScan: boolean;
     pfnReadable: boolean;
-    kernel: string | null;
+    kernel: string;
   };
   module: ModuleSummary;
   init: InitMode;

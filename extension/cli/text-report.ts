@@ -1,8 +1,8 @@
 // The compact human report of `wasm-cow inspect` (and of the extension's text output).
 
-import { formatBytes, grouped, hex, plural } from "../analysis/format";
-import type { ImageJson, InspectReport } from "../analysis/inspect";
-import { imageLabel, v8VerdictText, wasmtimeVerdictText } from "../analysis/verdict-text";
+import { formatBytes, grouped, hex, plural } from "../../common/format";
+import { imageLabel, v8VerdictText, wasmtimeVerdictText } from "../../common/verdict-text";
+import type { ImageJson, InspectReport } from "../../common/report-types";
 
 export function renderTextReport(report: InspectReport): string {
   const lines: string[] = [];

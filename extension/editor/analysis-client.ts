@@ -3,10 +3,9 @@
 
 import path from "node:path";
 import { Worker } from "node:worker_threads";
-import type { StaticLayer } from "../analysis/layer-values";
-import type { WorkerRequest, WorkerResponse } from "./analysis-protocol";
-
-type Pending = { resolve(response: WorkerResponse): void; reject(error: Error): void };
+import type { StaticLayer } from "../../common/layer-values";
+import { PendingRequests } from "../../common/pending-requests";
+import type { WorkerRequest, WorkerResponse } from "../../common/worker-protocol";
 
 export class AnalysisError extends Error {
   constructor(
@@ -21,21 +20,17 @@ export class AnalysisError extends Error {
 /** Runs dist/analysis-worker.js: the bundle lives next to the extension's bundle. */
 export class AnalysisClient {
   private readonly worker: Worker;
-  private readonly pending = new Map<number, Pending>();
-  private nextId = 1;
+  private readonly pending = new PendingRequests<WorkerResponse>();
 
   constructor(workerScript = path.join(__dirname, "analysis-worker.js")) {
     this.worker = new Worker(workerScript);
     this.worker.on("message", (response: WorkerResponse) => {
-      const pending = this.pending.get(response.id);
-      this.pending.delete(response.id);
-      if (!pending) return;
-      if (response.ok) pending.resolve(response);
-      else pending.reject(new AnalysisError(response.error, response.offset));
+      if (response.ok) this.pending.resolve(response.id, response);
+      else this.pending.reject(response.id, new AnalysisError(response.error, response.offset));
     });
-    this.worker.on("error", (error) => this.failAll(error));
+    this.worker.on("error", (error) => this.pending.rejectAll(error));
     this.worker.on("exit", (code) =>
-      this.failAll(new Error(`the analysis worker stopped (exit code ${code})`)),
+      this.pending.rejectAll(new Error(`the analysis worker stopped (exit code ${code})`)),
     );
   }
 
@@ -80,15 +75,8 @@ export class AnalysisClient {
   }
 
   private send(request: WorkerRequest): Promise<WorkerResponse> {
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      this.worker.postMessage({ ...request, id });
-    });
-  }
-
-  private failAll(error: Error): void {
-    for (const pending of this.pending.values()) pending.reject(error);
-    this.pending.clear();
+    const { id, answer } = this.pending.open();
+    this.worker.postMessage({ ...request, id });
+    return answer;
   }
 }

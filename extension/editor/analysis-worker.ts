@@ -4,12 +4,13 @@
 import { parentPort } from "node:worker_threads";
 import { DecodeError } from "../analysis/binary-cursor";
 import { materializeImage, planImages } from "../analysis/image-planner";
-import { reportOf, type InspectReport } from "../analysis/inspect";
-import { pageHashes } from "../analysis/layout-diff";
+import { reportOf } from "../analysis/inspect";
+import { pageHashes } from "../../common/layout-diff";
 import { toJsonText } from "../analysis/json-text";
 import { staticLayers } from "../analysis/memory-layers";
 import { readModule } from "../analysis/module-reader";
-import type { WorkerRequest, WorkerResponse } from "./analysis-protocol";
+import type { WorkerRequest, WorkerResponse } from "../../common/worker-protocol";
+import type { InspectReport } from "../../common/report-types";
 
 let lastReport: InspectReport | null = null;
 let images: Map<number, { offset: number; bytes: Uint8Array }> = new Map();

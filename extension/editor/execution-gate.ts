@@ -3,12 +3,30 @@
 // the reason when it is unavailable is shown in the UI instead of guessing.
 
 import * as vscode from "vscode";
-import type { Capabilities } from "../../webview/src/protocol";
+import type { Capabilities } from "../../common/webview-protocol";
 import { RunnerClient } from "../runner/runner-client";
 import { readSettings } from "../settings";
 
+/** A trusted workspace whose runner has not answered yet. */
+const STARTING: Capabilities = {
+  execution: false,
+  executionUnavailable: null,
+  pending: true,
+  hostPageSize: null,
+};
+
+const RESTRICTED: Capabilities = {
+  execution: false,
+  executionUnavailable:
+    "this workspace is in Restricted Mode: inspection works, but running module code needs a trusted workspace",
+  pending: false,
+  hostPageSize: null,
+};
+
 export class ExecutionGate implements vscode.Disposable {
   private client: RunnerClient | null = null;
+  /** The runner's answer, once it came (forgotten when the runner restarts). */
+  private probed: Capabilities | null = null;
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
   private readonly subscriptions: vscode.Disposable[];
@@ -22,28 +40,42 @@ export class ExecutionGate implements vscode.Disposable {
     ];
   }
 
+  /** What is known now, without waiting for the runner. */
+  knownCapabilities(): Capabilities {
+    if (!vscode.workspace.isTrusted) return RESTRICTED;
+    return this.probed ?? STARTING;
+  }
+
+  /** What the runner's backend offers (it starts the runner if needed). */
   async capabilities(): Promise<Capabilities> {
-    if (!vscode.workspace.isTrusted) {
-      return {
-        execution: false,
-        executionUnavailable:
-          "this workspace is in Restricted Mode: inspection works, but running module code needs a trusted workspace",
-      };
-    }
+    if (!vscode.workspace.isTrusted) return RESTRICTED;
+    const client = this.runner();
+    let probed: Capabilities;
     try {
-      const status = await this.runner().status();
-      return status.available
-        ? { execution: true, executionUnavailable: null }
+      const status = await client.status();
+      probed = status.available
+        ? {
+            execution: true,
+            executionUnavailable: null,
+            pending: false,
+            hostPageSize: status.probe.hostPageSize,
+          }
         : {
             execution: false,
             executionUnavailable: `copy-on-write execution is unavailable here: ${status.reason}`,
+            pending: false,
+            hostPageSize: null,
           };
     } catch (error) {
-      return {
+      probed = {
         execution: false,
         executionUnavailable: `the runner could not start: ${(error as Error).message}`,
+        pending: false,
+        hostPageSize: null,
       };
     }
+    if (this.client === client) this.probed = probed; // not an answer from a runner since replaced
+    return probed;
   }
 
   /** The shared runner; it starts on first use and again after a time-out or crash. */
@@ -69,6 +101,7 @@ export class ExecutionGate implements vscode.Disposable {
     this.log.info(`restarting the runner: ${reason}`);
     this.client?.dispose();
     this.client = null;
+    this.probed = null;
     this.changed.fire();
   }
 

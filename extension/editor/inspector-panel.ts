@@ -7,13 +7,15 @@ import * as path from "node:path";
 import * as vscode from "vscode";
 import {
   parseWebviewMessage,
+  type Capabilities,
   type RunView,
   type HostMessage,
   type ReportSide,
   type WebviewMessage,
-} from "../../webview/src/protocol";
+} from "../../common/webview-protocol";
 import { readSettings } from "../settings";
 import { AnalysisClient } from "./analysis-client";
+import { answerReadBytes } from "./byte-requests";
 import type { ExecutionGate } from "./execution-gate";
 import { exportReport } from "./export-report";
 import { RunController } from "./run-controller";
@@ -82,7 +84,11 @@ export class InspectorPanel implements vscode.Disposable {
     switch (message.type) {
       case "ready":
         this.ready = true;
-        await this.sendInit();
+        // Static analysis never waits for the runner (forking it and loading the addon
+        // takes a while): the webview starts with what is known now, and the runner's
+        // answer follows in a second init.
+        this.postInit(this.services.gate.knownCapabilities());
+        void this.sendInit();
         if (this.pendingTab) this.post({ type: "show", tab: this.pendingTab });
         this.pendingTab = null;
         await Promise.all(
@@ -91,27 +97,15 @@ export class InspectorPanel implements vscode.Disposable {
         if (this.lastRun) this.post({ type: "run", run: this.lastRun });
         return;
       case "readBytes": {
-        const analysis = this.analyses.get(message.side);
-        if (!analysis) return;
-        if (message.source === "live") {
-          const run = this.run;
-          const bytes = run
-            ? await run.readLive(message.memory, message.offset, message.length).catch(() => null)
-            : null;
-          this.post({
-            type: "bytes",
-            requestId: message.requestId,
-            bytes,
-            error: bytes ? null : "no live instance: instantiate one in the Instantiation tab",
-          });
-          return;
-        }
-        const bytes = await analysis.client.imageBytes(
-          message.memory,
-          message.offset,
-          message.length,
-        );
-        this.post({ type: "bytes", requestId: message.requestId, bytes, error: null });
+        const run = this.run;
+        const answer = await answerReadBytes(message, {
+          image: (side) => {
+            const client = this.analyses.get(side)?.client;
+            return client ? (...range) => client.imageBytes(...range) : null;
+          },
+          live: run?.hasLiveInstance ? (...range) => run.readLive(...range) : null,
+        });
+        this.post(answer);
         return;
       }
       case "run": {
@@ -137,8 +131,11 @@ export class InspectorPanel implements vscode.Disposable {
   }
 
   private async sendInit(): Promise<void> {
+    this.postInit(await this.services.gate.capabilities());
+  }
+
+  private postInit(capabilities: Capabilities): void {
     const settings = readSettings();
-    const capabilities = await this.services.gate.capabilities();
     this.post({
       type: "init",
       view: this.view,
@@ -200,7 +197,8 @@ export class InspectorPanel implements vscode.Disposable {
       moduleId: source.uri.toString(),
       fileName: path.basename(source.uri.fsPath),
       bytes: source.bytes,
-      pageSize: 4096, // the host page size: images are mapped with it
+      // Images are mapped with the host's pages: the size the backend probed.
+      pageSize: capabilities.hostPageSize,
       denseLimit: settings.denseLimit,
       callInitialize: settings.callInitialize,
       wasi: settings.wasi,

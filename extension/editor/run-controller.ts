@@ -4,17 +4,18 @@
 // Wasmtime engine would have); this controller keeps the steps and slot views its
 // webview shows, and never runs module code itself.
 
-import type { RunAction, RunView, StepView, ViewSettings } from "../../webview/src/protocol";
+import { OTHER_MODULE_MARK, type ResetStrategy, type StepRecord } from "../../common/run-types";
+import type { RunAction, RunView } from "../../common/webview-protocol";
 import { BinaryWriter, encodeSection } from "../analysis/binary-writer";
 import { readModule } from "../analysis/module-reader";
-import type { StepRecord } from "../runner/protocol";
-import type { RunnerClient } from "../runner/runner-client";
+import { RunnerCrashedError, RunnerTimeoutError, type RunnerClient } from "../runner/runner-client";
 
 export interface RunControllerOptions {
   client: RunnerClient;
   moduleId: string;
   fileName: string;
   bytes: Uint8Array;
+  /** The host page size the backend probed: images are mapped in pages of this size. */
   pageSize: number;
   denseLimit: number;
   callInitialize: boolean;
@@ -53,18 +54,27 @@ export class RunController {
 
   constructor(private readonly options: RunControllerOptions) {
     this.view = {
+      moduleId: options.moduleId,
+      otherModuleId: `${options.moduleId}#other`,
+      hostPageSize: options.pageSize,
       steps: [],
       slots: [],
       running: false,
       error: null,
-      reset: options.reset,
+      reset: this.wholePages(options.reset),
       liveInstance: null,
     };
   }
 
-  setReset(strategy: ViewSettings["resetStrategy"], keepResidentBytes: number): void {
-    this.view.reset = { strategy, keepResidentBytes };
+  setReset(strategy: ResetStrategy, keepResidentBytes: number): void {
+    this.view.reset = this.wholePages({ strategy, keepResidentBytes });
     this.publish();
+  }
+
+  /** Keep-resident bytes count whole host pages: anything else is rounded down. */
+  private wholePages(reset: RunView["reset"]): RunView["reset"] {
+    const page = this.options.pageSize;
+    return { ...reset, keepResidentBytes: Math.floor(reset.keepResidentBytes / page) * page };
   }
 
   async perform(action: RunAction): Promise<void> {
@@ -95,11 +105,16 @@ export class RunController {
     } catch (error) {
       this.view.error = error instanceof Error ? error.message : String(error);
       // A time-out or crash took the runner, and the instance with it.
-      if (/timed out|crashed/.test(this.view.error)) this.view.liveInstance = null;
+      if (error instanceof RunnerTimeoutError || error instanceof RunnerCrashedError)
+        this.view.liveInstance = null;
     } finally {
       this.view.running = false;
       this.publish();
     }
+  }
+
+  get hasLiveInstance(): boolean {
+    return this.view.liveInstance !== null;
   }
 
   /** Bytes of the live instance's memory (the hex view's right column). */
@@ -171,7 +186,7 @@ export class RunController {
   private async instantiateOther(): Promise<void> {
     if (this.view.liveInstance !== null) await this.release();
     const client = this.options.client;
-    const moduleId = `${this.options.moduleId}#other`;
+    const moduleId = this.view.otherModuleId;
     await client.request("loadModule", {
       moduleId,
       fileName: "other.wasm",
@@ -183,17 +198,17 @@ export class RunController {
       moduleId,
       options: { init: "cow", initialize: false, wasi: false },
     });
-    this.add(started.steps.map((step) => ({ ...step, export: step.export ?? "(other module)" })));
+    this.add(started.steps.map((step) => ({ ...step, export: step.export ?? OTHER_MODULE_MARK })));
     const released = await client.request("release", {
       instance: started.instance,
       strategy: "madvise",
       keepResident: 0,
     });
-    this.add(released.map((step) => ({ ...step, export: step.export ?? "(other module)" })));
+    this.add(released.map((step) => ({ ...step, export: step.export ?? OTHER_MODULE_MARK })));
   }
 
   private add(steps: StepRecord[]): void {
-    this.view.steps.push(...(steps as StepView[]));
+    this.view.steps.push(...steps);
   }
 
   private publish(): void {

@@ -11,9 +11,9 @@
 //
 // Lists are plain arrays: pools here have a handful of slots, not Wasmtime's thousands.
 
-export type AffinityKey = string;
+import type { PickKind } from "../../common/run-types";
 
-export type PickKind = "affine" | "cold" | "warm";
+export type AffinityKey = string;
 
 export type SlotEntry =
   | { state: "used"; affinity: AffinityKey | null }

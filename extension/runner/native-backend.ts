@@ -4,6 +4,7 @@
 
 import { existsSync } from "node:fs";
 import path from "node:path";
+import type { ResetStrategy, SmapsFigures, SyscallCounts } from "../../common/run-types";
 import { packageRoot } from "./package-root";
 
 export interface BackendProbe {
@@ -13,15 +14,6 @@ export interface BackendProbe {
   pagemap: boolean;
   pagemapScan: boolean;
   pfnReadable: boolean;
-}
-
-export interface SyscallCounts {
-  mmap: number;
-  mprotect: number;
-  madvise: number;
-  ioctl: number;
-  /** memcpy calls made to restore image bytes by hand. */
-  copies: number;
 }
 
 /** No system calls: the counts of a step that made none. */
@@ -45,8 +37,6 @@ export interface NativeImage {
   release(): void;
 }
 
-export type ResetStrategy = "madvise" | "keep-resident" | "pagemap";
-
 export interface ResetOutcome extends TimedOperation {
   bytesReset: number;
   bytesResident: number;
@@ -67,17 +57,7 @@ export interface Snapshot {
   imageFrames: BigUint64Array | null;
 }
 
-export interface Accounting {
-  rssBytes: number;
-  pssBytes: number;
-  sharedCleanBytes: number;
-  sharedDirtyBytes: number;
-  privateCleanBytes: number;
-  privateDirtyBytes: number;
-  anonymousBytes: number;
-  vmas: number;
-  spanStart: bigint;
-  spanEnd: bigint;
+export interface Accounting extends SmapsFigures {
   ns: number;
 }
 

@@ -8,6 +8,7 @@
 import { fork, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
+import { PendingRequests } from "../../common/pending-requests";
 import { packageRoot } from "./package-root";
 import type {
   BackendStatus,
@@ -53,12 +54,6 @@ export function defaultRunnerEntry(): RunnerEntry {
   };
 }
 
-interface Pending {
-  resolve(value: unknown): void;
-  reject(error: Error): void;
-  timer: NodeJS.Timeout;
-}
-
 export interface RunnerClientOptions {
   config: SessionConfig;
   /** Default time limit of a request, in milliseconds. */
@@ -70,8 +65,7 @@ export interface RunnerClientOptions {
 
 export class RunnerClient {
   private child: ChildProcess | null = null;
-  private readonly pending = new Map<number, Pending>();
-  private nextId = 1;
+  private readonly pending = new PendingRequests<unknown>();
   private readonly modules = new Map<string, LoadModuleRequest>();
   private starting: Promise<BackendStatus> | null = null;
   private stderrTail = "";
@@ -112,7 +106,7 @@ export class RunnerClient {
     this.child = null;
     this.starting = null;
     if (child && child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
-    this.failPending(new RunnerCrashedError("disposed"));
+    this.pending.rejectAll(new RunnerCrashedError("disposed"));
   }
 
   private ensureStarted(): Promise<BackendStatus> {
@@ -135,7 +129,7 @@ export class RunnerClient {
       this.starting = null;
       const detail = `${signal ? `signal ${signal}` : `exit code ${code}`}${this.stderrTail ? `: ${this.stderrTail.trim().split("\n").at(-1)}` : ""}`;
       this.options.onRestart?.(`runner ended (${detail})`);
-      this.failPending(new RunnerCrashedError(detail));
+      this.pending.rejectAll(new RunnerCrashedError(detail));
     });
     // Start-up is not module code: it gets its own, generous time limit. Instance ids
     // continue from where the previous runner stopped, so an id from before a restart
@@ -171,40 +165,27 @@ export class RunnerClient {
   ): Promise<RequestMap[K]["result"]> {
     const child = this.child;
     if (!child) return Promise.reject(new RunnerCrashedError("not running"));
-    const id = this.nextId++;
     this.stderrTail = ""; // a crash should quote what this request printed, not start-up noise
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.pending.delete(id);
-        reject(new RunnerTimeoutError(timeoutMs));
-        this.options.onRestart?.(`request "${kind}" timed out after ${timeoutMs} ms`);
-        if (this.child === child) {
-          this.child = null;
-          this.starting = null;
-        }
-        child.kill("SIGKILL");
-        this.failPending(new RunnerCrashedError("killed by the watchdog"));
-      }, timeoutMs);
-      this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject, timer });
-      const message: RequestMessage<K> = { id, kind, params };
-      child.send(message);
-    });
+    // The watchdog is armed once the request has its id, and disarmed however it settles.
+    const watchdog: { timer?: NodeJS.Timeout } = {};
+    const { id, answer } = this.pending.open(() => clearTimeout(watchdog.timer));
+    watchdog.timer = setTimeout(() => {
+      this.pending.reject(id, new RunnerTimeoutError(timeoutMs));
+      this.options.onRestart?.(`request "${kind}" timed out after ${timeoutMs} ms`);
+      if (this.child === child) {
+        this.child = null;
+        this.starting = null;
+      }
+      child.kill("SIGKILL");
+      this.pending.rejectAll(new RunnerCrashedError("killed by the watchdog"));
+    }, timeoutMs);
+    const message: RequestMessage<K> = { id, kind, params };
+    child.send(message);
+    return answer as Promise<RequestMap[K]["result"]>;
   }
 
   private settle(message: ResponseMessage): void {
-    const pending = this.pending.get(message.id);
-    if (!pending) return;
-    this.pending.delete(message.id);
-    clearTimeout(pending.timer);
-    if (message.ok) pending.resolve(message.result);
-    else pending.reject(new Error(message.error));
-  }
-
-  private failPending(error: Error): void {
-    for (const [id, pending] of this.pending) {
-      clearTimeout(pending.timer);
-      pending.reject(error);
-      this.pending.delete(id);
-    }
+    if (message.ok) this.pending.resolve(message.id, message.result);
+    else this.pending.reject(message.id, new Error(message.error));
   }
 }

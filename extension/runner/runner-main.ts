@@ -2,7 +2,7 @@
 // answering one request at a time over the IPC channel. A runaway call blocks this
 // process only; the caller's watchdog kills it and starts a fresh one.
 
-import { enableWasmFeatures } from "../runner/v8-features";
+import { enableWasmFeatures } from "./v8-features";
 import { loadBackend } from "./native-backend";
 import type { RequestMap, RequestMessage, ResponseMessage } from "./protocol";
 import { RunnerSession } from "./runner-session";
@@ -37,7 +37,6 @@ const handlers: {
   pool: () => needSession().poolView(),
   readMemory: ({ instance, memory, offset, length }) =>
     needSession().readMemory(instance, memory, offset, length),
-  imageSharing: ({ moduleId, memory }) => needSession().imageSharing(moduleId, memory),
 };
 
 process.on("message", (message: RequestMessage) => {

@@ -6,33 +6,33 @@
 
 import { rewriteForCow, type ImportedSlotMemory } from "../analysis/cow-rewriter";
 import { scanFeatures } from "../analysis/feature-scan";
-import { formatFeatureUse } from "../analysis/feature-text";
+import { formatFeatureUse } from "../../common/feature-text";
 import { materializeImage, planImages, type ImagePlan } from "../analysis/image-planner";
 import { readModule } from "../analysis/module-reader";
 import type { WasmModule } from "../analysis/module-types";
 import { v8Implements } from "../analysis/v8-feature-probes";
 import { buildImports, type CapturedOutput } from "./instance-imports";
-import {
-  NO_SYSCALLS,
-  type Accounting,
-  type NativeAddon,
-  type ResetStrategy,
-  type SyscallCounts,
-} from "./native-backend";
-import { countPageStates } from "./page-states";
+import { NO_SYSCALLS, type Accounting, type NativeAddon } from "./native-backend";
+import { countPageStates } from "../../common/page-states";
 import type {
   SessionConfig,
-  SmapsFigures,
-  ImageSharing,
   InitMode,
   InstantiateOptions,
   LoadModuleRequest,
-  MemoryStepState,
   ModuleSummary,
-  StepRecord,
 } from "./protocol";
 import { SlotPool, type SlotImage, type SlotRequest } from "./slot-pool";
 import { parseArgument, resultJson } from "./wasm-values";
+import type {
+  MemoryStepState,
+  ResetStrategy,
+  SlotAffinity,
+  SlotView,
+  SmapsFigures,
+  StepRecord,
+  SyscallCounts,
+} from "../../common/run-types";
+import type { AffinityKey } from "./index-allocator";
 
 interface LoadedModule {
   id: string;
@@ -306,36 +306,12 @@ export class RunnerSession {
     });
   }
 
-  /** For each page of a memory's image: how many slots map the same physical page
-   *  right now (0 where no slot has it in memory), from the page frames in pagemap.
-   *  Null when frames are not readable (they need CAP_SYS_ADMIN). */
-  imageSharing(moduleId: string, memory: number): ImageSharing | null {
-    const loaded = this.modules.get(moduleId);
-    const image = loaded?.images.get(memory);
-    if (!image) throw new Error(`module ${moduleId} has no image for memory ${memory}`);
-    const pages = image.native.length / this.hostPageSize;
-    const framesBySlot = this.pool.slotsMapping(image.native).map((slot) => {
-      const memoryObject = this.pool.memoryOf(slot);
-      return {
-        slot,
-        frames: this.addon.snapshot(memoryObject, image.offset, image.native.length).imageFrames,
-      };
-    });
-    if (framesBySlot.some((entry) => entry.frames === null)) return null;
-    const slotsPerPage = new Array<number>(pages).fill(0);
-    for (let page = 0; page < pages; page++) {
-      const counts = new Map<bigint, number>();
-      for (const { frames } of framesBySlot) {
-        const frame = frames![page]!;
-        if (frame !== 0n) counts.set(frame, (counts.get(frame) ?? 0) + 1);
-      }
-      slotsPerPage[page] = Math.max(0, ...counts.values());
-    }
-    return { slots: framesBySlot.map((entry) => entry.slot), slotsPerPage };
-  }
-
-  poolView(): ReturnType<SlotPool["views"]> {
-    return this.pool.views();
+  /** The pool's slots, with each affinity as the module id and memory it stands for. */
+  poolView(): SlotView[] {
+    return this.pool.views().map((view) => ({
+      ...view,
+      affinity: view.affinity === null ? null : affinityOf(view.affinity),
+    }));
   }
 
   /** A copy of [offset, offset + length) of one of the live instance's memories, for
@@ -521,8 +497,15 @@ function smapsFigures(accounting: Accounting): SmapsFigures {
   return figures;
 }
 
-function affinityKey(moduleId: string, memory: number): string {
-  return `${moduleId}#${memory}`;
+/** The pool's key of one memory of one module. JSON, so that any module id (a URI with
+ *  "#" in it, say) maps to one key and back without ambiguity. */
+function affinityKey(moduleId: string, memory: number): AffinityKey {
+  return JSON.stringify([moduleId, memory]);
+}
+
+function affinityOf(key: AffinityKey): SlotAffinity {
+  const [moduleId, memory] = JSON.parse(key) as [string, number];
+  return { moduleId, memory };
 }
 
 /** Why a module cannot run on copy-on-write slots, or null when it can. */

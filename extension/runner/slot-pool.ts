@@ -13,15 +13,14 @@
 //   slot whose memory grew, or whose limits differ from the next module's, gets a new
 //   memory; the old one is retired with the reason recorded.
 
-import { IndexAllocator, type AffinityKey, type PickKind } from "./index-allocator";
+import { IndexAllocator, type AffinityKey } from "./index-allocator";
 import {
   NO_SYSCALLS,
   type NativeAddon,
   type NativeImage,
   type ResetOutcome,
-  type ResetStrategy,
-  type SyscallCounts,
 } from "./native-backend";
+import type { PickKind, ResetStrategy, SyscallCounts } from "../../common/run-types";
 
 const WASM_PAGE = 65536;
 
@@ -111,13 +110,9 @@ export class SlotPool {
     if (!pick)
       throw new Error(`the pool is exhausted: all ${this.allocator.capacity} slots are in use`);
     const record = this.records[pick.slot]!;
-    let retired: Retirement | null = null;
     const mismatch = record.memory ? this.unusableBecause(record, request.limits) : null;
-    if (mismatch) {
-      retired = { slot: pick.slot, reason: mismatch };
-      record.retirements.push(mismatch);
-      record.memory = null;
-    }
+    // The slot stays in use: it gets a new memory below.
+    const retired = mismatch ? this.dropMemory(pick.slot, mismatch) : null;
     if (!record.memory) {
       try {
         record.memory = new WebAssembly.Memory({
@@ -236,19 +231,23 @@ export class SlotPool {
     return this.records[slot]!.memory!;
   }
 
-  /** Slots whose memory maps this image now. */
-  slotsMapping(image: NativeImage): number[] {
-    return this.records.flatMap((record, slot) => (record.mapped?.native === image ? [slot] : []));
-  }
-
   mappedImage(slot: number): SlotImage | null {
     return this.records[slot]!.mapped;
   }
 
-  /** Drops the slot's memory. The image is unmapped first, as Wasmtime removes images
-   *  from purged slots: otherwise the mapping would pin the image until V8 frees the
-   *  memory. */
+  /** Retires a free slot: its memory is dropped and the slot turns cold. */
   private retire(slot: number, reason: string): Retirement {
+    const retired = this.dropMemory(slot, reason);
+    this.allocator.makeCold(slot);
+    return retired;
+  }
+
+  /** The one way a slot loses its memory (a reset failed, the module was unloaded, the
+   *  memory grew, or its limits do not fit the next module). The image is unmapped
+   *  first, as Wasmtime removes images from purged slots: a MAP_PRIVATE mapping of the
+   *  memfd keeps the image's file referenced, so without the unmap its pages stay pinned
+   *  until V8 collects the dropped memory, which may be never. */
+  private dropMemory(slot: number, reason: string): Retirement {
     const record = this.records[slot]!;
     if (record.memory && record.mapped) {
       try {
@@ -267,7 +266,6 @@ export class SlotPool {
     record.mapped = null;
     record.base = null;
     record.limits = null;
-    this.allocator.makeCold(slot);
     return { slot, reason };
   }
 

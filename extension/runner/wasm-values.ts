@@ -2,7 +2,7 @@
 // "-1", "0x10", "1.5", "nan") by the export's parameter types, and results turned into
 // JSON-safe values (i64 as a decimal string, floats as numbers or "nan"/"inf" text).
 
-export type WasmValueJson = { type: string; value: string | number | null };
+import type { WasmValueJson } from "../../common/run-types";
 
 export function parseArgument(
   text: string,

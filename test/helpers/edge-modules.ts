@@ -4,7 +4,7 @@
 // offsets, start functions); FEATURE_PROBES are the smallest modules using one
 // WebAssembly feature each, to learn Wasmtime 49's default compile verdict per feature.
 
-import type { WasmFeature } from "../../extension/analysis/wasm-features";
+import type { WasmFeature } from "../../common/wasm-features";
 import {
   activeData,
   activeDataOn,

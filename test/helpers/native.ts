@@ -11,7 +11,7 @@ import {
   type NativeAddon,
   type NativeImage,
 } from "../../extension/runner/native-backend";
-import { PAGE_STATES, type PageStateName } from "../../extension/runner/page-states";
+import { PAGE_STATES, type PageStateName } from "../../common/page-states";
 
 export const HOST_PAGE = 4096;
 export const WASM_PAGE = 65536;

@@ -6,9 +6,10 @@ import { createHash } from "node:crypto";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { DEFAULT_DENSE_LIMIT } from "../../extension/analysis/image-planner";
-import type { NativeAddon, ResetStrategy } from "../../extension/runner/native-backend";
-import type { InitMode, StepRecord } from "../../extension/runner/protocol";
+import type { NativeAddon } from "../../extension/runner/native-backend";
+import type { InitMode } from "../../extension/runner/protocol";
 import { RunnerSession } from "../../extension/runner/runner-session";
+import type { ResetStrategy, StepRecord } from "../../common/run-types";
 
 let gc: (() => void) | undefined;
 

@@ -9,7 +9,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { DEFAULT_DENSE_LIMIT } from "../../extension/analysis/image-planner";
-import { inspectModule, type InspectReport } from "../../extension/analysis/inspect";
+import { inspectModule } from "../../extension/analysis/inspect";
+import type { InspectReport } from "../../common/report-types";
 
 const WASMTIME_VERSION = "49.0.0";
 const INSTALL = `pip3 install wasmtime==${WASMTIME_VERSION}`;

@@ -7,7 +7,7 @@
 
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { countPageStates, PAGE_STATES } from "../../extension/runner/page-states";
+import { countPageStates, PAGE_STATES } from "../../common/page-states";
 import {
   anonymousReadState,
   HOST_PAGE,

@@ -6,7 +6,7 @@
 
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import type { ResetOutcome, ResetStrategy } from "../../extension/runner/native-backend";
+import type { ResetOutcome } from "../../extension/runner/native-backend";
 import {
   anonymousReadState,
   HOST_PAGE,
@@ -23,6 +23,7 @@ import {
   writePage,
   type MappedMemory,
 } from "../helpers/native";
+import type { ResetStrategy } from "../../common/run-types";
 
 const addon = requireBackend();
 

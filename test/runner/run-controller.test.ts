@@ -10,9 +10,10 @@ import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { RunController } from "../../extension/editor/run-controller";
 import { RunnerClient } from "../../extension/runner/runner-client";
-import type { RunView, StepView } from "../../webview/src/protocol";
+import type { RunView } from "../../common/webview-protocol";
 import { buildExamples } from "../../scripts/build-examples";
 import { assertNoRunnerLeft, waitUntilGone } from "../helpers/runner-process";
+import type { StepRecord } from "../../common/run-types";
 
 const HOST_PAGE = 4096;
 const MEMORY_PAGES = (16 * 65536) / HOST_PAGE;
@@ -83,7 +84,7 @@ function drive(slots: number, maxUnusedWarmSlots: number): Driven {
 async function perform(
   driven: Driven,
   action: Parameters<RunController["perform"]>[0],
-): Promise<StepView[]> {
+): Promise<StepRecord[]> {
   const before = driven.published.at(-1)?.steps.length ?? 0;
   await driven.controller.perform(action);
   const view = driven.latest();
@@ -91,14 +92,14 @@ async function perform(
   return view.steps.slice(before);
 }
 
-function only(steps: StepView[], name: string): StepView {
+function only(steps: StepRecord[], name: string): StepRecord {
   const found = steps.filter((s) => s.step === name);
   assert.equal(found.length, 1, `one ${name} step in ${steps.map((s) => s.step).join(", ")}`);
   return found[0]!;
 }
 
 /** The one memory of the step, with its counts checked against its own states. */
-function memoryOf(step: StepView): StepView["memories"][number] {
+function memoryOf(step: StepRecord): StepRecord["memories"][number] {
   assert.equal(step.memories.length, 1, `${step.step}: one memory`);
   const memory = step.memories[0]!;
   assert.ok(memory.states, `${step.step}: page states were asked for`);
@@ -165,7 +166,7 @@ describe("one module on a roomy pool", () => {
     assert.equal(view.liveInstance, null);
     const slot = view.slots[reset.slot!]!;
     assert.equal(slot.state, "warm");
-    assert.equal(slot.affinity, `${moduleId}#0`);
+    assert.deepEqual(slot.affinity, { moduleId, memory: 0 });
   });
 
   test("instantiate again: the affine slot, nothing to map, pristine contents", async () => {

@@ -7,7 +7,7 @@ import { execFileSync } from "node:child_process";
 import os from "node:os";
 import { after, afterEach, test } from "node:test";
 import { enableWasmFeatures } from "../../extension/runner/v8-features";
-import type { InstantiateOptions, StepRecord } from "../../extension/runner/protocol";
+import type { InstantiateOptions } from "../../extension/runner/protocol";
 import {
   RunnerClient,
   RunnerCrashedError,
@@ -21,6 +21,7 @@ import {
   type RunnerFixture,
 } from "../helpers/runner-fixtures";
 import { assertNoRunnerLeft, isAlive, waitUntilGone } from "../helpers/runner-process";
+import type { StepRecord } from "../../common/run-types";
 
 enableWasmFeatures();
 

@@ -7,7 +7,7 @@
 
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import type { NativeImage, ResetStrategy } from "../../extension/runner/native-backend";
+import type { NativeImage } from "../../extension/runner/native-backend";
 import { SlotPool, type SlotRequest } from "../../extension/runner/slot-pool";
 import {
   HOST_PAGE,
@@ -17,6 +17,7 @@ import {
   requireBackend,
   writePage,
 } from "../helpers/native";
+import type { ResetStrategy } from "../../common/run-types";
 
 const addon = requireBackend();
 

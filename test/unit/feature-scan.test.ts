@@ -11,7 +11,7 @@ import { scanFeatures } from "../../extension/analysis/feature-scan";
 import { NAMES } from "../../extension/analysis/instruction-scan";
 import { readModule } from "../../extension/analysis/module-reader";
 import type { WasmModule } from "../../extension/analysis/module-types";
-import type { FeatureScan, FeatureUse, WasmFeature } from "../../extension/analysis/wasm-features";
+import type { FeatureScan, FeatureUse, WasmFeature } from "../../common/wasm-features";
 import {
   EXPORT_KIND,
   SECTION,

@@ -12,7 +12,7 @@ import {
   type ImageLike,
   type LayoutSide,
   type SegmentLike,
-} from "../../extension/analysis/layout-diff";
+} from "../../common/layout-diff";
 
 const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
 

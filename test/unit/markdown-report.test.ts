@@ -5,9 +5,10 @@
 import assert from "node:assert/strict";
 import { before, test } from "node:test";
 import { DEFAULT_DENSE_LIMIT } from "../../extension/analysis/image-planner";
-import { inspectModule, type InspectReport } from "../../extension/analysis/inspect";
+import { inspectModule } from "../../extension/analysis/inspect";
 import { renderMarkdownReport } from "../../extension/cli/markdown-report";
 import { exampleModules, TWO_MEMORIES, type ExampleModule } from "../webview/harness/fixtures";
+import type { InspectReport } from "../../common/report-types";
 
 let modules: ExampleModule[];
 

@@ -7,11 +7,7 @@
 import assert from "node:assert/strict";
 import { before, test } from "node:test";
 import { DEFAULT_DENSE_LIMIT, planImages } from "../../extension/analysis/image-planner";
-import {
-  LAYER_IMAGE_DATA,
-  LAYER_IMAGE_ZERO,
-  LAYER_OUTSIDE,
-} from "../../extension/analysis/layer-values";
+import { LAYER_IMAGE_DATA, LAYER_IMAGE_ZERO, LAYER_OUTSIDE } from "../../common/layer-values";
 import { MAX_LAYER_PAGES, staticLayers } from "../../extension/analysis/memory-layers";
 import { readModule } from "../../extension/analysis/module-reader";
 import type { WasmModule } from "../../extension/analysis/module-types";

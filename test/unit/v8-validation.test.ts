@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { v8Implements } from "../../extension/analysis/v8-feature-probes";
 import { validateWithV8 } from "../../extension/analysis/v8-validation";
-import type { FeatureScan, FeatureUse } from "../../extension/analysis/wasm-features";
+import type { FeatureScan, FeatureUse } from "../../common/wasm-features";
 import { readModule } from "../../extension/analysis/module-reader";
 import {
   codeSection,

@@ -4,7 +4,7 @@
 
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import type { FeatureScan, FeatureUse } from "../../extension/analysis/wasm-features";
+import type { FeatureScan, FeatureUse } from "../../common/wasm-features";
 import { WASMTIME_VERSION, wasmtimeVerdict } from "../../extension/analysis/wasmtime-verdict";
 
 const use = (feature: FeatureUse["feature"], what: string, fn: number | null, offset: number) => ({

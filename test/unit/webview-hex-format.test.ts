@@ -11,7 +11,7 @@ import {
   hexRowCount,
   hexText,
 } from "../../webview/src/views/segments/hex-format";
-import { hex } from "../../extension/analysis/format";
+import { hex } from "../../common/format";
 
 test("addresses have at least 8 hex digits", () => {
   assert.equal(formatAddress(0), "0x00000000");

@@ -9,7 +9,7 @@ import {
   MAX_READ_BYTES,
   parseWebviewMessage,
   type WebviewMessage,
-} from "../../webview/src/protocol";
+} from "../../common/webview-protocol";
 
 const READ: WebviewMessage = {
   type: "readBytes",

@@ -3,7 +3,7 @@
 
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import type { SegmentJson } from "../../webview/src/report-types";
+import type { SegmentJson } from "../../common/report-json";
 import { segmentBytesPlan } from "../../webview/src/views/segments/segment-bytes";
 import {
   firstPageOf,

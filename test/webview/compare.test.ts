@@ -12,9 +12,9 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, test } from "node:test";
 import { materializeImage, planImages } from "../../extension/analysis/image-planner";
-import { pageHashes } from "../../extension/analysis/layout-diff";
+import { pageHashes } from "../../common/layout-diff";
 import { readModule } from "../../extension/analysis/module-reader";
-import type { ReportSide } from "../../webview/src/protocol";
+import type { ReportSide } from "../../common/webview-protocol";
 import {
   activeDataOn,
   dataSection,

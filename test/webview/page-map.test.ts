@@ -8,14 +8,10 @@
 import assert from "node:assert/strict";
 import { performance } from "node:perf_hooks";
 import { after, before, describe, test } from "node:test";
-import {
-  LAYER_IMAGE_DATA,
-  LAYER_IMAGE_ZERO,
-  LAYER_OUTSIDE,
-} from "../../extension/analysis/layer-values";
+import { LAYER_IMAGE_DATA, LAYER_IMAGE_ZERO, LAYER_OUTSIDE } from "../../common/layer-values";
 import { SegmentIndex } from "../../webview/src/page-map/segment-index";
-import type { HostMessage, RunView, WebviewMessage } from "../../webview/src/protocol";
-import type { SegmentJson } from "../../webview/src/report-types";
+import type { HostMessage, RunView, WebviewMessage } from "../../common/webview-protocol";
+import type { SegmentJson } from "../../common/report-json";
 import {
   activeData,
   activeDataOn,

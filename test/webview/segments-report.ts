@@ -3,7 +3,7 @@
 
 import { inspectModule } from "../../extension/analysis/inspect";
 import { toJsonText } from "../../extension/analysis/json-text";
-import type { ReportJson } from "../../webview/src/report-types";
+import type { ReportJson } from "../../common/report-json";
 import { encodeModule, type ModuleSpec } from "./segments-module";
 
 export function reportJsonOf(spec: ModuleSpec, pageSize = 4096): ReportJson {

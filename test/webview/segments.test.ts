@@ -6,8 +6,8 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import type { Page } from "playwright-core";
-import type { WebviewMessage } from "../../webview/src/protocol";
-import type { ReportJson, SegmentJson } from "../../webview/src/report-types";
+import type { WebviewMessage } from "../../common/webview-protocol";
+import type { ReportJson, SegmentJson } from "../../common/report-json";
 import { STATE_KEY } from "./harness/page";
 import { reportMessage, type ReportMessage } from "./harness/messages";
 import {

@@ -6,7 +6,7 @@ import { after, before, test } from "node:test";
 import { DecodeError } from "../../extension/analysis/binary-cursor";
 import { readModule } from "../../extension/analysis/module-reader";
 import { exampleModules } from "./harness/fixtures";
-import { reportMessage, type ReportMessage } from "./harness/messages";
+import { initMessage, reportMessage, type ReportMessage } from "./harness/messages";
 import {
   formatAxe,
   startHarness,
@@ -137,7 +137,12 @@ test("without execution the notice gives the reason (Restricted Mode)", async ()
   const restricted = await harness.openWebview();
   await restricted.start({
     report: sparse,
-    capabilities: { execution: false, executionUnavailable: RESTRICTED },
+    capabilities: {
+      execution: false,
+      executionUnavailable: RESTRICTED,
+      pending: false,
+      hostPageSize: null,
+    },
   });
   const notice = restricted.page.getByRole("status").filter({ hasText: RESTRICTED });
   assert.equal(await notice.count(), 1);
@@ -161,6 +166,33 @@ test("a show message switches to the Instantiation tab", async () => {
   await view.page.getByRole("tab", { name: "Instantiation", selected: true }).waitFor();
   assert.deepEqual(await selectedTab(view), ["Instantiation"]);
   await view.waitForState((state) => state?.tab === "stepper");
+  assertClean(view);
+  await view.close();
+});
+
+test("while the runner starts, the Overview is there and run actions wait for it", async () => {
+  const view = await harness.openWebview();
+  // What the host sends first in a trusted workspace: the runner has not answered yet.
+  await view.start({
+    report: sparse,
+    capabilities: {
+      execution: false,
+      executionUnavailable: null,
+      pending: true,
+      hostPageSize: null,
+    },
+  });
+  await view.page.locator("section[aria-label=Overview]").waitFor();
+  assert.equal(await view.page.getByText("Execution is unavailable").count(), 0);
+  await view.page.getByRole("tab", { name: /Instantiation/ }).click();
+  const blocked = view.page.locator('section.stepper [data-field="blocked"]');
+  assert.equal((await blocked.textContent())?.trim(), "The runner is starting…");
+
+  // Then the runner's answer: the actions are allowed.
+  await view.deliver(initMessage());
+  await blocked.waitFor({ state: "detached" });
+  const instantiate = view.page.locator('section.stepper vscode-button[data-action="instantiate"]');
+  assert.equal(await instantiate.getAttribute("disabled"), null);
   assertClean(view);
   await view.close();
 });

@@ -6,7 +6,7 @@
 
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import type { RunView, SlotViewJson } from "../../webview/src/protocol";
+import type { RunView } from "../../common/webview-protocol";
 import { assertNoRunnerLeft } from "../helpers/runner-process";
 import { exampleModules } from "./harness/fixtures";
 import { reportMessage, type ReportMessage } from "./harness/messages";
@@ -24,6 +24,7 @@ import {
   postedRuns,
   type Recorder,
 } from "./stepper-run-view";
+import type { SlotView } from "../../common/run-types";
 
 const FILE = "dirty-per-call.wasm";
 
@@ -64,13 +65,15 @@ const afterFirstRelease = () => viewAfter((v) => v.steps.at(-1)?.step === "reset
 const afterOther = () =>
   viewAfter((v) => v.steps.at(-1)?.step === "reset" && v.steps.at(-1)?.export === "(other module)");
 
-/** What the affinity cell must say, from the runner's key (`${moduleId}#${memory}`). */
-function expectedAffinity(slot: SlotViewJson): RegExp {
+/** What the affinity cell must say, from the runner's affinity (module id and memory). */
+function expectedAffinity(slot: SlotView): RegExp {
   if (slot.affinity === null) return /^none$/;
-  if (slot.affinity === `${MODULE_URI_DIR}${FILE}#0`)
+  const { moduleId, memory } = slot.affinity;
+  if (moduleId === `${MODULE_URI_DIR}${FILE}` && memory === 0)
     return /^dirty-per-call\.wasm \(this module\), memory 0$/;
-  if (slot.affinity === `${MODULE_URI_DIR}${FILE}#other#0`) return /other module.*, memory 0$/;
-  throw new Error(`unexpected affinity ${slot.affinity}`);
+  if (moduleId === `${MODULE_URI_DIR}${FILE}#other` && memory === 0)
+    return /other module.*, memory 0$/;
+  throw new Error(`unexpected affinity ${JSON.stringify(slot.affinity)}`);
 }
 
 async function checkSlots(view: WebviewPage, run: RunView): Promise<void> {
@@ -103,7 +106,7 @@ test("every slot shows its state, affinity and bytes, as the runner reported the
       state,
     );
   assert.ok(
-    seen.some((s) => s.affinity?.endsWith("#other#0")),
+    seen.some((s) => s.affinity?.moduleId.endsWith("#other") && s.affinity.memory === 0),
     "the other module's affinity",
   );
   // The other module has this module's limits, so its slot is remapped, never retired;
@@ -122,6 +125,28 @@ test("every slot shows its state, affinity and bytes, as the runner reported the
     await checkSlots(view, run);
   }
   assert.deepEqual(view.collectConsoleErrors(), []);
+  await view.close();
+});
+
+test("a module of another editor with this file's name is not this module", async () => {
+  // The runner's pool is shared by every editor; modules are told apart by document URI.
+  const run = afterFirstRelease();
+  const warm = run.slots.find((s) => s.state === "warm")!;
+  const namesake: RunView = {
+    ...run,
+    slots: run.slots.map((s) =>
+      s === warm ? { ...s, affinity: { moduleId: `file:///elsewhere/${FILE}`, memory: 0 } } : s,
+    ),
+  };
+  const view = await open(namesake);
+  const cell = view.page.locator(
+    `table.slot-table tr[data-slot="${warm.index}"] [data-field="affinity"]`,
+  );
+  assert.equal((await cell.textContent())?.trim(), `${FILE}, memory 0`);
+  assert.match(
+    (await view.page.locator('[data-field="next-pick"]').textContent())!,
+    /^No slot holds this module's image/,
+  );
   await view.close();
 });
 
@@ -224,7 +249,12 @@ test("the last reset steps show their time and resident bytes side by side", asy
 test("without execution the pool's actions are disabled and say why", async () => {
   const reason = "copy-on-write execution is unavailable here: the native backend did not load";
   const view = await open(null, {
-    capabilities: { execution: false, executionUnavailable: reason },
+    capabilities: {
+      execution: false,
+      executionUnavailable: reason,
+      pending: false,
+      hostPageSize: null,
+    },
   });
   for (const button of await view.page.locator("section.slot-pool vscode-button").all()) {
     assert.equal(await button.getAttribute("disabled"), "", (await button.textContent()) ?? "");

@@ -3,7 +3,7 @@
 // webview gets exactly what the host would send, page states included.
 
 import { RunController } from "../../extension/editor/run-controller";
-import type { RunAction, RunView } from "../../webview/src/protocol";
+import type { RunAction, RunView } from "../../common/webview-protocol";
 import { RunnerClient } from "../../extension/runner/runner-client";
 import { fixtureBytes } from "../helpers/runner-fixtures";
 import { waitUntilGone } from "../helpers/runner-process";
@@ -122,4 +122,4 @@ export const STATE_NAMES = [
   "imageDirty",
   "anonDirty",
   "swapped",
-];
+] as const;

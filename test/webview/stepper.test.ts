@@ -6,7 +6,7 @@
 
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import type { RunView, StepView } from "../../webview/src/protocol";
+import type { RunView } from "../../common/webview-protocol";
 import { assertNoRunnerLeft } from "../helpers/runner-process";
 import { exampleModules } from "./harness/fixtures";
 import { reportMessage, type ReportMessage } from "./harness/messages";
@@ -26,6 +26,7 @@ import {
   type Recorder,
   type Scripted,
 } from "./stepper-run-view";
+import type { StepRecord } from "../../common/run-types";
 
 let harness: WebviewHarness;
 let recorder: Recorder;
@@ -100,7 +101,7 @@ function shownCounts(view: WebviewPage) {
 }
 
 /** The step's counts by an independent tally of its page states. */
-function tally(memory: StepView["memories"][number]): Record<string, number> {
+function tally(memory: StepRecord["memories"][number]): Record<string, number> {
   const counts: Record<string, number> = Object.fromEntries(STATE_NAMES.map((n) => [n, 0]));
   for (const state of memory.states!) counts[STATE_NAMES[state]!]!++;
   return counts;
@@ -283,7 +284,12 @@ test("without execution every action is disabled and says why", async () => {
   const reason =
     "this workspace is in Restricted Mode: running module code needs a trusted workspace";
   const view = await open(null, {
-    capabilities: { execution: false, executionUnavailable: reason },
+    capabilities: {
+      execution: false,
+      executionUnavailable: reason,
+      pending: false,
+      hostPageSize: null,
+    },
   });
   const actions = view.page.locator("section.stepper vscode-button[data-action]");
   assert.equal(await actions.count(), 5);

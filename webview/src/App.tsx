@@ -8,8 +8,14 @@ import {
   VscodeTabs,
 } from "@vscode-elements/react-elements";
 import { useCallback, useEffect, useMemo, useState, type ReactElement } from "react";
-import type { Capabilities, HostMessage, ReportSide, RunView, ViewSettings } from "./protocol";
-import type { ReportJson } from "./report-types";
+import type {
+  Capabilities,
+  HostMessage,
+  ReportSide,
+  RunView,
+  ViewSettings,
+} from "../../common/webview-protocol";
+import type { ReportJson } from "../../common/report-json";
 import { CompareView } from "./views/CompareView";
 import { OverviewView } from "./views/OverviewView";
 import { PageMapView } from "./views/PageMapView";
@@ -129,7 +135,7 @@ export function App(): ReactElement {
   return (
     <main className="app">
       {busy && <Loading what={busy} />}
-      {!capabilities.execution && (
+      {!capabilities.execution && !capabilities.pending && (
         <div className="notice" role="status">
           Execution is unavailable: {capabilities.executionUnavailable}
         </div>

@@ -2,7 +2,8 @@
 // hiding and reloading the tab (setState/getState; no retainContextWhenHidden).
 
 import { useEffect, useState, type Dispatch, type SetStateAction } from "react";
-import type { HostMessage, WebviewMessage } from "./protocol";
+import { PendingRequests } from "../../common/pending-requests";
+import type { HostMessage, WebviewMessage } from "../../common/webview-protocol";
 
 export interface PersistedState {
   tab: string;
@@ -49,27 +50,20 @@ export function onHostMessage(listener: (message: HostMessage) => void): () => v
   return () => window.removeEventListener("message", handler);
 }
 
-let nextRequest = 1;
-const waiting = new Map<
-  number,
-  (result: { bytes: Uint8Array | null; error: string | null }) => void
->();
+const byteReads = new PendingRequests<Uint8Array>();
 
 onHostMessage((message) => {
   if (message.type !== "bytes") return;
-  waiting.get(message.requestId)?.({ bytes: message.bytes, error: message.error });
-  waiting.delete(message.requestId);
+  if (message.bytes) byteReads.resolve(message.requestId, message.bytes);
+  else byteReads.reject(message.requestId, new Error(message.error ?? "no bytes"));
 });
 
-/** Asks the host for bytes (the host owns the data; the webview keeps none up front). */
+/** Asks the host for bytes (the host owns the data; the webview keeps none up front).
+ *  The host answers every request, with the bytes or with why not. */
 export function readBytes(
   request: Omit<Extract<WebviewMessage, { type: "readBytes" }>, "type" | "requestId">,
 ): Promise<Uint8Array> {
-  const requestId = nextRequest++;
-  return new Promise((resolve, reject) => {
-    waiting.set(requestId, ({ bytes, error }) =>
-      bytes ? resolve(bytes) : reject(new Error(error ?? "no bytes")),
-    );
-    post({ type: "readBytes", requestId, ...request });
-  });
+  const { id, answer } = byteReads.open();
+  post({ type: "readBytes", requestId: id, ...request });
+  return answer;
 }

@@ -6,7 +6,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
-import type { StepView } from "../../../webview/src/protocol";
+import type { StepRecord } from "../../../common/run-types";
 
 export const CLI = path.resolve(__dirname, "../../../dist/cli.js");
 
@@ -82,8 +82,8 @@ export interface InspectJson {
 }
 
 export interface RunJson {
-  steps: (Omit<StepView, "memories"> & {
-    memories: Omit<StepView["memories"][number], "states">[];
+  steps: (Omit<StepRecord, "memories"> & {
+    memories: Omit<StepRecord["memories"][number], "states">[];
   })[];
 }
 

@@ -11,7 +11,7 @@ import type {
   HostMessage,
   ReportSide,
   ViewSettings,
-} from "../../../webview/src/protocol";
+} from "../../../common/webview-protocol";
 
 export type InitMessage = Extract<HostMessage, { type: "init" }>;
 export type ReportMessage = Extract<HostMessage, { type: "report" }>;
@@ -24,7 +24,12 @@ export const DEFAULT_SETTINGS: ViewSettings = {
   keepResidentBytes: 1048576,
 };
 
-export const EXECUTION_AVAILABLE: Capabilities = { execution: true, executionUnavailable: null };
+export const EXECUTION_AVAILABLE: Capabilities = {
+  execution: true,
+  executionUnavailable: null,
+  pending: false,
+  hostPageSize: 4096,
+};
 
 export function initMessage(
   options: {

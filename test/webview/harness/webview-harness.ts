@@ -15,7 +15,7 @@ import type {
   HostMessage,
   ViewSettings,
   WebviewMessage,
-} from "../../../webview/src/protocol";
+} from "../../../common/webview-protocol";
 import { initMessage, type InitMessage, type ReportMessage } from "./messages";
 import { CHROMIUM, CHROMIUM_ARGS } from "../../e2e/harness/chromium";
 import { CSP_VIOLATION, STATE_KEY } from "./page";

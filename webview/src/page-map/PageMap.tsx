@@ -3,7 +3,7 @@
 // buttons, a legend with counts and patterns, and a text line plus a live region that
 // say what the hovered or focused page is.
 
-import { formatBytes } from "../../../extension/analysis/format";
+import { formatBytes } from "../../../common/format";
 import { VscodeButton } from "@vscode-elements/react-elements";
 import {
   useCallback,

@@ -2,12 +2,8 @@
 // pattern, so states differ by shape as well as by colour (high-contrast themes, colour
 // blindness).
 
-import {
-  LAYER_IMAGE_DATA,
-  LAYER_IMAGE_ZERO,
-  LAYER_OUTSIDE,
-} from "../../../extension/analysis/layer-values";
-import { PAGE_STATES } from "../../../extension/runner/page-states";
+import { LAYER_IMAGE_DATA, LAYER_IMAGE_ZERO, LAYER_OUTSIDE } from "../../../common/layer-values";
+import { PAGE_STATES } from "../../../common/page-states";
 import type { PageMapPalette } from "./page-map-props";
 
 /** How a cell is filled when it is large enough to show a pattern. */

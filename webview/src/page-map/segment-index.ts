@@ -3,7 +3,7 @@
 // binary search finds the last one starting before the range and a walk back stops as
 // soon as no earlier segment can reach into it.
 
-import type { SegmentJson } from "../report-types";
+import type { SegmentJson } from "../../../common/report-json";
 
 export interface PlacedSegment {
   index: number;

@@ -2,7 +2,7 @@
 // and, when an instance is live, the instance's, fetched again after every run step.
 
 import { useEffect, useState } from "react";
-import type { ReportSide } from "../protocol";
+import type { ReportSide } from "../../../common/webview-protocol";
 import { readBytes } from "../vscode-api";
 
 export interface PageBytesRequest {

@@ -11,7 +11,7 @@ import {
   type LayoutDiff,
   type PageRangeDiff,
   type SegmentChange,
-} from "../../../extension/analysis/layout-diff";
+} from "../../../common/layout-diff";
 import "../styles/compare.css";
 import { ComparedMaps } from "./compare/ComparedMaps";
 import { CompareSummary } from "./compare/CompareSummary";

@@ -4,12 +4,8 @@
 
 import { VscodeButton } from "@vscode-elements/react-elements";
 import type { ReactElement } from "react";
-import {
-  imageLabel,
-  v8VerdictText,
-  wasmtimeVerdictText,
-} from "../../../extension/analysis/verdict-text";
-import type { ImageJson, MemoryJson, ReportJson } from "../report-types";
+import { imageLabel, v8VerdictText, wasmtimeVerdictText } from "../../../common/verdict-text";
+import type { ImageJson, MemoryJson, ReportJson } from "../../../common/report-json";
 import { post } from "../vscode-api";
 import type { ViewProps } from "./view-props";
 

@@ -17,9 +17,6 @@ import "../styles/page-map.css";
 import { HexView } from "./HexView";
 import type { ViewProps } from "./view-props";
 
-/** Runtime page states are per host page. */
-const HOST_PAGE_SIZE = 4096;
-
 type Source = "layer" | "runtime";
 
 export function PageMapView({ data, run, selection, select }: ViewProps): ReactElement {
@@ -36,7 +33,10 @@ export function PageMapView({ data, run, selection, select }: ViewProps): ReactE
   const [source, setSource] = useState<Source>("layer");
   const showRuntime = source === "runtime" && runtime?.states != null;
   const pages = showRuntime ? runtime!.states! : (layer?.pages ?? null);
-  const pageSize = showRuntime ? HOST_PAGE_SIZE : (layer?.pageSize ?? report.plan.pageSize);
+  // Runtime page states count host pages, of the size the runner probed.
+  const hostPageSize = run?.hostPageSize ?? null;
+  const pageSize =
+    showRuntime && hostPageSize !== null ? hostPageSize : (layer?.pageSize ?? report.plan.pageSize);
   const layerPageSize = layer?.pageSize ?? report.plan.pageSize;
 
   // The shared selection counts pages of the layer's size; the runtime map's pages may be
@@ -48,14 +48,15 @@ export function PageMapView({ data, run, selection, select }: ViewProps): ReactE
     if (selection.page === null || !pages) return null;
     if (pageSize === layerPageSize) return selection.page;
     if (exact && exact.memory === memory && exact.layerPage === selection.page) {
-      return Math.floor((exact.page * HOST_PAGE_SIZE) / pageSize);
+      return Math.floor((exact.page * (hostPageSize ?? pageSize)) / pageSize);
     }
     return Math.floor((selection.page * layerPageSize) / pageSize);
   }, [selection.page, pages, pageSize, layerPageSize, exact, memory]);
   const onSelectPage = useCallback(
     (page: number) => {
       const layerPage = Math.floor((page * pageSize) / layerPageSize);
-      setExact({ memory, page: Math.floor((page * pageSize) / HOST_PAGE_SIZE), layerPage });
+      const hostPage = Math.floor((page * pageSize) / (hostPageSize ?? pageSize));
+      setExact({ memory, page: hostPage, layerPage });
       select({ memory, page: layerPage });
     },
     [memory, pageSize, layerPageSize, select],

@@ -13,7 +13,7 @@ import "../styles/segments.css";
 import { readBytes, usePersistentState } from "../vscode-api";
 import { HexView } from "./HexView";
 import { segmentColumns } from "./segments/columns";
-import { hex } from "../../../extension/analysis/format";
+import { hex } from "../../../common/format";
 import { segmentBytesPlan } from "./segments/segment-bytes";
 import { firstPageOf, segmentRows, type SegmentRow } from "./segments/segment-rows";
 import { SegmentsTable } from "./segments/SegmentsTable";

@@ -5,7 +5,6 @@
 import type { ReactElement } from "react";
 import "../styles/slot-pool.css";
 import "../styles/stepper.css";
-import type { StepView } from "../protocol";
 import { formatNs } from "./stepper/format";
 import { lastInstantiation, nextPick } from "./stepper/pool-facts";
 import { ResetComparison } from "./stepper/ResetComparison";
@@ -14,6 +13,7 @@ import { RunButton } from "./stepper/RunButton";
 import { runGate } from "./stepper/run-gate";
 import { SlotTable } from "./stepper/SlotTable";
 import type { ViewProps } from "./view-props";
+import type { StepRecord } from "../../../common/run-types";
 
 export function SlotPoolView({ data, capabilities, settings, run }: ViewProps): ReactElement {
   const gate = runGate(capabilities, run);
@@ -46,7 +46,7 @@ export function SlotPoolView({ data, capabilities, settings, run }: ViewProps): 
       )}
       <h2>Slots</h2>
       {run && run.slots.length > 0 ? (
-        <SlotTable slots={run.slots} fileName={data.fileName} />
+        <SlotTable run={run} fileName={data.fileName} />
       ) : (
         <p className="muted" data-field="no-slots">
           The pool is shown once the runner has run an action (it starts on demand).
@@ -72,7 +72,7 @@ export function SlotPoolView({ data, capabilities, settings, run }: ViewProps): 
       </p>
       {run && run.slots.length > 0 && (
         <p data-field="next-pick" aria-live="polite">
-          {nextPick(run, data.fileName)}
+          {nextPick(run)}
         </p>
       )}
       <h2>Reset</h2>
@@ -80,6 +80,7 @@ export function SlotPoolView({ data, capabilities, settings, run }: ViewProps): 
         key={`${reset.strategy}:${reset.keepResidentBytes}`}
         current={reset}
         disabled={!capabilities.execution}
+        hostPageSize={capabilities.hostPageSize}
       />
       <ResetComparison steps={run?.steps ?? []} />
     </section>
@@ -92,8 +93,8 @@ function LastInstantiation({
   map,
 }: {
   instance: number;
-  acquire: StepView | null;
-  map: StepView | null;
+  acquire: StepRecord | null;
+  map: StepRecord | null;
 }): ReactElement {
   const mapped = map
     ? map.detail?.alreadyMapped === true

@@ -33,7 +33,7 @@ export function StepperView({ data, capabilities, run }: ViewProps): ReactElemen
           {run.error}
         </div>
       )}
-      {step === null ? (
+      {step === null || run === null ? (
         <p className="muted">
           No steps yet. Instantiate the module to see each step: plan, image, acquire a slot, map
           the image, instantiate, initialise, invoke, reset.
@@ -71,7 +71,13 @@ export function StepperView({ data, capabilities, run }: ViewProps): ReactElemen
           </div>
           <div className="stepper-body">
             <Timeline steps={steps} groups={groups} current={current} onSelect={select} />
-            <StepDetail step={step} index={current} selectedPage={page} onSelectPage={setPage} />
+            <StepDetail
+              step={step}
+              hostPageSize={run.hostPageSize}
+              index={current}
+              selectedPage={page}
+              onSelectPage={setPage}
+            />
           </div>
         </>
       )}

@@ -1,14 +1,20 @@
 // What every view gets: the report of its module, what the host allows, the run state,
 // and the shared selection (memory, page, segment) that links the views.
 
-import type { Capabilities, MemoryLayer, ReportSide, RunView, ViewSettings } from "../protocol";
-import type { ReportJson } from "../report-types";
+import type {
+  Capabilities,
+  ReportSide,
+  RunView,
+  ViewSettings,
+} from "../../../common/webview-protocol";
+import type { ReportJson } from "../../../common/report-json";
+import type { StaticLayer } from "../../../common/layer-values";
 
 export interface ReportData {
   side: ReportSide;
   fileName: string;
   report: ReportJson;
-  layers: MemoryLayer[];
+  layers: StaticLayer[];
   /** Per memory, a content hash per image page (compare view); null when not sent. */
   pageHashes: Uint32Array[] | null;
 }

@@ -3,7 +3,7 @@
 // Cells carry `data-field` (the report's JSON path) and `data-side` for tests.
 
 import type { ReactElement } from "react";
-import type { Delta, MemoryDiff } from "../../../../extension/analysis/layout-diff";
+import type { Delta, MemoryDiff } from "../../../../common/layout-diff";
 import { formatDelta, formatValue, formatVerdict } from "./format";
 
 const ROWS: {

@@ -2,10 +2,10 @@
 // page i is address i × page size on both maps, and differing pages are marked.
 
 import { useCallback, useMemo, useRef, type ReactElement } from "react";
-import type { MemoryDiff, PageKind } from "../../../../extension/analysis/layout-diff";
+import type { MemoryDiff, PageKind } from "../../../../common/layout-diff";
 import { PageMap } from "../../page-map/PageMap";
-import type { MemoryLayer } from "../../protocol";
 import { useSharedZoom } from "./use-shared-zoom";
+import type { StaticLayer } from "../../../../common/layer-values";
 
 const KIND_WORDS: Record<PageKind, string> = {
   outside: "outside the image",
@@ -15,7 +15,7 @@ const KIND_WORDS: Record<PageKind, string> = {
 
 export interface MapSide {
   fileName: string;
-  layer: MemoryLayer | null;
+  layer: StaticLayer | null;
 }
 
 export interface ComparedMapsProps {

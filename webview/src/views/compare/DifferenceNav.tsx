@@ -3,7 +3,7 @@
 
 import { VscodeButton } from "@vscode-elements/react-elements";
 import { useEffect, type ReactElement } from "react";
-import type { Difference } from "../../../../extension/analysis/layout-diff";
+import type { Difference } from "../../../../common/layout-diff";
 import { addressRange, DIFFERENCE_KIND_LABELS } from "./format";
 
 export interface DifferenceNavProps {

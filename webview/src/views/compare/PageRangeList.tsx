@@ -2,7 +2,7 @@
 // is a difference that its button selects.
 
 import type { ReactElement } from "react";
-import type { MemoryDiff, PageRangeDiff } from "../../../../extension/analysis/layout-diff";
+import type { MemoryDiff, PageRangeDiff } from "../../../../common/layout-diff";
 
 export interface PageRangeListProps {
   memory: MemoryDiff;

@@ -2,7 +2,7 @@
 // with an address is a difference: its button selects it (and scrolls both maps to it).
 
 import type { ReactElement } from "react";
-import type { SegmentChange } from "../../../../extension/analysis/layout-diff";
+import type { SegmentChange } from "../../../../common/layout-diff";
 import { CHANGE_LABELS, segmentName, segmentPlacement } from "./format";
 
 export interface SegmentChangesProps {

@@ -1,14 +1,14 @@
 // Words and numbers of the compare view: plain integers, signed deltas, and a text label
 // (with a glyph) for every kind of change, so nothing is told by colour alone.
 
-import { hex } from "../../../../extension/analysis/format";
+import { hex } from "../../../../common/format";
 import type {
   Delta,
   Difference,
   SegmentChangeKind,
   SegmentRef,
   Verdict,
-} from "../../../../extension/analysis/layout-diff";
+} from "../../../../common/layout-diff";
 
 export function formatValue(value: number | bigint | null): string {
   return value === null ? "—" : String(value);

@@ -1,8 +1,8 @@
 // What the Segments view can show of a selected segment's bytes: a read request for the
 // image bytes it occupies, or the reason there are none to read.
 
-import type { ReportJson, SegmentJson } from "../../report-types";
-import { hex } from "../../../../extension/analysis/format";
+import type { ReportJson, SegmentJson } from "../../../../common/report-json";
+import { hex } from "../../../../common/format";
 
 /** Bytes of a segment shown at most (the first ones). */
 export const SEGMENT_BYTES_SHOWN = 4096;

@@ -2,8 +2,8 @@
 // texts (offset, start address, pages spanned) computed once, so sorting and filtering
 // 100,000 rows stays cheap.
 
-import type { SegmentJson } from "../../report-types";
-import { hex } from "../../../../extension/analysis/format";
+import type { SegmentJson } from "../../../../common/report-json";
+import { hex } from "../../../../common/format";
 
 export interface PageSpan {
   first: number;

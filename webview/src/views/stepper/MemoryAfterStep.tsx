@@ -2,17 +2,16 @@
 // sharing and resident figures, and every host page on the page map.
 
 import type { ReactElement } from "react";
-import { grouped } from "../../../../extension/analysis/format";
+import { formatBytes as inUnits, grouped } from "../../../../common/format";
 import { PageMap } from "../../page-map/PageMap";
 import { paletteStates } from "../../page-map/palettes";
-import type { StepView } from "../../protocol";
 import { formatBytes } from "./format";
-
-/** Runtime states are snapshotted per 4 KiB host page. */
-export const HOST_PAGE_SIZE = 4096;
+import type { StepRecord } from "../../../../common/run-types";
 
 export interface MemoryAfterStepProps {
-  memory: StepView["memories"][number];
+  memory: StepRecord["memories"][number];
+  /** Runtime states are snapshotted per host page, of the size the runner probed. */
+  hostPageSize: number;
   stepIndex: number;
   stepTitle: string;
   selectedPage: number | null;
@@ -21,6 +20,7 @@ export interface MemoryAfterStepProps {
 
 export function MemoryAfterStep({
   memory,
+  hostPageSize,
   stepIndex,
   stepTitle,
   selectedPage,
@@ -31,18 +31,19 @@ export function MemoryAfterStep({
   const imageEnd =
     imageStart !== null && memory.imageLength !== null ? imageStart + memory.imageLength : null;
   const describePage = (page: number): string => {
-    const address = page * HOST_PAGE_SIZE;
+    const address = page * hostPageSize;
     if (imageStart === null || imageEnd === null) return "no image mapped";
     return address >= imageStart && address < imageEnd ? "inside the image" : "outside the image";
   };
   const states = paletteStates("runtime"); // the page map's names, so table and legend agree
-  const total = states.reduce((sum, state) => sum + (memory.pages[state.name] ?? 0), 0);
+  const counts: Partial<Record<string, number>> = memory.pages;
+  const total = states.reduce((sum, state) => sum + (counts[state.name] ?? 0), 0);
   return (
     <section className="memory-after-step" data-memory={memory.memory} aria-label={heading}>
       <h4>{heading}</h4>
       <div className="memory-after-step-figures">
         <table className="page-counts">
-          <caption>Host pages (4 KiB) by state</caption>
+          <caption>Host pages ({inUnits(hostPageSize)}) by state</caption>
           <thead>
             <tr>
               <th scope="col">State</th>
@@ -56,7 +57,7 @@ export function MemoryAfterStep({
                   {state.label}
                 </th>
                 <td className="number" data-count={state.name}>
-                  {grouped(memory.pages[state.name] ?? 0)}
+                  {grouped(counts[state.name] ?? 0)}
                 </td>
               </tr>
             ))}
@@ -94,7 +95,7 @@ export function MemoryAfterStep({
           label={`Memory ${memory.memory} pages after step ${stepIndex + 1} (${stepTitle})`}
           palette="runtime"
           pages={memory.states}
-          pageSize={HOST_PAGE_SIZE}
+          pageSize={hostPageSize}
           selectedPage={
             selectedPage !== null && selectedPage < memory.states.length ? selectedPage : null
           }

@@ -2,19 +2,19 @@
 // effect of a strategy change is measured, not claimed.
 
 import type { ReactElement } from "react";
-import type { StepView } from "../../protocol";
-import { grouped } from "../../../../extension/analysis/format";
+import { grouped } from "../../../../common/format";
 import { formatBytes, formatNs } from "./format";
 import { lastResets } from "./pool-facts";
+import type { StepRecord } from "../../../../common/run-types";
 
 const SHOWN = 6;
 
-function numberOf(step: StepView, key: string): number | null {
+function numberOf(step: StepRecord, key: string): number | null {
   const value = step.detail?.[key];
   return typeof value === "number" ? value : null;
 }
 
-export function ResetComparison({ steps }: { steps: readonly StepView[] }): ReactElement {
+export function ResetComparison({ steps }: { steps: readonly StepRecord[] }): ReactElement {
   const rows = lastResets(steps, SHOWN);
   if (rows.length === 0) {
     return <p className="muted">No reset yet: release an instance to measure one.</p>;

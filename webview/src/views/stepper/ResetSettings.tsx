@@ -9,13 +9,12 @@ import {
   VscodeTextfield,
 } from "@vscode-elements/react-elements";
 import { useState, type ReactElement } from "react";
-import type { RunView, ViewSettings } from "../../protocol";
+import type { ResetStrategy } from "../../../../common/run-types";
+import type { RunView } from "../../../../common/webview-protocol";
 import { post } from "../../vscode-api";
 import { formatBytes } from "./format";
 
-type Strategy = ViewSettings["resetStrategy"];
-
-const STRATEGIES: { value: Strategy; label: string; explanation: string }[] = [
+const STRATEGIES: { value: ResetStrategy; label: string; explanation: string }[] = [
   {
     value: "madvise",
     label: "madvise",
@@ -36,25 +35,30 @@ const STRATEGIES: { value: Strategy; label: string; explanation: string }[] = [
   },
 ];
 
-const HOST_PAGE = 4096;
-
-function keepResidentError(text: string): string | null {
+function keepResidentError(text: string, hostPageSize: number | null): string | null {
   if (!/^\d+$/.test(text.trim())) return "Enter a whole number of bytes.";
   const value = Number(text.trim());
   if (!Number.isSafeInteger(value)) return "That number is too large.";
-  if (value % HOST_PAGE !== 0) return `Use a multiple of ${HOST_PAGE} (whole host pages).`;
+  if (hostPageSize !== null && value % hostPageSize !== 0)
+    return `Use a multiple of ${hostPageSize} (whole host pages).`;
   return null;
 }
 
 export interface ResetSettingsProps {
   current: RunView["reset"];
   disabled: boolean;
+  /** From the backend's probe; null without one (execution is off then anyway). */
+  hostPageSize: number | null;
 }
 
-export function ResetSettings({ current, disabled }: ResetSettingsProps): ReactElement {
-  const [strategy, setStrategy] = useState<Strategy>(current.strategy);
+export function ResetSettings({
+  current,
+  disabled,
+  hostPageSize,
+}: ResetSettingsProps): ReactElement {
+  const [strategy, setStrategy] = useState<ResetStrategy>(current.strategy);
   const [keepText, setKeepText] = useState(String(current.keepResidentBytes));
-  const error = strategy === "madvise" ? null : keepResidentError(keepText);
+  const error = strategy === "madvise" ? null : keepResidentError(keepText, hostPageSize);
   const keepBytes = error === null ? Number(keepText.trim()) : null;
   const changed =
     strategy !== current.strategy ||
@@ -93,7 +97,9 @@ export function ResetSettings({ current, disabled }: ResetSettingsProps): ReactE
             data-field="strategy"
             value={strategy}
             disabled={disabled}
-            onChange={(event) => setStrategy((event.target as HTMLInputElement).value as Strategy)}
+            onChange={(event) =>
+              setStrategy((event.target as HTMLInputElement).value as ResetStrategy)
+            }
           >
             {STRATEGIES.map((s) => (
               <VscodeOption key={s.value} value={s.value}>

@@ -10,8 +10,8 @@ import {
   VscodeTextfield,
 } from "@vscode-elements/react-elements";
 import { useState, type FormEvent, type ReactElement } from "react";
-import type { RunView } from "../../protocol";
-import type { ReportJson } from "../../report-types";
+import type { RunView } from "../../../../common/webview-protocol";
+import type { ReportJson } from "../../../../common/report-json";
 import { RunButton } from "./RunButton";
 import { parseArguments, postRun, type RunGate } from "./run-gate";
 

@@ -2,7 +2,7 @@
 
 import { VscodeButton } from "@vscode-elements/react-elements";
 import type { ReactElement, ReactNode } from "react";
-import type { RunAction } from "../../protocol";
+import type { RunAction } from "../../../../common/webview-protocol";
 import { postRun } from "./run-gate";
 
 export interface RunButtonProps {

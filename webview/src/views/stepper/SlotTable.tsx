@@ -2,23 +2,18 @@
 // and accessible bytes, whether an image is mapped, and how often its memory was retired.
 
 import type { ReactElement } from "react";
-import type { SlotViewJson } from "../../protocol";
-import { isThisModule, parseAffinity } from "./affinity";
+import { affinityOwner, moduleFileName } from "./affinity";
 import { formatBytes } from "./format";
+import type { SlotAffinity, SlotView } from "../../../../common/run-types";
+import type { RunView } from "../../../../common/webview-protocol";
 
-const STATE_LABELS: Record<SlotViewJson["state"], string> = {
+const STATE_LABELS: Record<SlotView["state"], string> = {
   cold: "Cold (never used, or its memory was retired)",
   warm: "Warm (free, keeps its last module's image)",
   "in-use": "In use",
 };
 
-export function SlotTable({
-  slots,
-  fileName,
-}: {
-  slots: readonly SlotViewJson[];
-  fileName: string;
-}): ReactElement {
+export function SlotTable({ run, fileName }: { run: RunView; fileName: string }): ReactElement {
   return (
     <table className="slot-table">
       <caption>Slots of the runner's pool</caption>
@@ -34,7 +29,7 @@ export function SlotTable({
         </tr>
       </thead>
       <tbody>
-        {slots.map((slot) => (
+        {run.slots.map((slot) => (
           <tr key={slot.index} data-slot={slot.index} data-state={slot.state}>
             <th scope="row">{slot.index}</th>
             <td data-field="state">
@@ -42,7 +37,7 @@ export function SlotTable({
               {STATE_LABELS[slot.state]}
             </td>
             <td data-field="affinity">
-              <AffinityCell affinity={slot.affinity} fileName={fileName} />
+              <AffinityCell affinity={slot.affinity} run={run} fileName={fileName} />
             </td>
             <td className="number" data-field="bytesResident" data-value={slot.bytesResident}>
               {formatBytes(slot.bytesResident)}
@@ -63,24 +58,36 @@ export function SlotTable({
 
 function AffinityCell({
   affinity,
+  run,
   fileName,
 }: {
-  affinity: string | null;
+  affinity: SlotAffinity | null;
+  run: RunView;
   fileName: string;
 }): ReactElement {
   if (affinity === null) return <span className="muted">none</span>;
-  const parsed = parseAffinity(affinity);
-  const memory = parsed.memory === null ? "" : `, memory ${parsed.memory}`;
-  if (parsed.other) {
-    return (
-      <span title={affinity}>the other module (run by “Instantiate another module”){memory}</span>
-    );
+  const memory = `, memory ${affinity.memory}`;
+  switch (affinityOwner(affinity, run)) {
+    case "other":
+      return (
+        <span title={affinity.moduleId}>
+          the other module (run by “Instantiate another module”){memory}
+        </span>
+      );
+    case "this":
+      return (
+        <span title={affinity.moduleId}>
+          {fileName}
+          <strong className="this-module"> (this module)</strong>
+          {memory}
+        </span>
+      );
+    case "elsewhere":
+      return (
+        <span title={affinity.moduleId}>
+          {moduleFileName(affinity.moduleId)}
+          {memory}
+        </span>
+      );
   }
-  return (
-    <span title={affinity}>
-      {parsed.fileName}
-      {isThisModule(parsed, fileName) && <strong className="this-module"> (this module)</strong>}
-      {memory}
-    </span>
-  );
 }

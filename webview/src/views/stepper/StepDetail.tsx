@@ -3,14 +3,15 @@
 // memory the page states after the step (counts and the page map).
 
 import type { ReactElement } from "react";
-import type { StepView } from "../../protocol";
-import { grouped } from "../../../../extension/analysis/format";
+import { grouped } from "../../../../common/format";
 import { formatBytes, formatNs } from "./format";
 import { MemoryAfterStep } from "./MemoryAfterStep";
 import { stepOutput, stepTitle } from "./step-groups";
+import type { StepRecord } from "../../../../common/run-types";
 
 export interface StepDetailProps {
-  step: StepView;
+  step: StepRecord;
+  hostPageSize: number;
   index: number;
   selectedPage: number | null;
   onSelectPage(page: number): void;
@@ -45,6 +46,7 @@ function detailValue(key: string, value: string | number | boolean | null): stri
 
 export function StepDetail({
   step,
+  hostPageSize,
   index,
   selectedPage,
   onSelectPage,
@@ -136,6 +138,7 @@ export function StepDetail({
         <MemoryAfterStep
           key={`${memory.memory}-${memory.slot}`}
           memory={memory}
+          hostPageSize={hostPageSize}
           stepIndex={index}
           stepTitle={title}
           selectedPage={selectedPage}

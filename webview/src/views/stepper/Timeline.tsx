@@ -2,12 +2,12 @@
 // and the only one in the tab order); arrow keys, Home and End move between steps.
 
 import { useEffect, useRef, type KeyboardEvent, type ReactElement } from "react";
-import type { StepView } from "../../protocol";
 import { formatNs } from "./format";
 import { stepTitle, type StepGroup } from "./step-groups";
+import type { StepRecord } from "../../../../common/run-types";
 
 export interface TimelineProps {
-  steps: readonly StepView[];
+  steps: readonly StepRecord[];
   groups: readonly StepGroup[];
   current: number;
   onSelect(index: number): void;

@@ -1,34 +1,28 @@
-// A slot's affinity as the runner keys it: `${moduleId}#${memory}`, where the editor's
-// module id is the file URI and the controller's other module is `${moduleId}#other`.
-// The webview knows its module only by file name, so "this module" is a name match.
+// Whose memory a slot holds, as this editor sees it: its own module, the one-page module
+// "Instantiate another module" runs, or a module of another editor (the runner's pool is
+// shared by all of them). Modules are told apart by the ids the host gave the runner
+// (document URIs), never by file name: two open files called main.wasm are different.
 
-export interface Affinity {
-  /** The file name (last path segment of the URI), or the whole key if it has none. */
-  fileName: string;
-  memory: number | null;
-  /** The one-page module "Instantiate another module" runs. */
-  other: boolean;
+import type { SlotAffinity } from "../../../../common/run-types";
+import type { RunView } from "../../../../common/webview-protocol";
+
+export type AffinityOwner = "this" | "other" | "elsewhere";
+
+export function affinityOwner(
+  affinity: SlotAffinity,
+  run: Pick<RunView, "moduleId" | "otherModuleId">,
+): AffinityOwner {
+  if (affinity.moduleId === run.moduleId) return "this";
+  if (affinity.moduleId === run.otherModuleId) return "other";
+  return "elsewhere";
 }
 
-const OTHER_SUFFIX = "#other";
-
-export function parseAffinity(key: string): Affinity {
-  const match = /^(.*)#(\d+)$/.exec(key);
-  let moduleId = match ? match[1]! : key;
-  const memory = match ? Number(match[2]) : null;
-  const other = moduleId.endsWith(OTHER_SUFFIX);
-  if (other) moduleId = moduleId.slice(0, -OTHER_SUFFIX.length);
+/** The file name in a module id (a document URI), for a module of another editor. */
+export function moduleFileName(moduleId: string): string {
   const last = moduleId.split(/[/\\]/).at(-1) || moduleId;
-  let fileName = last;
   try {
-    fileName = decodeURIComponent(last);
+    return decodeURIComponent(last);
   } catch {
-    // Not URI-encoded after all: show it as it is.
+    return last; // not URI-encoded after all: show it as it is
   }
-  return { fileName, memory, other };
-}
-
-/** Whether a slot keyed this way holds a memory of the module shown in this editor. */
-export function isThisModule(affinity: Affinity, fileName: string): boolean {
-  return !affinity.other && affinity.fileName === fileName;
 }

@@ -1,7 +1,7 @@
 // Number formats of the stepper and the slot pool: measured times (ns → µs/ms/s) and
 // byte counts (the exact integer, with a binary unit when it is a round one).
 
-import { grouped } from "../../../../extension/analysis/format";
+import { grouped } from "../../../../common/format";
 
 /** A duration measured in nanoseconds, in the largest unit that keeps it ≥ 1. */
 export function formatNs(ns: number): string {

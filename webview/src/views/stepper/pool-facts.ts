@@ -2,18 +2,19 @@
 // strategies), how this module's latest instantiation got its slot, and which slot its
 // next instantiation would get by Wasmtime's affinity rule.
 
-import type { RunView, SlotViewJson, StepView } from "../../protocol";
-import { isThisModule, parseAffinity } from "./affinity";
+import type { RunView } from "../../../../common/webview-protocol";
+import { affinityOwner } from "./affinity";
 import { isOtherModuleStep } from "./step-groups";
+import type { SlotView, StepRecord } from "../../../../common/run-types";
 
 export interface ResetRow {
   index: number;
-  step: StepView;
+  step: StepRecord;
   other: boolean;
 }
 
 /** The last `count` reset steps, newest last. */
-export function lastResets(steps: readonly StepView[], count: number): ResetRow[] {
+export function lastResets(steps: readonly StepRecord[], count: number): ResetRow[] {
   const rows: ResetRow[] = [];
   steps.forEach((step, index) => {
     if (step.step === "reset") rows.push({ index, step, other: isOtherModuleStep(step) });
@@ -23,12 +24,12 @@ export function lastResets(steps: readonly StepView[], count: number): ResetRow[
 
 export interface Instantiation {
   instance: number;
-  acquire: StepView | null;
-  map: StepView | null;
+  acquire: StepRecord | null;
+  map: StepRecord | null;
 }
 
 /** This module's most recent instantiation: its acquire and map steps. */
-export function lastInstantiation(steps: readonly StepView[]): Instantiation | null {
+export function lastInstantiation(steps: readonly StepRecord[]): Instantiation | null {
   for (let i = steps.length - 1; i >= 0; i--) {
     const step = steps[i]!;
     if (step.step !== "acquire" || isOtherModuleStep(step) || step.instance === null) continue;
@@ -41,13 +42,13 @@ export function lastInstantiation(steps: readonly StepView[]): Instantiation | n
 
 /** What the next instantiation of this module will find, as far as the webview can tell
  *  (it does not know max_unused_warm_slots, which decides between cold and warm). */
-export function nextPick(run: RunView, fileName: string): string {
-  const slots: SlotViewJson[] = run.slots;
+export function nextPick(run: RunView): string {
+  const slots: SlotView[] = run.slots;
   const warmMine = slots.filter(
     (slot) =>
       slot.state === "warm" &&
       slot.affinity !== null &&
-      isThisModule(parseAffinity(slot.affinity), fileName),
+      affinityOwner(slot.affinity, run) === "this",
   );
   if (warmMine.length > 0) {
     const slot = warmMine.at(-1)!; // the runner lists by index; any of them keeps the image

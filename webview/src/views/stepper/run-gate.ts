@@ -1,7 +1,7 @@
 // When run actions may be posted: never without execution (the reason comes from the
 // host), and not while an action runs (the host ignores actions then anyway).
 
-import type { Capabilities, RunAction, RunView } from "../../protocol";
+import type { Capabilities, RunAction, RunView } from "../../../../common/webview-protocol";
 import { post } from "../../vscode-api";
 
 export interface RunGate {
@@ -11,6 +11,7 @@ export interface RunGate {
 }
 
 export function runGate(capabilities: Capabilities, run: RunView | null): RunGate {
+  if (capabilities.pending) return { blocked: "The runner is starting…", running: false };
   if (!capabilities.execution) {
     return {
       blocked: `Execution is unavailable: ${capabilities.executionUnavailable ?? "no reason given"}`,

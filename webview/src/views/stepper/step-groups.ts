@@ -2,10 +2,7 @@
 // plan and image steps form their own group). Consecutive steps of one instance share a
 // group; a group is never merged with an earlier one, so the timeline stays in order.
 
-import type { StepView } from "../../protocol";
-
-/** The RunController marks the steps of "Instantiate another module" with this export. */
-export const OTHER_MODULE_MARK = "(other module)";
+import { OTHER_MODULE_MARK, type StepRecord } from "../../../../common/run-types";
 
 export interface StepGroup {
   key: string;
@@ -17,11 +14,11 @@ export interface StepGroup {
   steps: number[];
 }
 
-export function isOtherModuleStep(step: StepView): boolean {
+export function isOtherModuleStep(step: StepRecord): boolean {
   return step.export === OTHER_MODULE_MARK;
 }
 
-export function groupSteps(steps: readonly StepView[]): StepGroup[] {
+export function groupSteps(steps: readonly StepRecord[]): StepGroup[] {
   const groups: StepGroup[] = [];
   steps.forEach((step, index) => {
     const last = groups.at(-1);
@@ -47,7 +44,7 @@ function groupTitle(instance: number | null, other: boolean): string {
 }
 
 /** A one-line name of a step: what it did, where, and how the slot was picked. */
-export function stepTitle(step: StepView): string {
+export function stepTitle(step: StepRecord): string {
   const other = isOtherModuleStep(step);
   switch (step.step) {
     case "plan":
@@ -76,9 +73,9 @@ export function stepTitle(step: StepView): string {
   }
 }
 
-/** WASI output the runner captured during a step. The protocol's StepView does not
+/** WASI output the runner captured during a step. The protocol's StepRecord does not
  *  declare it, but the runner's StepRecord carries it and the host forwards steps whole. */
-export function stepOutput(step: StepView): { stdout: string; stderr: string } | null {
+export function stepOutput(step: StepRecord): { stdout: string; stderr: string } | null {
   const output = (step as { output?: unknown }).output;
   if (typeof output !== "object" || output === null) return null;
   const { stdout, stderr } = output as Record<string, unknown>;

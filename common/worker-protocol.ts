@@ -1,7 +1,7 @@
 // Messages between the extension host and its analysis worker thread, which decodes and
 // plans modules off the host's event loop (a 50 MB module must not freeze the editor).
 
-import type { StaticLayer } from "../analysis/layer-values";
+import type { StaticLayer } from "./layer-values";
 
 export interface AnalyzeRequest {
   kind: "analyze";

@@ -2,22 +2,17 @@
 // verdict, the data segments added/removed/moved/resized, and the pages whose image
 // differs, plus one address-ordered list of differences for next/previous navigation.
 //
-// Pure and DOM-free: the webview imports it (only type imports from node-bound modules).
+// Pure and DOM-free: both the host and the webview import it.
 // It works on the report as `inspectModule` returns it (bigints) and as the webview gets
 // it from the JSON text (numbers).
 
 import { hex } from "./format";
-import type { DataSegmentJson, ImageJson } from "./inspect";
+import type { BigintsAs } from "./bigints-as";
+import type { DataSegmentJson, ImageJson } from "./report-types";
 import { LAYER_IMAGE_DATA, LAYER_IMAGE_ZERO, type StaticLayer } from "./layer-values";
 
-/** A report value that is a bigint in the report object and a number once parsed. */
-type Loose<T> = T extends bigint
-  ? number | bigint
-  : T extends (infer U)[]
-    ? Loose<U>[]
-    : T extends object
-      ? { [K in keyof T]: Loose<T[K]> }
-      : T;
+/** A report value: bigints in the report object, numbers once parsed. */
+type Loose<T> = BigintsAs<T, number | bigint>;
 
 export type ImageLike = Pick<
   Loose<ImageJson>,

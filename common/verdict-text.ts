@@ -1,8 +1,7 @@
 // The engines' verdicts in words: one wording for the CLI, the Markdown report and the
 // Overview.
 
-import type { V8Verdict } from "./v8-validation";
-import type { WasmtimeVerdict } from "./wasmtime-verdict";
+import type { V8Verdict, WasmtimeVerdict } from "./report-types";
 
 /** "compiles", "CANNOT COMPILE: …" or "unknown: …". */
 export function wasmtimeVerdictText(verdict: WasmtimeVerdict): string {

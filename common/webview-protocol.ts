@@ -4,30 +4,35 @@
 //
 // This module is pure TypeScript (no DOM, no vscode): both sides import it.
 
+import type { StaticLayer } from "./layer-values";
+import { isResetStrategy, type ResetStrategy, type SlotView, type StepRecord } from "./run-types";
+
 /** Where a report belongs: the inspector shows one module, the compare view two. */
 export type ReportSide = "left" | "right";
 
-/** Static page layers (one byte per page: outside the image, image zero page, image
- *  data page), as extension/analysis/memory-layers.ts computes them. */
-export {
-  LAYER_IMAGE_DATA,
-  LAYER_IMAGE_ZERO,
-  LAYER_OUTSIDE,
-  type StaticLayer as MemoryLayer,
-} from "../../extension/analysis/layer-values";
-import type { StaticLayer as MemoryLayer } from "../../extension/analysis/layer-values";
-
-export interface Capabilities {
-  /** Whether instances can run here (trusted workspace and a working backend). */
-  execution: boolean;
-  /** Why not, in a sentence a user can act on. */
-  executionUnavailable: string | null;
-}
+/** Whether instances can run here (trusted workspace and a working backend). */
+export type Capabilities =
+  | {
+      execution: true;
+      executionUnavailable: null;
+      pending: false;
+      /** The host page size the backend probed: page states count pages of this size. */
+      hostPageSize: number;
+    }
+  | {
+      execution: false;
+      /** Why not, in a sentence a user can act on; null while `pending`. */
+      executionUnavailable: string | null;
+      /** True until the runner has answered: the host sends what it knows at once, so
+       *  the Overview and the page map never wait for the runner, and the rest later. */
+      pending: boolean;
+      hostPageSize: null;
+    };
 
 export interface ViewSettings {
   pageSize: number;
   denseLimit: number;
-  resetStrategy: "madvise" | "keep-resident" | "pagemap";
+  resetStrategy: ResetStrategy;
   keepResidentBytes: number;
 }
 
@@ -44,7 +49,8 @@ export type HostMessage =
       side: ReportSide;
       fileName: string;
       reportJson: string;
-      layers: MemoryLayer[];
+      /** Static page layers, one per memory (extension/analysis/memory-layers.ts). */
+      layers: StaticLayer[];
       /** Per memory, a hash of every image page (layout-diff.ts `pageHashes`; empty
        *  without an image), so the compare view can tell which pages' bytes differ. */
       pageHashes?: Uint32Array[];
@@ -57,50 +63,21 @@ export type HostMessage =
 
 /** What the stepper and the slot pool show, kept by the host and sent whole. */
 export interface RunView {
+  /** The editor's module (its document URI) and the one "instantiate another module"
+   *  runs, as the runner knows them: slot affinities name these ids. */
+  moduleId: string;
+  otherModuleId: string;
+  /** The host page size the runner probed: each memory's `states` has one entry per
+   *  page of this size. */
+  hostPageSize: number;
   /** Steps so far, oldest first (`states` of each memory included, for the page map). */
-  steps: StepView[];
-  slots: SlotViewJson[];
+  steps: StepRecord[];
+  slots: SlotView[];
   running: boolean;
   error: string | null;
-  reset: { strategy: ViewSettings["resetStrategy"]; keepResidentBytes: number };
+  reset: { strategy: ResetStrategy; keepResidentBytes: number };
   /** The live instance the actions apply to, if any. */
   liveInstance: number | null;
-}
-
-export interface StepView {
-  step: string;
-  export: string | null;
-  instance: number | null;
-  slot: number | null;
-  pick: string | null;
-  ns: number;
-  syscalls: { mmap: number; mprotect: number; madvise: number; ioctl: number; copies: number };
-  memories: {
-    memory: number;
-    slot: number;
-    pages: Record<string, number>;
-    sharedImagePages: number | null;
-    rssBytes: number;
-    privateDirtyBytes: number;
-    imageOffset: number | null;
-    imageLength: number | null;
-    states: Uint8Array | null;
-  }[];
-  result: { type: string; value: string | number | null }[] | null;
-  error: string | null;
-  /** What a WASI instance wrote to stdout and stderr during the step. */
-  output: { stdout: string; stderr: string } | null;
-  detail: Record<string, string | number | boolean | null> | null;
-}
-
-export interface SlotViewJson {
-  index: number;
-  state: "cold" | "warm" | "in-use";
-  affinity: string | null;
-  bytesResident: number;
-  accessibleBytes: number;
-  imageMapped: boolean;
-  retirements: number;
 }
 
 export type RunAction =
@@ -124,15 +101,16 @@ export type WebviewMessage =
       length: number;
     }
   | ({ type: "run" } & RunAction)
-  | { type: "setReset"; strategy: ViewSettings["resetStrategy"]; keepResidentBytes: number }
+  | { type: "setReset"; strategy: ResetStrategy; keepResidentBytes: number }
   | { type: "exportReport"; format: "json" | "markdown" }
   | { type: "compareWith" }
   | { type: "error"; message: string };
 
+/** No host this runs on has pages smaller than 4 KiB. */
+const SMALLEST_PAGE_SIZE = 4096;
+
 /** Bytes the hex view may ask for at once. */
 export const MAX_READ_BYTES = 65536;
-
-const RESET_STRATEGIES = new Set(["madvise", "keep-resident", "pagemap"]);
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -198,11 +176,13 @@ export function parseWebviewMessage(value: unknown): WebviewMessage | null {
           return null;
       }
     case "setReset":
-      if (typeof value.strategy !== "string" || !RESET_STRATEGIES.has(value.strategy)) return null;
-      if (!isCount(value.keepResidentBytes) || value.keepResidentBytes % 4096 !== 0) return null;
+      // Whole pages of the smallest size Linux uses here; the host's own page size (maybe
+      // larger) is applied by the run controller, which knows it.
+      if (!isResetStrategy(value.strategy) || !isCount(value.keepResidentBytes)) return null;
+      if (value.keepResidentBytes % SMALLEST_PAGE_SIZE !== 0) return null;
       return {
         type: "setReset",
-        strategy: value.strategy as ViewSettings["resetStrategy"],
+        strategy: value.strategy,
         keepResidentBytes: value.keepResidentBytes,
       };
     case "exportReport":

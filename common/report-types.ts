@@ -1,0 +1,140 @@
+// The inspection report's types: the decoded module, the engine verdicts and the image
+// plan, as `inspectModule` returns them (64-bit values as bigints). It is exactly what
+// `wasm-cow inspect --json` prints, what the extension exports and what the webview
+// parses (report-json.ts), so all of them agree.
+
+import type { FeatureUse, WasmFeature } from "./wasm-features";
+
+export type ReasonCode =
+  | "imported-memory-segment"
+  | "non-constant-offset"
+  | "offset-overflow"
+  | "out-of-bounds"
+  | "minimum-size-overflow"
+  | "page-size-too-small"
+  | "too-sparse"
+  | "memory-imported"
+  | "module-imports-memory"
+  | "image-exceeds-minimum"
+  | "no-image-needed";
+
+export type SegmentBounds = "in-bounds" | "out-of-bounds" | "unknown";
+
+export interface WasmtimeVerdict {
+  version: string;
+  /** null when the scan met an instruction it does not know. */
+  compiles: boolean | null;
+  /** Why not, or why unknown; null when it compiles. */
+  reason: string | null;
+  advice: string[];
+}
+
+export interface FlaggedVerdict {
+  flags: string[];
+  valid: boolean;
+  message: string | null;
+  offset: number | null;
+  /** Features of the module that the flagged V8 still does not implement. */
+  lacking: WasmFeature[];
+}
+
+export interface V8Verdict {
+  /** null when no V8 at hand implements every feature the module uses. */
+  valid: boolean | null;
+  message: string | null;
+  /** Byte offset from V8's "@+N" suffix, when it gives one. */
+  offset: number | null;
+  /** Features the module uses that this V8 does not implement, in order of first use. */
+  lacking: WasmFeature[];
+  /** The verdict of a child V8 with experimental flags for the lacking features; it
+   *  decides `valid` only when that V8 implements all of them. */
+  withFlags: FlaggedVerdict | null;
+}
+
+export type OffsetJson =
+  | { kind: "const"; value: bigint }
+  | { kind: "global"; global: number }
+  | { kind: "expr"; text: string }
+  | null;
+
+export interface DataSegmentJson {
+  index: number;
+  mode: "active" | "passive";
+  memory: number | null;
+  offset: OffsetJson;
+  size: number;
+  fileOffset: number;
+  name: string | null;
+  /** Evaluated start address (null when unknown or passive). */
+  start: bigint | null;
+  bounds: SegmentBounds | null;
+}
+
+export interface PageJson {
+  page: number;
+  address: bigint;
+  nonzero: boolean;
+  segments: number[];
+}
+
+export interface ImageJson {
+  memory: number;
+  static: boolean;
+  reason: ReasonCode | null;
+  explanation: string | null;
+  offset: bigint | null;
+  length: number | null;
+  pages: number;
+  nonzeroPages: number;
+  zeroPages: number;
+  dataBytes: number;
+  activeSegments: number;
+  /** Span of the non-empty segments before trimming: the density test's input. */
+  span: number | null;
+  sha256: string | null;
+  advice: string[];
+  pageMap?: PageJson[];
+}
+
+export interface InspectReport {
+  file: string;
+  size: number;
+  sha256: string;
+  /** First: a module Wasmtime will not compile gets no image at all, whatever the plan. */
+  wasmtime: WasmtimeVerdict;
+  v8: V8Verdict & { version: string };
+  /** The proposals the module uses, each at its first use. */
+  features: FeatureUse[];
+  sections: { id: number; name: string; customName: string | null; offset: number; size: number }[];
+  types: number;
+  imports: { module: string; name: string; kind: string; offset: number }[];
+  exports: { name: string; kind: string; index: number }[];
+  functions: { imported: number; defined: number };
+  tables: number;
+  globals: { imported: number; defined: number };
+  tags: number;
+  elementSegments: number;
+  startFunction: number | null;
+  memories: {
+    index: number;
+    imported: boolean;
+    import: { module: string; name: string } | null;
+    name: string | null;
+    minPages: bigint;
+    maxPages: bigint | null;
+    shared: boolean;
+    memory64: boolean;
+    pageSizeLog2: number;
+    fileOffset: number;
+  }[];
+  dataSegments: DataSegmentJson[];
+  passiveSegments: number;
+  plan: {
+    pageSize: number;
+    denseLimit: number;
+    initialization: "static" | "segmented";
+    segmentedBy: ReasonCode | null;
+  };
+  images: ImageJson[];
+  warnings: string[];
+}

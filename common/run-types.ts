@@ -1,0 +1,118 @@
+// What the runner reports: the record of every step of an instance's life and the view
+// of every pool slot. The runner produces them, the CLI prints them, the host keeps them
+// and the webview shows them, all with these types: the runner's IPC ("advanced"
+// serialization) and the webview's postMessage (structured clone) both carry typed
+// arrays and bigints intact, so no side needs a copy of its own.
+
+import type { PageCounts } from "./page-states";
+
+/** How a released slot's memory is brought back to the image (Wasmtime's
+ *  `MemoryImageSlot::clear_and_remain_ready`, and this tool's pagemap variant). */
+export const RESET_STRATEGIES = ["madvise", "keep-resident", "pagemap"] as const;
+
+export type ResetStrategy = (typeof RESET_STRATEGIES)[number];
+
+export function isResetStrategy(value: unknown): value is ResetStrategy {
+  return (RESET_STRATEGIES as readonly unknown[]).includes(value);
+}
+
+export interface SyscallCounts {
+  mmap: number;
+  mprotect: number;
+  madvise: number;
+  ioctl: number;
+  /** memcpy calls made to restore image bytes by hand. */
+  copies: number;
+}
+
+/** How the pool chose a slot (Wasmtime's affinity allocator). */
+export type PickKind = "affine" | "cold" | "warm";
+
+/** A wasm value as JSON: i64 as a decimal string, floats as numbers or "nan"/"inf". */
+export type WasmValueJson = { type: string; value: string | number | null };
+
+/** /proc/self/smaps figures of the mappings (VMAs) covering a memory: `spanStart`..
+ *  `spanEnd` is what they cover, which can be wider than the memory. memfd pages of the
+ *  image count as dirty there. */
+export interface SmapsFigures {
+  rssBytes: number;
+  pssBytes: number;
+  sharedCleanBytes: number;
+  sharedDirtyBytes: number;
+  privateCleanBytes: number;
+  privateDirtyBytes: number;
+  anonymousBytes: number;
+  vmas: number;
+  spanStart: bigint;
+  spanEnd: bigint;
+}
+
+export interface MemoryStepState {
+  memory: number;
+  slot: number;
+  /** Host pages of the accessible memory by state; they add up to its size. */
+  pages: PageCounts;
+  /** Clean image pages mapped by some other mapping too (another slot); null without an image. */
+  sharedImagePages: number | null;
+  /** Resident bytes of the memory's range (present pages, the zero page included). */
+  rssBytes: number;
+  /** Bytes of private written pages (imageDirty + anonDirty). */
+  privateDirtyBytes: number;
+  /** smaps figures of the memory's mappings, when asked for. */
+  smaps: SmapsFigures | null;
+  imageOffset: number | null;
+  imageLength: number | null;
+  /** One state per host page, when the session was asked for them (the UI's page map). */
+  states: Uint8Array | null;
+}
+
+export type StepName =
+  | "plan"
+  | "image"
+  | "acquire"
+  | "map"
+  | "instantiate"
+  | "initialize"
+  | "start"
+  | "invoke"
+  | "reset";
+
+export interface StepRecord {
+  step: StepName;
+  export: string | null;
+  instance: number | null;
+  slot: number | null;
+  pick: PickKind | null;
+  ns: number;
+  syscalls: SyscallCounts;
+  memories: MemoryStepState[];
+  result: WasmValueJson[] | null;
+  error: string | null;
+  /** What a WASI instance wrote to stdout and stderr during the step. */
+  output: { stdout: string; stderr: string } | null;
+  /** Step-specific facts (reset outcome, retirement, whether the image was already mapped). */
+  detail: Record<string, string | number | boolean | null> | null;
+}
+
+/** The `export` the editor gives the steps of "instantiate another module" (which
+ *  calls no export), so the stepper can group them apart. */
+export const OTHER_MODULE_MARK = "(other module)";
+
+/** Whose memory a slot holds (Wasmtime's `MemoryAffinity`): one memory of one loaded
+ *  module, the module named by the id its caller gave (the editor uses the document's
+ *  URI, so two files with the same name never look alike). */
+export interface SlotAffinity {
+  moduleId: string;
+  memory: number;
+}
+
+export interface SlotView {
+  index: number;
+  state: "cold" | "warm" | "in-use";
+  affinity: SlotAffinity | null;
+  bytesResident: number;
+  /** Accessible bytes of the slot's memory, or 0 before it has one. */
+  accessibleBytes: number;
+  imageMapped: boolean;
+  retirements: number;
+}
