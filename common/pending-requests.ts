@@ -43,6 +43,11 @@ export class PendingRequests<T> {
     for (const id of [...this.waiting.keys()]) this.reject(id, error);
   }
 
+  /** The ids waiting now (to fail them later, once their channel is known to be gone). */
+  waitingIds(): number[] {
+    return [...this.waiting.keys()];
+  }
+
   get size(): number {
     return this.waiting.size;
   }

@@ -1,36 +1,34 @@
 // What an instance gets for its imports: the pool's slot memories for the memories the
 // rewrite turned into imports, WASI preview1 through node:wasi (no preopened
-// directories, an empty environment, stdout and stderr captured to private files),
+// directories, an empty environment, stdout and stderr captured in memory with a cap:
+// wasi-output.ts),
 // and for everything else a stand-in made from the declared type: functions that trap
 // with `unresolved import "module"."name"`, zero-valued globals, empty tables and
 // fresh memories.
 
-import { closeSync, mkdtempSync, openSync, readSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { WASI } from "node:wasi";
 import type { ImportedSlotMemory } from "../analysis/cow-rewriter";
 import type { Import, WasmModule } from "../analysis/module-types";
+import type { OutputMirror } from "./output-mirror";
+import { OutputCapture } from "./wasi-output";
 
 const WASI_MODULES = new Set(["wasi_snapshot_preview1", "wasi_unstable"]);
-
-export interface CapturedOutput {
-  /** Text written since the last call. */
-  take(): { stdout: string; stderr: string };
-  close(): void;
-}
 
 export interface InstanceImports {
   imports: WebAssembly.Imports;
   /** Memories created for the module's own memory imports, by memory index. */
   importedMemories: Map<number, WebAssembly.Memory>;
   wasi: WASI | null;
-  output: CapturedOutput | null;
+  output: OutputCapture | null;
 }
 
 export interface ImportOptions {
   wasi: boolean;
   args: string[];
+  /** Bytes of stdout and of stderr kept per step. */
+  maxOutputBytes: number;
+  /** Where kept output is copied as it is written (the runner's caller), if anywhere. */
+  mirror: OutputMirror | null;
   /** Values an in-process caller provides (a spec script's registered modules, say);
    *  they take precedence over stand-ins. The runner process never sets this. */
   provided?: WebAssembly.Imports;
@@ -47,24 +45,25 @@ export function buildImports(
   };
   const usesWasi = options.wasi && module.imports.some((i) => WASI_MODULES.has(i.module));
   let wasi: WASI | null = null;
-  let output: CapturedOutput | null = null;
+  let output: OutputCapture | null = null;
   if (usesWasi) {
-    output = captureOutput();
-    const files = output as CapturedOutput & { fds: [number, number] };
+    output = new OutputCapture(options.maxOutputBytes, options.mirror);
     wasi = new WASI({
       version: "preview1",
       args: options.args,
       env: {},
       preopens: {},
       returnOnExit: true,
-      stdout: files.fds[0],
-      stderr: files.fds[1],
     });
     const wasiImports = wasi.getImportObject() as Record<
       string,
       Record<string, WebAssembly.ImportValue>
     >;
-    for (const [name, value] of Object.entries(wasiImports.wasi_snapshot_preview1 ?? {})) {
+    const preview1 = { ...wasiImports.wasi_snapshot_preview1 };
+    preview1.fd_write = output.fdWrite(
+      preview1.fd_write as Parameters<OutputCapture["fdWrite"]>[0],
+    );
+    for (const [name, value] of Object.entries(preview1)) {
       for (const moduleName of WASI_MODULES) provide(moduleName, name, value);
     }
   }
@@ -138,33 +137,4 @@ function standInMemory(entry: Import): WebAssembly.Memory {
     ...(max === null ? {} : { maximum: Number(max) }),
     ...(shared ? { shared: true } : {}),
   });
-}
-
-/** stdout and stderr of a WASI instance go to two private files in a fresh folder. */
-function captureOutput(): CapturedOutput & { fds: [number, number] } {
-  const folder = mkdtempSync(path.join(tmpdir(), "wasm-cow-wasi-"));
-  const fds: [number, number] = [
-    openSync(path.join(folder, "stdout"), "w+"),
-    openSync(path.join(folder, "stderr"), "w+"),
-  ];
-  const positions = [0, 0];
-  const readNew = (which: 0 | 1): string => {
-    const chunks: Buffer[] = [];
-    const buffer = Buffer.alloc(65536);
-    for (;;) {
-      const n = readSync(fds[which], buffer, 0, buffer.length, positions[which]!);
-      if (n <= 0) break;
-      chunks.push(Buffer.from(buffer.subarray(0, n)));
-      positions[which]! += n;
-    }
-    return Buffer.concat(chunks).toString("utf8");
-  };
-  return {
-    fds,
-    take: () => ({ stdout: readNew(0), stderr: readNew(1) }),
-    close: () => {
-      for (const fd of fds) closeSync(fd);
-      rmSync(folder, { recursive: true, force: true });
-    },
-  };
 }

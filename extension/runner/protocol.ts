@@ -34,6 +34,9 @@ export interface ModuleSummary {
 export interface SessionConfig {
   slots: number;
   maxUnusedWarmSlots: number;
+  /** Bytes of a WASI instance's stdout, and of its stderr, kept per step (16 MiB by
+   *  default); what is written past them is counted in the step's detail. */
+  maxOutputBytes?: number;
   includePageStates: boolean;
   /** Read /proc/self/smaps after every step too (milliseconds each in a V8 process). */
   smaps?: boolean;

@@ -9,6 +9,7 @@ import { fork, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { PendingRequests } from "../../common/pending-requests";
+import { OUTPUT_FD_ENV, OutputCollector } from "./output-mirror";
 import { packageRoot } from "./package-root";
 import type {
   BackendStatus,
@@ -25,15 +26,28 @@ const STARTUP_TIMEOUT_MS = 30_000;
 /** Instance ids each runner may hand out before the next runner's range begins. */
 const INSTANCE_IDS_PER_RUNNER = 1_000_000_000;
 
+/** What a call wrote before the runner was lost, when it wrote anything. */
+export type LostOutput = { stdout: string; stderr: string } | null;
+
+/** How long a killed runner may take to close its output pipe, so that what it wrote
+ *  before the kill is read; the pipe closes as soon as the process is gone. */
+const DRAIN_MS = 2_000;
+
 export class RunnerTimeoutError extends Error {
-  constructor(readonly timeoutMs: number) {
+  constructor(
+    readonly timeoutMs: number,
+    readonly output: LostOutput = null,
+  ) {
     super(`timed out after ${timeoutMs} ms: the runner was killed and will restart`);
     this.name = "RunnerTimeoutError";
   }
 }
 
 export class RunnerCrashedError extends Error {
-  constructor(detail: string) {
+  constructor(
+    detail: string,
+    readonly output: LostOutput = null,
+  ) {
     super(`the runner process crashed (${detail}); the next request starts a fresh one`);
     this.name = "RunnerCrashedError";
   }
@@ -65,6 +79,12 @@ export interface RunnerClientOptions {
 
 export class RunnerClient {
   private child: ChildProcess | null = null;
+  /** WASI output of the current runner's calls, as they write it (output-mirror.ts). */
+  private output = new OutputCollector();
+  /** Resolves when the current runner's output pipe has closed. */
+  private outputClosed: Promise<void> = Promise.resolve();
+  /** The request the current runner is working on. */
+  private current: number | null = null;
   private readonly pending = new PendingRequests<unknown>();
   private readonly modules = new Map<string, LoadModuleRequest>();
   private starting: Promise<BackendStatus> | null = null;
@@ -115,9 +135,15 @@ export class RunnerClient {
     const child = fork(entry.script, [], {
       execArgv: entry.execArgv,
       serialization: "advanced",
-      stdio: ["ignore", "ignore", "pipe", "ipc"],
+      stdio: ["ignore", "ignore", "pipe", "ipc", "pipe"],
+      env: { ...process.env, [OUTPUT_FD_ENV]: "4" },
     });
     this.child = child;
+    const output = new OutputCollector();
+    this.output = output;
+    const pipe = child.stdio[4] as NodeJS.ReadableStream;
+    pipe.on("data", (chunk: Buffer) => output.push(chunk));
+    this.outputClosed = new Promise((resolve) => pipe.once("close", () => resolve()));
     this.stderrTail = "";
     child.stderr!.on("data", (chunk: Buffer) => {
       this.stderrTail = (this.stderrTail + chunk.toString("utf8")).slice(-2000);
@@ -129,7 +155,8 @@ export class RunnerClient {
       this.starting = null;
       const detail = `${signal ? `signal ${signal}` : `exit code ${code}`}${this.stderrTail ? `: ${this.stderrTail.trim().split("\n").at(-1)}` : ""}`;
       this.options.onRestart?.(`runner ended (${detail})`);
-      this.pending.rejectAll(new RunnerCrashedError(detail));
+      const lost = this.current === null ? null : output.outputOf(this.current);
+      this.pending.rejectAll(new RunnerCrashedError(detail, lost));
     });
     // Start-up is not module code: it gets its own, generous time limit. Instance ids
     // continue from where the previous runner stopped, so an id from before a restart
@@ -170,16 +197,25 @@ export class RunnerClient {
     const watchdog: { timer?: NodeJS.Timeout } = {};
     const { id, answer } = this.pending.open(() => clearTimeout(watchdog.timer));
     watchdog.timer = setTimeout(() => {
-      this.pending.reject(id, new RunnerTimeoutError(timeoutMs));
       this.options.onRestart?.(`request "${kind}" timed out after ${timeoutMs} ms`);
       if (this.child === child) {
         this.child = null;
         this.starting = null;
       }
       child.kill("SIGKILL");
-      this.pending.rejectAll(new RunnerCrashedError("killed by the watchdog"));
+      // What the call wrote before the kill is still in the pipe: read it to the end. The
+      // requests that went down with this runner are failed then; later ones are not.
+      const { output, outputClosed } = this;
+      const lost = this.pending.waitingIds();
+      const drained = new Promise((resolve) => setTimeout(resolve, DRAIN_MS).unref());
+      void Promise.race([outputClosed, drained]).then(() => {
+        this.pending.reject(id, new RunnerTimeoutError(timeoutMs, output.outputOf(id)));
+        const crashed = new RunnerCrashedError("killed by the watchdog");
+        for (const other of lost) this.pending.reject(other, crashed);
+      });
     }, timeoutMs);
     const message: RequestMessage<K> = { id, kind, params };
+    this.current = id;
     child.send(message);
     return answer as Promise<RequestMap[K]["result"]>;
   }

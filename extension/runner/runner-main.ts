@@ -4,12 +4,15 @@
 
 import { enableWasmFeatures } from "./v8-features";
 import { loadBackend } from "./native-backend";
+import { OutputMirror } from "./output-mirror";
 import type { RequestMap, RequestMessage, ResponseMessage } from "./protocol";
 import { RunnerSession } from "./runner-session";
 
 enableWasmFeatures();
 
 let session: RunnerSession | null = null;
+/** WASI output goes to the caller as it is written (kept through a watchdog kill). */
+const mirror = OutputMirror.fromEnvironment();
 
 function needSession(): RunnerSession {
   if (!session) throw new Error("the runner was not configured");
@@ -22,7 +25,7 @@ const handlers: {
   configure: (config) => {
     const backend = loadBackend();
     if (!backend.available) return { available: false, reason: backend.reason };
-    session = new RunnerSession(backend.addon, config);
+    session = new RunnerSession(backend.addon, config, mirror);
     return { available: true, probe: backend.addon.probe() };
   },
   loadModule: (params) => needSession().loadModule(params),
@@ -41,6 +44,7 @@ const handlers: {
 
 process.on("message", (message: RequestMessage) => {
   let response: ResponseMessage;
+  mirror?.beginRequest(message.id);
   try {
     const handler = handlers[message.kind] as (params: unknown) => unknown;
     if (!handler) throw new Error(`unknown request "${String(message.kind)}"`);

@@ -11,7 +11,7 @@ import { materializeImage, planImages, type ImagePlan } from "../analysis/image-
 import { readModule } from "../analysis/module-reader";
 import type { WasmModule } from "../analysis/module-types";
 import { v8Implements } from "../analysis/v8-feature-probes";
-import { buildImports, type CapturedOutput } from "./instance-imports";
+import { buildImports } from "./instance-imports";
 import { NO_SYSCALLS, type Accounting, type NativeAddon } from "./native-backend";
 import { countPageStates } from "../../common/page-states";
 import type {
@@ -22,6 +22,8 @@ import type {
   ModuleSummary,
 } from "./protocol";
 import { SlotPool, type SlotImage, type SlotRequest } from "./slot-pool";
+import type { OutputMirror } from "./output-mirror";
+import { DEFAULT_MAX_OUTPUT_BYTES, type OutputCapture } from "./wasi-output";
 import { parseArgument, resultJson } from "./wasm-values";
 import type {
   MemoryStepState,
@@ -58,7 +60,7 @@ interface LiveInstance {
   mode: InitMode;
   slots: SlotUse[];
   instance: WebAssembly.Instance | null;
-  output: CapturedOutput | null;
+  output: OutputCapture | null;
 }
 
 /** Compiles module bytes; when this V8 lacks a feature the module uses, the error says
@@ -91,6 +93,8 @@ export class RunnerSession {
   constructor(
     private readonly addon: NativeAddon,
     private readonly options: SessionConfig,
+    /** Where WASI output is copied as it is written (the runner's caller), if anywhere. */
+    private readonly mirror: OutputMirror | null = null,
   ) {
     this.pool = new SlotPool(addon, options.slots, options.maxUnusedWarmSlots);
     this.hostPageSize = addon.probe().hostPageSize;
@@ -182,13 +186,13 @@ export class RunnerSession {
           // release() retires a slot whose reset fails; nothing is left to undo.
         }
       }
-      live.output?.close();
       throw error;
     }
     this.instances.set(live.id, live);
     steps.push(
       this.timedCall(live, "instantiate", null, () => {
         live.instance = new WebAssembly.Instance(compiled.module, environment.imports);
+        environment.output?.attach(live.instance);
         return undefined;
       }),
     );
@@ -254,7 +258,13 @@ export class RunnerSession {
     const environment = buildImports(
       loaded.module,
       compiled.slots.map((slot, i) => ({ slot, memory: this.pool.memoryOf(live.slots[i]!.slot) })),
-      { wasi: options.wasi, args: [loaded.fileName], ...(provided ? { provided } : {}) },
+      {
+        wasi: options.wasi,
+        args: [loaded.fileName],
+        maxOutputBytes: this.options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES,
+        mirror: this.mirror,
+        ...(provided ? { provided } : {}),
+      },
     );
     live.output = environment.output;
     return environment;
@@ -287,7 +297,6 @@ export class RunnerSession {
   release(instanceId: number, strategy: ResetStrategy, keepResident: number): StepRecord[] {
     const live = this.live(instanceId);
     this.instances.delete(instanceId);
-    live.output?.close();
     return live.slots.map(({ slot, memoryIndex }) => {
       const outcome = this.pool.release(slot, strategy, keepResident);
       return this.instanceStep(live, "reset", outcome.reset.ns, outcome.reset.syscalls, {
@@ -406,15 +415,28 @@ export class RunnerSession {
       if (Array.isArray(value)) result = value as StepRecord["result"];
       else if (typeof value === "number") result = [resultJson(value, "i32")]; // a WASI exit code
     } catch (caught) {
-      error = caught instanceof Error ? caught.message : String(caught);
+      error = thrownText(caught);
     }
     const ns = elapsed(started);
     const output = live.output?.take() ?? null;
+    const dropped = output && output.dropped.stdout + output.dropped.stderr > 0;
     return {
-      ...this.instanceStep(live, step, ns, NO_SYSCALLS, { exportName }),
+      ...this.instanceStep(live, step, ns, NO_SYSCALLS, {
+        exportName,
+        // Output past the cap is counted, so the report can say how much is missing.
+        detail: dropped
+          ? {
+              droppedStdoutBytes: output.dropped.stdout,
+              droppedStderrBytes: output.dropped.stderr,
+            }
+          : null,
+      }),
       result,
       error,
-      output: output && (output.stdout || output.stderr) ? output : null,
+      output:
+        output && (output.stdout || output.stderr)
+          ? { stdout: output.stdout, stderr: output.stderr }
+          : null,
     };
   }
 
@@ -529,4 +551,13 @@ function unpoolableReason(module: WasmModule): string | null {
       ? "a memory64 memory"
       : "of a custom page size";
   return `memory ${memory.index} is ${kind}: pool slots are ordinary 32-bit V8 memories, so the module runs unmodified and its memories cannot be observed`;
+}
+
+/** What a call threw, in words: a wasm exception no handler caught is not an Error, and
+ *  would otherwise read "[object WebAssembly.Exception]". */
+function thrownText(thrown: unknown): string {
+  if (thrown instanceof Error) return thrown.message;
+  if (thrown instanceof WebAssembly.Exception)
+    return "uncaught WebAssembly exception: a throw that no try in the module caught";
+  return String(thrown);
 }
