@@ -1,6 +1,7 @@
 // WASI output through the runner: captured in memory with a cap per stream (what is
 // written past it is counted in the step's detail), never in a temporary file, and what
-// a call wrote before the watchdog killed it reaches the caller with the time-out.
+// a call wrote before the watchdog killed it reaches the caller with the time-out. And a
+// wasm exception that escapes a call is named as one.
 
 import assert from "node:assert/strict";
 import { readdirSync } from "node:fs";
@@ -120,4 +121,24 @@ test("what a call wrote before its time-out comes with the time-out", async () =
     );
   assert.ok(failure instanceof RunnerTimeoutError, String(failure));
   assert.deepEqual(failure.output, { stdout: "before the loop", stderr: "" });
+});
+
+test("an exception no try caught is named as one, not [object WebAssembly.Exception]", async () => {
+  const runner = client();
+  await runner.request("loadModule", {
+    moduleId: "thrower",
+    fileName: "thrower.wasm",
+    bytes: await wat(`(module
+      (tag $oops (param i32))
+      (memory (export "memory") 1)
+      (func (export "_start") (throw $oops (i32.const 7))))`),
+    pageSize: 4096,
+    denseLimit: 16 << 20,
+  });
+  const { steps } = await runner.request("instantiate", {
+    moduleId: "thrower",
+    options: { init: "cow", initialize: true, wasi: false },
+  });
+  const start = steps.find((s) => s.step === "start");
+  assert.match(start?.error ?? "", /^uncaught WebAssembly exception/);
 });
