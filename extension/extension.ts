@@ -9,6 +9,7 @@ import { PanelRegistry } from "./editor/panel-registry";
 import { InspectorPanel, type EditorServices } from "./editor/inspector-panel";
 import { VIEW_TYPE, WasmEditorProvider } from "./editor/wasm-editor-provider";
 import { readSettings } from "./settings";
+import { readModuleUri } from "./editor/read-module-uri";
 import type { InspectReport } from "../common/report-types";
 
 export function activate(context: vscode.ExtensionContext): void {
@@ -49,8 +50,8 @@ export function activate(context: vscode.ExtensionContext): void {
           { enableScripts: true },
         );
         const compare = new InspectorPanel(services, panel, "compare", [
-          { side: "left", uri: left, bytes: await vscode.workspace.fs.readFile(left) },
-          { side: "right", uri: right, bytes: await vscode.workspace.fs.readFile(right) },
+          { side: "left", uri: left, bytes: await readModuleUri(left) },
+          { side: "right", uri: right, bytes: await readModuleUri(right) },
         ]);
         panel.onDidDispose(() => compare.dispose());
       },
@@ -103,7 +104,7 @@ export function activate(context: vscode.ExtensionContext): void {
       // Decoded in the analysis worker: a large module must not stall the extension host.
       const client = new AnalysisClient();
       try {
-        const bytes = await vscode.workspace.fs.readFile(target);
+        const bytes = await readModuleUri(target);
         const { reportJson } = await client.analyze(
           bytes,
           path.basename(target.fsPath),

@@ -4,6 +4,7 @@
 // byte offsets for all of it. Function bodies are skipped after their locals; checking
 // instructions and types (validation) is V8's job, see `validateWithV8`.
 
+import { formatBytes, grouped } from "../../common/format";
 import { BinaryCursor, DecodeError } from "./binary-cursor";
 import { readConstExpr } from "./const-expr";
 import type {
@@ -29,6 +30,17 @@ import {
 } from "./value-types";
 
 const MAGIC = 0x6d736100; // "\0asm" little-endian
+/** The magic and the version: what `checkPreamble` needs before anything else is read. */
+export const PREAMBLE_BYTES = 8;
+/** The largest module accepted: V8's own limit (`kV8MaxWasmModuleSize`, 1 GiB), so that
+ *  nothing larger is read only to be refused by the engine afterwards. */
+export const MAX_MODULE_BYTES = 1024 * 1024 * 1024;
+
+/** Why a file of `size` bytes is not read, or null when it may be. */
+export function moduleSizeError(size: number, maxBytes = MAX_MODULE_BYTES): string | null {
+  if (size <= maxBytes) return null;
+  return `too large: ${grouped(size)} bytes, the limit is ${grouped(maxBytes)} bytes (${formatBytes(maxBytes)}, V8's largest module)`;
+}
 
 const SECTION_NAMES: Record<number, SectionName> = {
   0: "custom",
@@ -233,6 +245,13 @@ export function readModule(bytes: Uint8Array): WasmModule {
   if (definedFunctionTypes)
     module.functionTypes.set(definedFunctionTypes, importedFunctionTypes.length);
   return module;
+}
+
+/** Checks the magic and the version of a module's first bytes (all of it, or only the
+ *  first `PREAMBLE_BYTES`): a file that is not a core module is refused before the rest is
+ *  read. Throws `DecodeError`. */
+export function checkPreamble(bytes: Uint8Array): void {
+  readPreamble(new BinaryCursor(bytes, 0, bytes.length));
 }
 
 function readPreamble(cursor: BinaryCursor): void {

@@ -1,11 +1,11 @@
 // `wasm-cow inspect FILE.wasm [--json] [--page-size N] [--dense-limit BYTES] [--pages]`
 
-import { readFileSync } from "node:fs";
 import { DecodeError } from "../analysis/binary-cursor";
 import { hex } from "../../common/format";
 import { DEFAULT_DENSE_LIMIT, TARGET_PAGE_SIZES } from "../analysis/image-planner";
 import { inspectModule } from "../analysis/inspect";
 import { toJsonText } from "../analysis/json-text";
+import { moduleFileErrorText, readModuleFile } from "./module-file";
 import { renderTextReport } from "./text-report";
 import { UsageError, type CliIo } from "./cli-io";
 
@@ -59,11 +59,9 @@ function integerOption(
 export function runInspect(args: InspectArgs, io: CliIo): number {
   let bytes: Uint8Array;
   try {
-    bytes = readFileSync(args.file);
+    bytes = readModuleFile(args.file);
   } catch (error) {
-    io.stderr(
-      `error: ${args.file}: ${(error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (error as Error).message}`,
-    );
+    io.stderr(`error: ${args.file}: ${moduleFileErrorText(error)}`);
     return 1;
   }
   try {

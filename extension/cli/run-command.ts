@@ -4,15 +4,13 @@
 // Runs N instances one after another in the runner process (each acquires a slot,
 // maps the image, instantiates, runs the invocations, and resets), so slot reuse shows.
 
-import { readFileSync } from "node:fs";
-import { DecodeError } from "../analysis/binary-cursor";
-import { hex } from "../../common/format";
 import { DEFAULT_DENSE_LIMIT } from "../analysis/image-planner";
 import { toJsonText } from "../analysis/json-text";
 import { readModule } from "../analysis/module-reader";
 import type { BackendStatus, InitMode } from "../runner/protocol";
 import { RunnerClient, RunnerCrashedError, RunnerTimeoutError } from "../runner/runner-client";
 import { UsageError, type CliIo } from "./cli-io";
+import { moduleFileErrorText, readModuleFile } from "./module-file";
 import { renderRunReport, type FailedStep, type RunReport, type RunStep } from "./run-report";
 import { isResetStrategy, type ResetStrategy, type StepRecord } from "../../common/run-types";
 
@@ -119,16 +117,10 @@ function positiveInteger(value: unknown, name: string, fallback: number, minimum
 export async function runRun(args: RunArgs, io: CliIo): Promise<number> {
   let bytes: Uint8Array;
   try {
-    bytes = readFileSync(args.file);
+    bytes = readModuleFile(args.file);
     readModule(bytes); // malformed input is reported here, with its offset
   } catch (error) {
-    const message =
-      error instanceof DecodeError
-        ? `${error.message} (at byte ${hex(error.offset)})`
-        : (error as NodeJS.ErrnoException).code === "ENOENT"
-          ? "no such file"
-          : (error as Error).message;
-    io.stderr(`error: ${args.file}: ${message}`);
+    io.stderr(`error: ${args.file}: ${moduleFileErrorText(error)}`);
     return 1;
   }
   const client = new RunnerClient({

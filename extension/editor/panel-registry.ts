@@ -7,6 +7,7 @@ import { readSettings } from "../settings";
 import { AnalysisClient } from "./analysis-client";
 import { exportReport } from "./export-report";
 import type { EditorServices, InspectorPanel } from "./inspector-panel";
+import { readModuleUri } from "./read-module-uri";
 
 export class PanelRegistry {
   private readonly panels = new Map<string, InspectorPanel>();
@@ -42,7 +43,7 @@ export class PanelRegistry {
     const settings = readSettings();
     const client = new AnalysisClient();
     try {
-      const bytes = await vscode.workspace.fs.readFile(uri);
+      const bytes = await readModuleUri(uri);
       await client.analyze(
         bytes,
         path.basename(uri.fsPath),

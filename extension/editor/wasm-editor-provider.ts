@@ -4,6 +4,7 @@
 import * as vscode from "vscode";
 import { InspectorPanel, type EditorServices } from "./inspector-panel";
 import type { PanelRegistry } from "./panel-registry";
+import { readModuleUri } from "./read-module-uri";
 
 export const VIEW_TYPE = "wasmCow.inspector";
 
@@ -22,7 +23,7 @@ export class WasmEditorProvider implements vscode.CustomReadonlyEditorProvider<W
   ) {}
 
   async openCustomDocument(uri: vscode.Uri): Promise<WasmDocument> {
-    return new WasmDocument(uri, await vscode.workspace.fs.readFile(uri));
+    return new WasmDocument(uri, await readModuleUri(uri));
   }
 
   resolveCustomEditor(document: WasmDocument, panel: vscode.WebviewPanel): void {

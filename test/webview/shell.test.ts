@@ -196,3 +196,29 @@ test("while the runner starts, the Overview is there and run actions wait for it
   assertClean(view);
   await view.close();
 });
+
+test("each tab header is found by its data-tab, after any re-render, and names its panel", async () => {
+  const view = await harness.openWebview();
+  await view.start({ report: sparse });
+  // vscode-tabs renames its headers on every slot change: the harness (test/e2e) finds them
+  // by data-tab, which no component touches. A second init re-renders the app.
+  await view.deliver(initMessage());
+  const headers = await view.page
+    .locator("vscode-tab-header[data-tab]")
+    .evaluateAll((all) =>
+      all.map((h) => [
+        h.getAttribute("data-tab"),
+        document.getElementById(h.getAttribute("aria-controls") ?? "")?.tagName ?? null,
+      ]),
+    );
+  assert.deepEqual(headers, [
+    ["overview", "VSCODE-TAB-PANEL"],
+    ["segments", "VSCODE-TAB-PANEL"],
+    ["pages", "VSCODE-TAB-PANEL"],
+    ["stepper", "VSCODE-TAB-PANEL"],
+    ["pool", "VSCODE-TAB-PANEL"],
+  ]);
+  await view.page.locator('vscode-tab-header[data-tab="pages"]').click();
+  assert.deepEqual(await selectedTab(view), ["Page map"]);
+  assertClean(view);
+});

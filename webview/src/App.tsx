@@ -145,13 +145,15 @@ export function App(): ReactElement {
         onVscTabsSelect={(event) => setTab(TABS[event.detail.selectedIndex] ?? "overview")}
         aria-label="Inspector views"
       >
+        {/* No ids of our own: vscode-tabs gives headers and panels its own ids (and links
+            them with aria-controls / aria-labelledby) whenever its slots change. */}
         {TABS.map((name) => (
-          <VscodeTabHeader key={`${name}-header`} slot="header" id={`tab-${name}`}>
+          <VscodeTabHeader key={`${name}-header`} slot="header" data-tab={name}>
             {TAB_TITLES[name]}
           </VscodeTabHeader>
         ))}
         {TABS.map((name) => (
-          <VscodeTabPanel key={`${name}-panel`} aria-labelledby={`tab-${name}`}>
+          <VscodeTabPanel key={`${name}-panel`}>
             {tab === name && <TabContent tab={name} props={props} />}
           </VscodeTabPanel>
         ))}

@@ -51,7 +51,8 @@ export class Inspector {
 
   /** Shows a tab and waits for its content. */
   async showTab(tab: InspectorTab): Promise<void> {
-    await this.frame.locator(`#tab-${tab}`).click();
+    // Not by id: vscode-tabs replaces its headers' ids with its own when its slots change.
+    await this.frame.locator(`vscode-tab-header[data-tab="${tab}"]`).click();
     await this.frame.locator(TAB_SECTIONS[tab]).waitFor();
   }
 
