@@ -297,6 +297,36 @@ describe("text output", () => {
     assert.match(run.stdout, /CoW image: yes/);
     assert.ok(!run.stdout.startsWith("{"), "not JSON");
   });
+
+  test("--pages on a static image of 131,073 pages (512 MiB + 1 page): one line per page", async () => {
+    const large = fixture(
+      "large-image.wasm",
+      module(
+        memorySection({ min: 8200 }),
+        dataSection(activeData(i32Offset(0), [1]), activeData(i32Offset(512 * 1024 * 1024), [2])),
+      ),
+    );
+    for (const json of [false, true]) {
+      const run = await cli(
+        "inspect",
+        large,
+        "--pages",
+        "--dense-limit",
+        "1073741824",
+        ...(json ? ["--json"] : []),
+      );
+      assert.equal(run.code, 0, run.stderr.slice(0, 500));
+      if (json) {
+        const pages = JSON.parse(run.stdout).images[0].pageMap;
+        assert.equal(pages.length, 131_073);
+        assert.deepEqual(pages.at(-1).segments, [1]);
+      } else {
+        const lines = run.stdout.split("\n").filter((line) => /^ +\d+ +0x/.test(line));
+        assert.equal(lines.length, 131_073);
+        assert.match(lines.at(-1)!, /^ +131072 +0x20000000 +yes +1$/);
+      }
+    }
+  });
 });
 
 describe("exit codes and errors", () => {
