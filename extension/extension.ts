@@ -2,6 +2,7 @@
 
 import * as path from "node:path";
 import * as vscode from "vscode";
+import { displayText } from "../common/display-text";
 import { AnalysisClient } from "./editor/analysis-client";
 import { renderTextReport } from "./cli/text-report";
 import { ExecutionGate } from "./editor/execution-gate";
@@ -45,7 +46,7 @@ export function activate(context: vscode.ExtensionContext): void {
         const [left, right] = pair;
         const panel = vscode.window.createWebviewPanel(
           "wasmCow.compare",
-          `${path.basename(left.fsPath)} ↔ ${path.basename(right.fsPath)}`,
+          displayText(`${path.basename(left.fsPath)} ↔ ${path.basename(right.fsPath)}`),
           vscode.ViewColumn.Active,
           { enableScripts: true },
         );
@@ -115,7 +116,7 @@ export function activate(context: vscode.ExtensionContext): void {
         log.show(true);
       } catch (error) {
         void vscode.window.showErrorMessage(
-          `Wasm CoW: ${error instanceof Error ? error.message : String(error)}`,
+          displayText(`Wasm CoW: ${error instanceof Error ? error.message : String(error)}`),
         );
       } finally {
         client.dispose();

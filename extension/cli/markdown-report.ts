@@ -1,19 +1,23 @@
 // The Markdown form of the inspection report (the extension's Export Report): the same
 // facts as the JSON, as tables a pull request or an issue can show.
 
+import { markdownText } from "../../common/display-text";
 import { formatBytes, grouped, hex } from "../../common/format";
 import { imageLabel, v8VerdictText, wasmtimeVerdictText } from "../../common/verdict-text";
 import type { InspectReport } from "../../common/report-types";
 
 export function renderMarkdownReport(report: InspectReport): string {
   const lines: string[] = [];
-  lines.push(`# Memory images of \`${report.file}\``, "");
-  lines.push(`- Wasmtime ${report.wasmtime.version}: ${wasmtimeVerdictText(report.wasmtime)}`);
-  for (const advice of report.wasmtime.advice) lines.push(`  - ${advice}`);
+  // Names, messages and explanations can carry a module's text: each goes through
+  // markdownText (no raw HTML, no table breaking `|`, no control characters).
+  const md = markdownText;
+  lines.push(`# Memory images of ${md(report.file)}`, "");
+  lines.push(`- Wasmtime ${report.wasmtime.version}: ${md(wasmtimeVerdictText(report.wasmtime))}`);
+  for (const advice of report.wasmtime.advice) lines.push(`  - ${md(advice)}`);
   lines.push(`- size: ${grouped(report.size)} bytes, sha256 \`${report.sha256}\``);
-  lines.push(`- V8 ${report.v8.version}: ${v8VerdictText(report.v8)}`);
+  lines.push(`- V8 ${report.v8.version}: ${md(v8VerdictText(report.v8))}`);
   if (report.features.length) {
-    lines.push(`- features: ${report.features.map((use) => use.feature).join(", ")}`);
+    lines.push(`- features: ${md(report.features.map((use) => use.feature).join(", "))}`);
   }
   lines.push(
     `- plan: ${report.plan.initialization} initialisation, target page ${grouped(report.plan.pageSize)} bytes, dense limit ${grouped(report.plan.denseLimit)} bytes`,
@@ -28,16 +32,16 @@ export function renderMarkdownReport(report: InspectReport): string {
   lines.push("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
   for (const memory of report.memories) {
     const image = report.images[memory.index]!;
-    const limits = `${memory.minPages}..${memory.maxPages ?? ""}${memory.imported ? ` (imported ${memory.import!.module}.${memory.import!.name})` : ""}`;
+    const limits = `${memory.minPages}..${memory.maxPages ?? ""}${memory.imported ? ` (imported ${md(`${memory.import!.module}.${memory.import!.name}`)})` : ""}`;
     lines.push(
-      `| ${memory.index} | ${limits} | ${image.static ? "yes" : "no"} | ${image.reason ?? ""} | ${image.offset === null ? "" : hex(image.offset)} | ${image.length === null ? "" : grouped(image.length)} | ${grouped(image.pages)} | ${grouped(image.nonzeroPages)} | ${grouped(image.dataBytes)} | ${image.sha256 ? `\`${image.sha256.slice(0, 16)}…\`` : ""} |`,
+      `| ${memory.index} | ${limits} | ${image.static ? "yes" : "no"} | ${md(image.reason ?? "")} | ${image.offset === null ? "" : hex(image.offset)} | ${image.length === null ? "" : grouped(image.length)} | ${grouped(image.pages)} | ${grouped(image.nonzeroPages)} | ${grouped(image.dataBytes)} | ${image.sha256 ? `\`${image.sha256.slice(0, 16)}…\`` : ""} |`,
     );
   }
   for (const image of report.images) {
     if (!image.explanation && !image.advice.length) continue;
     lines.push("", `## Memory ${image.memory}`, "");
-    if (image.explanation) lines.push(`${image.explanation}.`, "");
-    for (const advice of image.advice) lines.push(`- ${advice}`);
+    if (image.explanation) lines.push(`${md(image.explanation)}.`, "");
+    for (const advice of image.advice) lines.push(`- ${md(advice)}`);
     if (image.length) lines.push(`- image size: ${formatBytes(image.length)}`);
   }
   return `${lines.join("\n")}\n`;

@@ -2,6 +2,7 @@
 // file, 2 usage error.
 
 import { parseArgs } from "node:util";
+import { displayText } from "../../common/display-text";
 import { UsageError, type CliIo } from "./cli-io";
 import { INSPECT_USAGE, parseInspectArgs, runInspect } from "./inspect-command";
 import { parseRunArgs, RUN_USAGE, runRun } from "./run-command";
@@ -9,9 +10,12 @@ import { parseRunArgs, RUN_USAGE, runRun } from "./run-command";
 const USAGE = `usage: ${INSPECT_USAGE}\n\n       ${RUN_USAGE}`;
 
 /** `inspect` answers synchronously; `run` talks to the runner process. */
-export function runCli(argv: string[], io: CliIo): number | Promise<number> {
+export function runCli(argv: string[], rawIo: CliIo): number | Promise<number> {
+  // Every stderr line may carry a file's or a module's name or message: each is one line,
+  // its control characters escaped. Reports on stdout escape their own text; JSON is exact.
+  const io: CliIo = { stdout: rawIo.stdout, stderr: (line) => rawIo.stderr(displayText(line)) };
   if (argv.length === 0 || argv[0] === "--help" || argv[0] === "-h" || argv[0] === "help") {
-    (argv.length === 0 ? io.stderr : io.stdout)(USAGE);
+    (argv.length === 0 ? rawIo.stderr : rawIo.stdout)(USAGE);
     return argv.length === 0 ? 2 : 0;
   }
   const [command, ...rest] = argv;
@@ -55,7 +59,8 @@ export function runCli(argv: string[], io: CliIo): number | Promise<number> {
       error instanceof UsageError ||
       (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS");
     if (!isUsage) throw error;
-    io.stderr(`error: ${(error as Error).message}\n${USAGE}`);
+    io.stderr(`error: ${(error as Error).message}`);
+    rawIo.stderr(USAGE);
     return 2;
   }
 }

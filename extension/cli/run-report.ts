@@ -2,6 +2,7 @@
 // with its time, the syscalls it made and the page states of the instance's memory
 // afterwards.
 
+import { displayLines } from "../../common/display-text";
 import { grouped } from "../../common/format";
 import type { InitMode, ModuleSummary } from "../runner/protocol";
 import type { ResetStrategy, StepRecord } from "../../common/run-types";
@@ -51,7 +52,7 @@ export function renderRunReport(report: RunReport): string {
     "inst slot pick    step         time µs  mmap madv ioctl  pages: absent  zero clean idirty adirty swap  result",
   );
   for (const step of report.steps) lines.push(stepLine(step).trimEnd());
-  return lines.join("\n");
+  return displayLines(lines);
 }
 
 function stepLine(step: RunStep): string {

@@ -1,5 +1,6 @@
 // The compact human report of `wasm-cow inspect` (and of the extension's text output).
 
+import { displayLines } from "../../common/display-text";
 import { formatBytes, grouped, hex, plural } from "../../common/format";
 import { imageLabel, v8VerdictText, wasmtimeVerdictText } from "../../common/verdict-text";
 import type { ImageJson, InspectReport } from "../../common/report-types";
@@ -41,7 +42,7 @@ export function renderTextReport(report: InspectReport): string {
     renderImage(image, imageLabel(report.wasmtime), lines);
   }
   for (const warning of report.warnings) lines.push(`warning: ${warning}`);
-  return lines.join("\n");
+  return displayLines(lines);
 }
 
 /** Appends to `lines` (not returned and spread: a page map has one line per page, and a

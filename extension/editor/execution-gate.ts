@@ -3,6 +3,7 @@
 // the reason when it is unavailable is shown in the UI instead of guessing.
 
 import * as vscode from "vscode";
+import { displayText } from "../../common/display-text";
 import type { Capabilities } from "../../common/webview-protocol";
 import { RunnerClient } from "../runner/runner-client";
 import { readSettings } from "../settings";
@@ -91,14 +92,14 @@ export class ExecutionGate implements vscode.Disposable {
           includePageStates: true,
         },
         timeoutMs: settings.executionTimeoutMs,
-        onRestart: (reason) => this.log.warn(`runner restarted: ${reason}`),
+        onRestart: (reason) => this.log.warn(displayText(`runner restarted: ${reason}`)),
       });
     }
     return this.client;
   }
 
   restart(reason: string): void {
-    this.log.info(`restarting the runner: ${reason}`);
+    this.log.info(displayText(`restarting the runner: ${reason}`));
     this.client?.dispose();
     this.client = null;
     this.probed = null;

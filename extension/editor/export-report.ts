@@ -2,6 +2,7 @@
 // settings) or its Markdown rendering, saved where the user picks.
 
 import * as vscode from "vscode";
+import { displayText } from "../../common/display-text";
 import { renderMarkdownReport } from "../cli/markdown-report";
 
 /** `reportJson`: the indented text of `wasm-cow inspect --json` (AnalysisClient.reportText). */
@@ -18,5 +19,5 @@ export async function exportReport(
   if (!target) return;
   const text = format === "json" ? `${reportJson}\n` : renderMarkdownReport(JSON.parse(reportJson));
   await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(text));
-  log.info(`exported the ${format} report of ${source.fsPath} to ${target.fsPath}`);
+  log.info(displayText(`exported the ${format} report of ${source.fsPath} to ${target.fsPath}`));
 }

@@ -5,6 +5,7 @@
 
 import * as path from "node:path";
 import * as vscode from "vscode";
+import { displayText } from "../../common/display-text";
 import {
   parseWebviewMessage,
   type Capabilities,
@@ -59,14 +60,16 @@ export class InspectorPanel implements vscode.Disposable {
       styleUris: [
         webview.asWebviewUri(vscode.Uri.joinPath(root, "dist", "webview.css")).toString(),
       ],
-      title: sources.map((s) => path.basename(s.uri.fsPath)).join(" ↔ "),
+      title: displayText(sources.map((s) => path.basename(s.uri.fsPath)).join(" ↔ ")),
     });
     this.disposables.push(
       webview.onDidReceiveMessage((raw: unknown) => {
         const message = parseWebviewMessage(raw);
         if (!message) {
           services.log.warn(
-            `ignored a malformed message from the webview: ${JSON.stringify(raw)?.slice(0, 200)}`,
+            displayText(
+              `ignored a malformed message from the webview: ${JSON.stringify(raw)?.slice(0, 200)}`,
+            ),
           );
           return;
         }
@@ -125,7 +128,7 @@ export class InspectorPanel implements vscode.Disposable {
         await vscode.commands.executeCommand("wasmCow.compare", this.sources[0]!.uri);
         return;
       case "error":
-        this.services.log.error(`webview: ${message.message}`);
+        this.services.log.error(displayText(`webview: ${message.message}`));
         return;
     }
   }
@@ -225,7 +228,8 @@ export class InspectorPanel implements vscode.Disposable {
   }
 
   private fail(error: unknown): void {
-    const message = error instanceof Error ? error.message : String(error);
+    // A runner's error can carry a module's text (a trap, an exception's message).
+    const message = displayText(error instanceof Error ? error.message : String(error));
     this.services.log.error(message);
     void vscode.window.showErrorMessage(`Wasm CoW: ${message}`);
   }
