@@ -7,3 +7,25 @@ export interface CliIo {
 
 /** A mistake in the command line: exit code 2 with the usage text. */
 export class UsageError extends Error {}
+
+/** A number option's accepted range and its value when absent. */
+export interface IntegerRange {
+  min: number;
+  max: number;
+  fallback: number;
+  /** Why the bound is what it is, for the error ("Node's longest timer"). */
+  maxReason?: string;
+}
+
+/** Parses a decimal integer option within its range, or throws a UsageError naming it. */
+export function integerOption(value: unknown, name: string, range: IntegerRange): number {
+  if (value === undefined) return range.fallback;
+  const number = typeof value === "string" && /^\d+$/.test(value) ? Number(value) : NaN;
+  if (!(number >= range.min && number <= range.max)) {
+    const reason = range.maxReason ? ` (${range.maxReason})` : "";
+    throw new UsageError(
+      `${name} needs an integer from ${range.min} to ${range.max}${reason}, got ${JSON.stringify(value)}`,
+    );
+  }
+  return number;
+}

@@ -7,7 +7,7 @@ import { inspectModule } from "../analysis/inspect";
 import { toJsonText } from "../analysis/json-text";
 import { moduleFileErrorText, readModuleFile } from "./module-file";
 import { renderTextReport } from "./text-report";
-import { UsageError, type CliIo } from "./cli-io";
+import { integerOption, UsageError, type CliIo } from "./cli-io";
 
 export const INSPECT_USAGE = `wasm-cow inspect FILE.wasm [--json] [--page-size 4096|16384|65536] [--dense-limit BYTES] [--pages]
 
@@ -30,7 +30,11 @@ export function parseInspectArgs(
 ): InspectArgs {
   if (positionals.length !== 1)
     throw new UsageError(`inspect takes exactly one FILE.wasm, got ${positionals.length}`);
-  const pageSize = integerOption(values["page-size"], "--page-size", 4096);
+  const pageSize = integerOption(values["page-size"], "--page-size", {
+    min: 0,
+    max: Number.MAX_SAFE_INTEGER,
+    fallback: 4096,
+  });
   if (!(TARGET_PAGE_SIZES as readonly number[]).includes(pageSize)) {
     throw new UsageError(`--page-size must be one of ${TARGET_PAGE_SIZES.join(", ")}`);
   }
@@ -38,21 +42,13 @@ export function parseInspectArgs(
     file: positionals[0]!,
     json: values.json === true,
     pageSize,
-    denseLimit: integerOption(values["dense-limit"], "--dense-limit", DEFAULT_DENSE_LIMIT),
+    denseLimit: integerOption(values["dense-limit"], "--dense-limit", {
+      min: 0,
+      max: Number.MAX_SAFE_INTEGER,
+      fallback: DEFAULT_DENSE_LIMIT,
+    }),
     pages: values.pages === true,
   };
-}
-
-function integerOption(
-  value: string | boolean | undefined,
-  name: string,
-  fallback: number,
-): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== "string" || !/^\d+$/.test(value) || !Number.isSafeInteger(Number(value))) {
-    throw new UsageError(`${name} needs a non-negative integer, got ${JSON.stringify(value)}`);
-  }
-  return Number(value);
 }
 
 /** Returns the exit code: 0 success, 1 unreadable, malformed or invalid module. */

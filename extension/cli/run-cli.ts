@@ -1,5 +1,5 @@
 // Argument parsing and dispatch for `wasm-cow`. Exit codes: 0 success, 1 bad input
-// file, 2 usage error.
+// file (or no runner), 2 usage error, 3 a run whose report is complete but a step failed.
 
 import { parseArgs } from "node:util";
 import { displayText } from "../../common/display-text";
@@ -32,6 +32,8 @@ export function runCli(argv: string[], rawIo: CliIo): number | Promise<number> {
           reset: { type: "string" },
           timeout: { type: "string" },
           json: { type: "boolean" },
+          "json-lines": { type: "boolean" },
+          "max-output": { type: "string" },
           slots: { type: "string" },
           "max-unused-warm-slots": { type: "string" },
           "no-initialize": { type: "boolean" },

@@ -5,29 +5,49 @@
 // maps the image, instantiates, runs the invocations, and resets), so slot reuse shows.
 
 import { DEFAULT_DENSE_LIMIT } from "../analysis/image-planner";
-import { toJsonText } from "../analysis/json-text";
 import { readModule } from "../analysis/module-reader";
 import type { BackendStatus, InitMode } from "../runner/protocol";
 import { RunnerClient, RunnerCrashedError, RunnerTimeoutError } from "../runner/runner-client";
-import { UsageError, type CliIo } from "./cli-io";
+import { integerOption, UsageError, type CliIo } from "./cli-io";
 import { moduleFileErrorText, readModuleFile } from "./module-file";
-import { renderRunReport, type FailedStep, type RunReport, type RunStep } from "./run-report";
+import type { FailedStep, RunStep } from "./run-report";
+import { runOutput, type RunFormat } from "./run-output";
+import {
+  DEFAULT_MAX_OUTPUT_BYTES,
+  MAX_BYTE_COUNT,
+  MAX_INSTANCES,
+  MAX_OUTPUT_BYTES,
+  MAX_SLOTS,
+  MAX_TIMEOUT_MS,
+  MAX_UNUSED_WARM_SLOTS,
+} from "../runner/limits";
 import { isResetStrategy, type ResetStrategy, type StepRecord } from "../../common/run-types";
 
 export const RUN_USAGE = `wasm-cow run FILE.wasm [--invoke NAME[=ARG,ARG...]]... [--instances N] [--init cow|eager]
-       [--reset madvise|keep-resident=BYTES|pagemap[=BYTES]] [--timeout MS] [--json]
-       [--slots N] [--max-unused-warm-slots N] [--no-initialize] [--no-wasi] [--smaps]
+       [--reset madvise|keep-resident=BYTES|pagemap[=BYTES]] [--timeout MS] [--json | --json-lines]
+       [--slots N] [--max-unused-warm-slots N] [--max-output BYTES] [--no-initialize] [--no-wasi]
+       [--smaps]
 
   --invoke        call an exported function after instantiation (repeatable), arguments typed by its signature
   --instances N   run N instances one after another on the slot pool (default 1)
   --init          cow: map the image copy-on-write (default); eager: V8 copies the segments (baseline)
   --reset         how a slot is reset after each instance (default madvise); pagemap resets only the
                   dirty pages found by PAGEMAP_SCAN, up to BYTES (default: the whole memory)
-  --timeout MS    time limit of each call into module code (default 5000)
+  --timeout MS    time limit of each call into module code: instantiation with its start function and
+                  initialiser, and each --invoke (default 5000); loading a module is not module code
+  --json          the whole run as one JSON object at the end (keeps every step: for long runs use
+                  --json-lines, one JSON object per line as each step completes)
   --slots N       pool size (default 8); --max-unused-warm-slots N (default 100, as Wasmtime)
+  --max-output B  WASI output kept per stream and step (default ${DEFAULT_MAX_OUTPUT_BYTES}); the rest is counted
   --no-initialize do not call _initialize / _start; --no-wasi: WASI imports trap instead
   --smaps         add /proc/self/smaps figures (RSS, PSS, shared clean, private dirty, anonymous,
-                  VMAs) to every step; slow: each read walks every mapping of the process`;
+                  VMAs) to every step; slow: each read walks every mapping of the process
+
+  Exit status: 0 when every step succeeded, 3 when one failed (a trap, a time-out, a bad
+  argument; the report is complete), 1 when the file or the runner failed, 2 for usage errors.`;
+
+/** A run whose report is complete but one of its steps failed. */
+export const EXIT_STEP_FAILED = 3;
 
 export interface RunArgs {
   file: string;
@@ -37,9 +57,10 @@ export interface RunArgs {
   strategy: ResetStrategy;
   keepResident: number;
   timeoutMs: number;
-  json: boolean;
+  format: RunFormat;
   slots: number;
   maxUnusedWarmSlots: number;
+  maxOutputBytes: number;
   initialize: boolean;
   wasi: boolean;
   smaps: boolean;
@@ -59,7 +80,6 @@ export function parseRunArgs(
   if (
     !isResetStrategy(strategy) ||
     extra.length > 0 ||
-    (bytes !== undefined && !/^\d+$/.test(bytes)) ||
     (strategy === "madvise" && bytes !== undefined) ||
     (strategy === "keep-resident" && bytes === undefined)
   ) {
@@ -67,11 +87,17 @@ export function parseRunArgs(
       `--reset must be madvise, keep-resident=BYTES or pagemap[=BYTES], got ${JSON.stringify(reset)}`,
     );
   }
-  const keepResident =
-    bytes !== undefined ? Number(bytes) : strategy === "pagemap" ? WHOLE_MEMORY : 0;
+  const keepResident = integerOption(bytes, `--reset ${strategy}=BYTES`, {
+    min: 0,
+    max: MAX_BYTE_COUNT,
+    fallback: strategy === "pagemap" ? WHOLE_MEMORY : 0,
+    maxReason: "the largest exact integer",
+  });
   const init = values.init ?? "cow";
   if (init !== "cow" && init !== "eager")
     throw new UsageError(`--init must be cow or eager, got ${JSON.stringify(init)}`);
+  if (values.json === true && values["json-lines"] === true)
+    throw new UsageError("--json and --json-lines exclude each other");
   const invokes = (values.invoke as string[] | undefined) ?? [];
   return {
     file: positionals[0]!,
@@ -80,38 +106,38 @@ export function parseRunArgs(
       if (!name) throw new UsageError(`--invoke needs an export name, got ${JSON.stringify(spec)}`);
       return { name, args: list === undefined || list === "" ? [] : list.split(",") };
     }),
-    instances: positiveInteger(values.instances, "--instances", 1),
+    instances: integerOption(values.instances, "--instances", {
+      min: 1,
+      max: MAX_INSTANCES,
+      fallback: 1,
+    }),
     init,
     strategy,
     keepResident,
-    timeoutMs: positiveInteger(values.timeout, "--timeout", 5000),
-    json: values.json === true,
-    slots: positiveInteger(values.slots, "--slots", 8),
-    maxUnusedWarmSlots: positiveInteger(
-      values["max-unused-warm-slots"],
-      "--max-unused-warm-slots",
-      100,
-      0,
-    ),
+    timeoutMs: integerOption(values.timeout, "--timeout", {
+      min: 1,
+      max: MAX_TIMEOUT_MS,
+      fallback: 5000,
+      maxReason: "Node's longest timer",
+    }),
+    format: values.json === true ? "json" : values["json-lines"] === true ? "json-lines" : "text",
+    slots: integerOption(values.slots, "--slots", { min: 1, max: MAX_SLOTS, fallback: 8 }),
+    maxUnusedWarmSlots: integerOption(values["max-unused-warm-slots"], "--max-unused-warm-slots", {
+      min: 0,
+      max: MAX_UNUSED_WARM_SLOTS,
+      fallback: 100,
+      maxReason: "a u32 in Wasmtime",
+    }),
+    maxOutputBytes: integerOption(values["max-output"], "--max-output", {
+      min: 0,
+      max: MAX_OUTPUT_BYTES,
+      fallback: DEFAULT_MAX_OUTPUT_BYTES,
+      maxReason: "64 MiB: kept output must fit a JSON string",
+    }),
     initialize: values["no-initialize"] !== true,
     wasi: values["no-wasi"] !== true,
     smaps: values.smaps === true,
   };
-}
-
-function positiveInteger(value: unknown, name: string, fallback: number, minimum = 1): number {
-  if (value === undefined) return fallback;
-  if (
-    typeof value !== "string" ||
-    !/^\d+$/.test(value) ||
-    Number(value) < minimum ||
-    !Number.isSafeInteger(Number(value))
-  ) {
-    throw new UsageError(
-      `${name} needs an integer of at least ${minimum}, got ${JSON.stringify(value)}`,
-    );
-  }
-  return Number(value);
 }
 
 export async function runRun(args: RunArgs, io: CliIo): Promise<number> {
@@ -127,6 +153,7 @@ export async function runRun(args: RunArgs, io: CliIo): Promise<number> {
     config: {
       slots: args.slots,
       maxUnusedWarmSlots: args.maxUnusedWarmSlots,
+      maxOutputBytes: args.maxOutputBytes,
       includePageStates: false,
       smaps: args.smaps,
     },
@@ -151,9 +178,8 @@ export async function runRun(args: RunArgs, io: CliIo): Promise<number> {
       pageSize,
       denseLimit: DEFAULT_DENSE_LIMIT,
     });
-    const steps: RunStep[] = [...loaded.steps];
-    for (let n = 0; n < args.instances; n++) steps.push(...(await runOneInstance(client, args)));
-    const report: RunReport = {
+    const output = runOutput(args.format, io);
+    output.header({
       file: args.file,
       backend: {
         hostPageSize: pageSize,
@@ -164,10 +190,17 @@ export async function runRun(args: RunArgs, io: CliIo): Promise<number> {
       module: loaded.summary,
       init: args.init,
       reset: { strategy: args.strategy, keepResident: args.keepResident },
-      steps,
+    });
+    const summary = { instances: args.instances, steps: 0, failedSteps: 0 };
+    const emit = (step: RunStep) => {
+      summary.steps++;
+      if (step.error !== null) summary.failedSteps++;
+      output.step(step);
     };
-    io.stdout(args.json ? toJsonText(report) : renderRunReport(report));
-    return 0;
+    loaded.steps.forEach(emit);
+    for (let n = 0; n < args.instances; n++) await runOneInstance(client, args, emit);
+    output.end(summary);
+    return summary.failedSteps > 0 ? EXIT_STEP_FAILED : 0;
   } catch (error) {
     io.stderr(`error: ${args.file}: ${(error as Error).message}`);
     return 1;
@@ -178,8 +211,11 @@ export async function runRun(args: RunArgs, io: CliIo): Promise<number> {
 
 /** One instance: instantiate, invoke, release. A time-out or crash becomes a failed
  *  step; the runner restarts and the next instance goes on. */
-async function runOneInstance(client: RunnerClient, args: RunArgs): Promise<RunStep[]> {
-  const steps: RunStep[] = [];
+async function runOneInstance(
+  client: RunnerClient,
+  args: RunArgs,
+  emit: (step: RunStep) => void,
+): Promise<void> {
   let instance: number | null = null;
   /** Set when a time-out or crash took the runner, and the instance with it. */
   let runnerLost = false;
@@ -206,7 +242,11 @@ async function runOneInstance(client: RunnerClient, args: RunArgs): Promise<RunS
         memories: [],
         result: null,
         error: (error as Error).message,
-        output: null,
+        // What the call wrote before a time-out or a crash, read from the pipe to its end.
+        output:
+          error instanceof RunnerTimeoutError || error instanceof RunnerCrashedError
+            ? error.output
+            : null,
         detail: null,
       };
     }
@@ -220,24 +260,22 @@ async function runOneInstance(client: RunnerClient, args: RunArgs): Promise<RunS
       options: { init: args.init, initialize: args.initialize, wasi: args.wasi },
     }),
   );
-  if (isFailed(started)) return [started];
-  steps.push(...started.steps);
+  if (isFailed(started)) return emit(started);
+  started.steps.forEach(emit);
   instance = started.instance;
   const live = instance;
-  const usable = steps.every((s) => s.error === null);
+  const usable = started.steps.every((s) => s.error === null);
   for (const invocation of usable ? args.invocations : []) {
     const step = await attempt("invoke", invocation.name, () =>
       client.request("invoke", { instance: live, export: invocation.name, args: invocation.args }),
     );
-    steps.push(step);
-    if (runnerLost) return steps;
+    emit(step);
+    if (runnerLost) return;
   }
-  steps.push(
-    ...(await client.request("release", {
-      instance: live,
-      strategy: args.strategy,
-      keepResident: args.keepResident,
-    })),
-  );
-  return steps;
+  const released = await client.request("release", {
+    instance: live,
+    strategy: args.strategy,
+    keepResident: args.keepResident,
+  });
+  released.forEach(emit);
 }

@@ -2,8 +2,8 @@
 // with its time, the syscalls it made and the page states of the instance's memory
 // afterwards.
 
-import { displayLines } from "../../common/display-text";
-import { grouped } from "../../common/format";
+import { displayLines, displayText } from "../../common/display-text";
+import { grouped, plural } from "../../common/format";
 import type { InitMode, ModuleSummary } from "../runner/protocol";
 import type { ResetStrategy, StepRecord } from "../../common/run-types";
 
@@ -14,7 +14,8 @@ export type FailedStep = Omit<StepRecord, "syscalls" | "error"> & { syscalls: nu
 
 export type RunStep = StepRecord | FailedStep;
 
-export interface RunReport {
+/** What is known of a run before its first instance: everything but the steps. */
+export interface RunHeader {
   file: string;
   /** The backend that ran the module (a run needs one: without it the CLI stops). */
   backend: {
@@ -27,32 +28,52 @@ export interface RunReport {
   module: ModuleSummary;
   init: InitMode;
   reset: { strategy: ResetStrategy; keepResident: number };
+}
+
+/** `--json`: the whole run as one object. */
+export interface RunReport extends RunHeader {
   steps: RunStep[];
 }
 
-export function renderRunReport(report: RunReport): string {
+/** The last line of `--json-lines`, and of the text report: what the run came to. */
+export interface RunSummary {
+  steps: number;
+  failedSteps: number;
+  instances: number;
+}
+
+/** The lines of the human report before its steps, with the steps' column heads. */
+export function renderRunHeader(header: RunHeader): string {
   const lines: string[] = [];
-  const backend = report.backend;
+  const backend = header.backend;
   lines.push(
-    `${report.file}: ${report.module.cow ? `copy-on-write (${report.init})` : `ordinary instantiation: ${report.module.cowRefusal}`}`,
+    `${header.file}: ${header.module.cow ? `copy-on-write (${header.init})` : `ordinary instantiation: ${header.module.cowRefusal}`}`,
   );
   lines.push(
     `  backend: ${backend.kernel}, PAGEMAP_SCAN ${backend.pagemapScan ? "yes" : "no"}, page frames ${backend.pfnReadable ? "readable" : "not readable"}`,
   );
-  for (const image of report.module.images) {
+  for (const image of header.module.images) {
     lines.push(
       `  memory ${image.memory}: image at 0x${image.offset.toString(16)}, ${grouped(image.length)} bytes`,
     );
   }
   lines.push(
-    `  reset: ${report.reset.strategy}${report.reset.strategy === "madvise" ? "" : ` (keep resident ${grouped(report.reset.keepResident)} bytes)`}`,
+    `  reset: ${header.reset.strategy}${header.reset.strategy === "madvise" ? "" : ` (keep resident ${grouped(header.reset.keepResident)} bytes)`}`,
   );
   lines.push("");
   lines.push(
     "inst slot pick    step         time µs  mmap madv ioctl  pages: absent  zero clean idirty adirty swap  result",
   );
-  for (const step of report.steps) lines.push(stepLine(step).trimEnd());
   return displayLines(lines);
+}
+
+/** One step of the human report, on one line. */
+export function renderStepLine(step: RunStep): string {
+  return displayText(stepLine(step).trimEnd());
+}
+
+export function renderRunSummary(summary: RunSummary): string {
+  return `${plural(summary.instances, "instance")}, ${plural(summary.steps, "step")}, ${plural(summary.failedSteps, "failed step")}`;
 }
 
 function stepLine(step: RunStep): string {

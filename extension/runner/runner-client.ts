@@ -33,6 +33,14 @@ export type LostOutput = { stdout: string; stderr: string } | null;
  *  before the kill is read; the pipe closes as soon as the process is gone. */
 const DRAIN_MS = 2_000;
 
+/** The requests that run module code: only these are held to the user's time limit. */
+const RUNS_MODULE_CODE: ReadonlySet<RequestKind> = new Set(["instantiate", "invoke"]);
+
+/** The limit of every other request (loading and planning a module, a reset, a read of
+ *  memory): a watchdog against a runner that hangs, not a limit on module code. A 13 MB
+ *  module loads in about 0.3 s; this leaves room for the 1 GiB largest module. */
+export const HOUSEKEEPING_TIMEOUT_MS = 120_000;
+
 export class RunnerTimeoutError extends Error {
   constructor(
     readonly timeoutMs: number,
@@ -70,7 +78,9 @@ export function defaultRunnerEntry(): RunnerEntry {
 
 export interface RunnerClientOptions {
   config: SessionConfig;
-  /** Default time limit of a request, in milliseconds. */
+  /** Time limit, in milliseconds, of each request that runs module code (instantiate,
+   *  with its start function and initialiser; invoke). Every other request has
+   *  HOUSEKEEPING_TIMEOUT_MS. */
   timeoutMs: number;
   entry?: RunnerEntry;
   /** Called when a runner process ends unexpectedly or is killed by the watchdog. */
@@ -106,7 +116,7 @@ export class RunnerClient {
   async request<K extends RequestKind>(
     kind: K,
     params: RequestMap[K]["params"],
-    timeoutMs = this.options.timeoutMs,
+    timeoutMs = RUNS_MODULE_CODE.has(kind) ? this.options.timeoutMs : HOUSEKEEPING_TIMEOUT_MS,
   ): Promise<RequestMap[K]["result"]> {
     const status = await this.ensureStarted();
     if (!status.available)
@@ -168,7 +178,7 @@ export class RunnerClient {
       if (status.available) {
         for (const [moduleId, module] of this.modules) {
           try {
-            await this.send("loadModule", module, STARTUP_TIMEOUT_MS);
+            await this.send("loadModule", module, HOUSEKEEPING_TIMEOUT_MS);
           } catch (error) {
             if (error instanceof RunnerTimeoutError || error instanceof RunnerCrashedError)
               throw error;

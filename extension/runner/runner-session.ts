@@ -23,7 +23,8 @@ import type {
 } from "./protocol";
 import { SlotPool, type SlotImage, type SlotRequest } from "./slot-pool";
 import type { OutputMirror } from "./output-mirror";
-import { DEFAULT_MAX_OUTPUT_BYTES, type OutputCapture } from "./wasi-output";
+import { DEFAULT_MAX_OUTPUT_BYTES } from "./limits";
+import type { OutputCapture } from "./wasi-output";
 import { parseArgument, resultJson } from "./wasm-values";
 import type {
   MemoryStepState,

@@ -12,9 +12,6 @@ const ERRNO_SUCCESS = 0;
 const ERRNO_BADF = 8;
 const ERRNO_FAULT = 21;
 
-/** The default cap per stream and step: far more than any report shows. */
-export const DEFAULT_MAX_OUTPUT_BYTES = 16 * 1024 * 1024;
-
 export interface StepOutput {
   stdout: string;
   stderr: string;

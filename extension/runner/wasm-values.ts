@@ -14,14 +14,12 @@ export function parseArgument(
   };
   switch (type) {
     case "i32": {
-      if (!/^-?(0x[0-9a-f]+|\d+)$/i.test(text)) fail();
-      const value = BigInt(text.startsWith("-") ? `-${text.slice(1)}` : text);
+      const value = integerText(text) ?? fail();
       if (value < -(2n ** 31n) || value >= 2n ** 32n) fail();
       return Number(BigInt.asIntN(32, value));
     }
     case "i64": {
-      if (!/^-?(0x[0-9a-f]+|\d+)$/i.test(text)) fail();
-      const value = BigInt(text.startsWith("-") ? `-${text.slice(1)}` : text);
+      const value = integerText(text) ?? fail();
       if (value < -(2n ** 63n) || value >= 2n ** 64n) fail();
       return BigInt.asIntN(64, value);
     }
@@ -47,6 +45,15 @@ export function parseArgument(
         `argument ${position + 1}: parameters of type ${type} cannot be passed from the command line`,
       );
   }
+}
+
+/** "42", "-7", "0x10", "-0x10" as a bigint, or null. BigInt() itself takes no sign before
+ *  a hex prefix, so the sign is applied to the magnitude. */
+function integerText(text: string): bigint | null {
+  const match = /^(-?)(0x[0-9a-f]+|\d+)$/i.exec(text);
+  if (!match) return null;
+  const magnitude = BigInt(match[2]!);
+  return match[1] ? -magnitude : magnitude;
 }
 
 export function resultJson(value: unknown, type: string): WasmValueJson {

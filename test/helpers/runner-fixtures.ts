@@ -37,6 +37,17 @@ export const RUNNER_WAT = {
     (data (i32.const 8) "hello")
     (func (export "_start")
       (drop (call $fd_write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 20)))))`,
+  /** A reactor whose `hang` writes "before the loop" to fd 1, then never returns. */
+  wasiHang: `(module
+    (import "wasi_snapshot_preview1" "fd_write"
+      (func $fd_write (param i32 i32 i32 i32) (result i32)))
+    (memory (export "memory") 1)
+    (data (i32.const 0) "\\08\\00\\00\\00\\0f\\00\\00\\00")
+    (data (i32.const 8) "before the loop")
+    (func (export "_initialize"))
+    (func (export "hang")
+      (drop (call $fd_write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 24)))
+      (loop br 0)))`,
   /** A reactor probing fd 3, where a preopened directory would be. */
   wasiProbe: `(module
     (import "wasi_snapshot_preview1" "fd_prestat_get"

@@ -10,6 +10,7 @@ import os from "node:os";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { enableWasmFeatures } from "../../extension/runner/v8-features";
+import { EXIT_STEP_FAILED } from "../../extension/cli/run-command";
 import { captureCli, type CliRun } from "../helpers/cli-capture";
 import { buildExamples } from "../../scripts/build-examples";
 import { fixtureBytes, type RunnerFixture } from "../helpers/runner-fixtures";
@@ -255,7 +256,7 @@ describe("time limits", () => {
       "2",
       "--json",
     );
-    assert.equal(run.code, 0, run.stderr);
+    assert.equal(run.code, EXIT_STEP_FAILED, run.stderr);
     const report = JSON.parse(run.stdout);
     const instantiates = stepsNamed(report, "instantiate");
     // Two attempts, each killed by the watchdog: the second ran on a new runner
@@ -285,12 +286,116 @@ describe("time limits", () => {
   });
 });
 
+describe("exit status and streaming", () => {
+  test("a trap: the report is complete and the exit status is 3", async () => {
+    const run = await cli(
+      await fixtureFile("arithmetic"),
+      "--invoke",
+      "boom",
+      "--invoke",
+      "stored",
+    );
+    assert.equal(run.code, EXIT_STEP_FAILED, run.stderr);
+    assert.match(run.stdout, /invoke boom .* error: .*unreachable/);
+    assert.match(run.stdout, /invoke stored .* 42$/m, "the steps after the trap ran");
+    assert.match(run.stdout, /\n1 instance, \d+ steps, 1 failed step$/);
+  });
+
+  test("--invoke arguments: a signed hex i64 works, a bad one is a failed step named", async () => {
+    const file = await fixtureFile("arithmetic");
+    const good = await runJson(file, "--invoke", "triple=-0x10", "--invoke", "add=0xffffffff,2");
+    assert.deepEqual(
+      stepsNamed(good, "invoke").map((step: Json) => step.result[0].value),
+      ["-48", 1],
+    );
+    const bad = await cli(file, "--invoke", "triple=--16", "--json");
+    assert.equal(bad.code, EXIT_STEP_FAILED);
+    const [step] = stepsNamed(JSON.parse(bad.stdout), "invoke");
+    assert.equal(step.error, 'argument 1: "--16" is not a valid i64');
+  });
+
+  test("--json-lines: one object per step as it completes, then the summary", async () => {
+    const file = example("tiny.wasm");
+    const whole = await runJson(file, "--instances", "3", "--invoke", "greeting");
+    const run = await cli(file, "--instances", "3", "--invoke", "greeting", "--json-lines");
+    assert.equal(run.code, 0, run.stderr);
+    const lines = run.stdout.split("\n").map((line) => JSON.parse(line));
+    assert.equal(lines[0].type, "run");
+    assert.deepEqual(lines[0].module, whole.module);
+    const steps = lines.slice(1, -1);
+    assert.ok(steps.every((line: Json) => line.type === "step"));
+    assert.deepEqual(
+      steps.map((line: Json) => [line.step, line.instance, line.slot, line.pick]),
+      whole.steps.map((step: Json) => [step.step, step.instance, step.slot, step.pick]),
+    );
+    assert.deepEqual(lines.at(-1), {
+      type: "summary",
+      instances: 3,
+      steps: whole.steps.length,
+      failedSteps: 0,
+    });
+    assert.deepEqual(whole.summary, { instances: 3, steps: whole.steps.length, failedSteps: 0 });
+  });
+
+  test("a call that times out keeps what it wrote before, in its failed step", async () => {
+    const run = await cli(
+      await fixtureFile("wasiHang"),
+      "--invoke",
+      "hang",
+      "--timeout",
+      "1000",
+      "--json",
+    );
+    assert.equal(run.code, EXIT_STEP_FAILED, run.stderr);
+    const [step] = stepsNamed(JSON.parse(run.stdout), "invoke");
+    assert.match(step.error, /timed out after 1000 ms/);
+    assert.deepEqual(step.output, { stdout: "before the loop", stderr: "" });
+  });
+});
+
 describe("errors", () => {
   const usage: [string, string[], RegExp][] = [
     ["bad --reset", ["--reset", "bogus"], /^error: .*--reset.*"bogus"/],
     ["bad --init", ["--init", "lazy"], /^error: .*--init.*"lazy"/],
     ["--instances 0", ["--instances", "0"], /^error: .*--instances.*"0"/],
     ["unknown option", ["--frobnicate"], /^error: .*--frobnicate/],
+    // Each number against its real range, named in the message.
+    [
+      "--timeout past Node's longest timer",
+      ["--timeout", "2147483648"],
+      /^error: --timeout needs an integer from 1 to 2147483647 \(Node's longest timer\), got "2147483648"$/,
+    ],
+    [
+      "--reset BYTES past 2^53",
+      ["--reset", "pagemap=99999999999999999999"],
+      /^error: --reset pagemap=BYTES needs an integer from 0 to 9007199254740991 .*"99999999999999999999"$/,
+    ],
+    ["--reset BYTES not a number", ["--reset", "keep-resident=1e6"], /^error: --reset .*"1e6"$/],
+    [
+      "--slots 50000000",
+      ["--slots", "50000000"],
+      /^error: --slots needs an integer from 1 to 10000, got "50000000"$/,
+    ],
+    [
+      "--max-unused-warm-slots past u32",
+      ["--max-unused-warm-slots", "4294967296"],
+      /^error: --max-unused-warm-slots needs an integer from 0 to 4294967295/,
+    ],
+    [
+      "--max-output past 64 MiB",
+      ["--max-output", "67108865"],
+      /^error: --max-output needs an integer from 0 to 67108864/,
+    ],
+    [
+      "--instances past 2^31",
+      ["--instances", "2147483648"],
+      /^error: --instances needs an integer from 1 to 2147483647/,
+    ],
+    [
+      "--json with --json-lines",
+      ["--json", "--json-lines"],
+      /^error: --json and --json-lines exclude each other$/,
+    ],
   ];
   for (const [label, args, message] of usage) {
     test(`${label}: exit 2 with the error first`, async () => {
