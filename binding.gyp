@@ -12,6 +12,7 @@
             "native/src/mapping.cc",
             "native/src/page_map.cc",
             "native/src/page_state.cc",
+            "native/src/parent_death.cc",
             "native/src/probe.cc",
             "native/src/reset.cc",
             "native/src/restore.cc"

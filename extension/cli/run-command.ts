@@ -12,6 +12,7 @@ import { integerOption, UsageError, type CliIo } from "./cli-io";
 import { moduleFileErrorText, readModuleFile } from "./module-file";
 import type { FailedStep, RunStep } from "./run-report";
 import { runOutput, type RunFormat } from "./run-output";
+import { endRunnerOnSignals } from "./signal-forwarding";
 import {
   DEFAULT_MAX_OUTPUT_BYTES,
   MAX_BYTE_COUNT,
@@ -159,6 +160,7 @@ export async function runRun(args: RunArgs, io: CliIo): Promise<number> {
     },
     timeoutMs: args.timeoutMs,
   });
+  const stopForwarding = endRunnerOnSignals(client, io);
   try {
     const status: BackendStatus = await client.status();
     if (!status.available) {
@@ -205,6 +207,7 @@ export async function runRun(args: RunArgs, io: CliIo): Promise<number> {
     io.stderr(`error: ${args.file}: ${(error as Error).message}`);
     return 1;
   } finally {
+    stopForwarding();
     client.dispose();
   }
 }

@@ -86,6 +86,9 @@ export interface NativeAddon {
   ): ResetOutcome;
   snapshot(memory: WebAssembly.Memory, imageOffset: number, imageLength: number): Snapshot;
   accounting(memory: WebAssembly.Memory): Accounting;
+  /** Asks the kernel to SIGKILL this process when its parent ends; kills it at once if
+   *  the parent (`expectedParentPid`) has already gone. */
+  dieWithParent(expectedParentPid: number): void;
 }
 
 export type BackendLoad =

@@ -6,6 +6,11 @@
 import type { ResetStrategy, SlotView, StepRecord } from "../../common/run-types";
 import type { BackendProbe } from "./native-backend";
 
+/** The environment variable through which a caller gives the runner its own pid: the
+ *  runner follows that process (dieWithParent), so it cannot mistake a new parent, after
+ *  reparenting, for the one that started it. */
+export const PARENT_PID_ENV = "WASM_COW_PARENT_PID";
+
 /** "cow": memory mapped from the image; "eager": V8 copies every segment (the baseline). */
 export type InitMode = "cow" | "eager";
 

@@ -11,14 +11,15 @@ import path from "node:path";
 import { PendingRequests } from "../../common/pending-requests";
 import { OUTPUT_FD_ENV, OutputCollector } from "./output-mirror";
 import { packageRoot } from "./package-root";
-import type {
-  BackendStatus,
-  LoadModuleRequest,
-  RequestKind,
-  RequestMap,
-  RequestMessage,
-  ResponseMessage,
-  SessionConfig,
+import {
+  PARENT_PID_ENV,
+  type BackendStatus,
+  type LoadModuleRequest,
+  type RequestKind,
+  type RequestMap,
+  type RequestMessage,
+  type ResponseMessage,
+  type SessionConfig,
 } from "./protocol";
 
 /** Time limit of starting a runner (process start, configure, reloading modules). */
@@ -146,7 +147,7 @@ export class RunnerClient {
       execArgv: entry.execArgv,
       serialization: "advanced",
       stdio: ["ignore", "ignore", "pipe", "ipc", "pipe"],
-      env: { ...process.env, [OUTPUT_FD_ENV]: "4" },
+      env: { ...process.env, [OUTPUT_FD_ENV]: "4", [PARENT_PID_ENV]: String(process.pid) },
     });
     this.child = child;
     const output = new OutputCollector();

@@ -5,7 +5,12 @@
 import { enableWasmFeatures } from "./v8-features";
 import { loadBackend } from "./native-backend";
 import { OutputMirror } from "./output-mirror";
-import type { RequestMap, RequestMessage, ResponseMessage } from "./protocol";
+import {
+  PARENT_PID_ENV,
+  type RequestMap,
+  type RequestMessage,
+  type ResponseMessage,
+} from "./protocol";
 import { RunnerSession } from "./runner-session";
 
 enableWasmFeatures();
@@ -13,6 +18,12 @@ enableWasmFeatures();
 let session: RunnerSession | null = null;
 /** WASI output goes to the caller as it is written (kept through a watchdog kill). */
 const mirror = OutputMirror.fromEnvironment();
+
+/** The process that started this one: named by it (PARENT_PID_ENV), else the parent now. */
+function parentPid(): number {
+  const named = Number(process.env[PARENT_PID_ENV]);
+  return Number.isInteger(named) && named > 1 ? named : process.ppid;
+}
 
 function needSession(): RunnerSession {
   if (!session) throw new Error("the runner was not configured");
@@ -25,6 +36,10 @@ const handlers: {
   configure: (config) => {
     const backend = loadBackend();
     if (!backend.available) return { available: false, reason: backend.reason };
+    // From here on module code may run and keep the event loop busy, so the "disconnect"
+    // handler below could not end this process: the kernel ends it with its parent. (Without
+    // the addon no module code runs, and that handler suffices.)
+    backend.addon.dieWithParent(parentPid());
     session = new RunnerSession(backend.addon, config, mirror);
     return { available: true, probe: backend.addon.probe() };
   },

@@ -10,5 +10,6 @@ void RegisterMapping(Napi::Env env, Napi::Object exports);
 void RegisterReset(Napi::Env env, Napi::Object exports);
 void RegisterPageState(Napi::Env env, Napi::Object exports);
 void RegisterAccounting(Napi::Env env, Napi::Object exports);
+void RegisterParentDeath(Napi::Env env, Napi::Object exports);
 
 }  // namespace wasm_cow

@@ -306,6 +306,24 @@ describe("a memory that grew", () => {
   });
 });
 
+describe("dieWithParent", () => {
+  // Only bad arguments here: a valid pid other than the parent's would end this process
+  // (test/runner/orphan.test.ts checks that in processes of its own).
+  test("a missing or non-number pid is a TypeError", () => {
+    assert.throws(() => loose.dieWithParent!(), TypeError);
+    assert.throws(() => loose.dieWithParent!(123, 456), TypeError);
+    for (const value of ["123", 123n, null, undefined, {}]) {
+      assert.throws(() => loose.dieWithParent!(value), TypeError, String(value));
+    }
+  });
+
+  test("a number that is no pid of a parent is a RangeError", () => {
+    for (const value of [0, 1, -5, 1.5, NaN, Infinity, 2 ** 40]) {
+      assert.throws(() => addon.dieWithParent(value), RangeError, String(value));
+    }
+  });
+});
+
 describe("after all the rejections", () => {
   test("the addon still works", () => {
     const { memory, image, base } = memoryWithImage();
