@@ -15,7 +15,7 @@ import {
 } from "./image-planner";
 import { readModule } from "./module-reader";
 import type { DataSegment, WasmModule } from "./module-types";
-import { validateWithV8 } from "./v8-validation";
+import { validateWithV8, type SecondOpinion } from "./v8-validation";
 import { wasmtimeVerdict } from "./wasmtime-verdict";
 import type {
   DataSegmentJson,
@@ -29,6 +29,10 @@ export interface InspectOptions extends PlanOptions {
   fileName: string;
   /** Adds a per-page table (segments and non-zero flag) to every image. */
   pageMap?: boolean;
+  /** Where V8 lacks a feature the module uses, who gives the second opinion (a child V8
+   *  with experimental flags by default; the fuzz suite asks no one, since a child
+   *  process per case would cost it 127 ms). */
+  secondOpinion?: SecondOpinion;
 }
 
 /** Decodes, validates and plans. Throws DecodeError for malformed input; an invalid
@@ -47,7 +51,7 @@ export function reportOf(
   const bytes = module.bytes;
   const placements = new Map(plan.segments.map((p) => [p.segment, p]));
   const scan = scanFeatures(module);
-  const v8 = validateWithV8(module, scan);
+  const v8 = validateWithV8(module, scan, options.secondOpinion);
   return {
     file: options.fileName,
     size: bytes.length,

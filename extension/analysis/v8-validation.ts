@@ -8,8 +8,8 @@ import { formatFeatureUse } from "../../common/feature-text";
 import type { WasmModule } from "./module-types";
 import { V8_EXPERIMENTAL_FLAGS, v8Implements } from "./v8-feature-probes";
 import { tidyV8Message, validateWithFlags } from "./v8-flag-retry";
-import type { FeatureScan } from "../../common/wasm-features";
-import type { V8Verdict } from "../../common/report-types";
+import type { FeatureScan, WasmFeature } from "../../common/wasm-features";
+import type { FlaggedVerdict, V8Verdict } from "../../common/report-types";
 
 /** V8's words for a limit of its own ("larger than implementation limit", "exceeds
  *  internal limit"), as opposed to a rule of the specification. */
@@ -18,7 +18,18 @@ const IMPLEMENTATION_LIMIT = /implementation limit|internal limit/;
 /** V8 names a flag for what it lacks ("enable with --experimental-wasm-gc"). */
 const FLAG_IN_MESSAGE = /enable (?:with|via) (--experimental-wasm-[\w-]+)/;
 
-export function validateWithV8(module: WasmModule, scan: FeatureScan): V8Verdict {
+/** Asks a child V8 with `flags` (v8-flag-retry.ts); null when it cannot answer. */
+export type SecondOpinion = (
+  bytes: Uint8Array,
+  flags: string[],
+  lacking: WasmFeature[],
+) => FlaggedVerdict | null;
+
+export function validateWithV8(
+  module: WasmModule,
+  scan: FeatureScan,
+  secondOpinion: SecondOpinion = validateWithFlags,
+): V8Verdict {
   // Module bytes come from files, never from a SharedArrayBuffer.
   const bytes = module.bytes as Uint8Array<ArrayBuffer>;
   if (WebAssembly.validate(bytes)) {
@@ -45,7 +56,7 @@ export function validateWithV8(module: WasmModule, scan: FeatureScan): V8Verdict
       ...(askedFlag ? [askedFlag] : []),
     ]),
   ];
-  const withFlags = flags.length ? validateWithFlags(bytes, flags, lacking) : null;
+  const withFlags = flags.length ? secondOpinion(bytes, flags, lacking) : null;
   const decisive = withFlags !== null && withFlags.lacking.length === 0 && lacking.length > 0;
   const version = `V8 ${process.versions.v8}`;
   if (decisive) {
