@@ -15,8 +15,10 @@
             "native/src/parent_death.cc",
             "native/src/probe.cc",
             "native/src/reset.cc",
-            "native/src/restore.cc"
-          ]
+            "native/src/restore.cc",
+            "native/src/wasmtime_library.cc"
+          ],
+          "libraries": ["-ldl"]
         }]
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],

@@ -89,6 +89,9 @@ export interface NativeAddon {
   /** Asks the kernel to SIGKILL this process when its parent ends; kills it at once if
    *  the parent (`expectedParentPid`) has already gone. */
   dieWithParent(expectedParentPid: number): void;
+  /** Loads Wasmtime's C API library (once per process) and checks every function the
+   *  Wasmtime engine needs (native/src/wasmtime_symbols.h); throws naming what is missing. */
+  loadWasmtime(path: string): { path: string; functions: number };
 }
 
 export type BackendLoad =

@@ -15,6 +15,7 @@ static Napi::Object InitAddon(Napi::Env env, Napi::Object exports) {
   wasm_cow::RegisterPageState(env, exports);
   wasm_cow::RegisterAccounting(env, exports);
   wasm_cow::RegisterParentDeath(env, exports);
+  wasm_cow::RegisterWasmtimeLibrary(env, exports);
   return exports;
 }
 

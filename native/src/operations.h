@@ -11,5 +11,6 @@ void RegisterReset(Napi::Env env, Napi::Object exports);
 void RegisterPageState(Napi::Env env, Napi::Object exports);
 void RegisterAccounting(Napi::Env env, Napi::Object exports);
 void RegisterParentDeath(Napi::Env env, Napi::Object exports);
+void RegisterWasmtimeLibrary(Napi::Env env, Napi::Object exports);
 
 }  // namespace wasm_cow
