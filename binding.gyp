@@ -16,6 +16,7 @@
             "native/src/probe.cc",
             "native/src/reset.cc",
             "native/src/restore.cc",
+            "native/src/wasmtime_engine.cc",
             "native/src/wasmtime_library.cc"
           ],
           "libraries": ["-ldl"]

@@ -92,6 +92,34 @@ export interface NativeAddon {
   /** Loads Wasmtime's C API library (once per process) and checks every function the
    *  Wasmtime engine needs (native/src/wasmtime_symbols.h); throws naming what is missing. */
   loadWasmtime(path: string): { path: string; functions: number };
+  /** Real Wasmtime with the pooling allocator and CoW (native/src/wasmtime_engine.cc). */
+  WasmtimeEngine: new (options: WasmtimeEngineOptions) => WasmtimeEngine;
+}
+
+export interface WasmtimeEngineOptions {
+  totalMemories: number;
+  maxMemorySize: number;
+  keepResident: number;
+  maxUnusedWarmSlots: number;
+}
+
+export type WasmtimeValueType = "i32" | "i64" | "f32" | "f64";
+export type WasmtimeValue = { type: WasmtimeValueType; value: number | bigint };
+
+export interface WasmtimeEngine {
+  compile(bytes: Uint8Array): number;
+  /** A fresh Store with one instance; throws with Wasmtime's message. */
+  instantiate(moduleId: number): number;
+  /** The exported memory's address and accessible length, or null. */
+  memory(instance: number, exportName: string): { base: bigint; length: number } | null;
+  call(
+    instance: number,
+    exportName: string,
+    args: WasmtimeValue[],
+    resultTypes: WasmtimeValueType[],
+  ): (number | bigint)[];
+  /** Drops the instance's Store: Wasmtime resets its slot. */
+  drop(instance: number): void;
 }
 
 export type BackendLoad =

@@ -16,6 +16,7 @@ static Napi::Object InitAddon(Napi::Env env, Napi::Object exports) {
   wasm_cow::RegisterAccounting(env, exports);
   wasm_cow::RegisterParentDeath(env, exports);
   wasm_cow::RegisterWasmtimeLibrary(env, exports);
+  wasm_cow::RegisterWasmtimeEngine(env, exports);
   return exports;
 }
 

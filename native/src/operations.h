@@ -12,5 +12,6 @@ void RegisterPageState(Napi::Env env, Napi::Object exports);
 void RegisterAccounting(Napi::Env env, Napi::Object exports);
 void RegisterParentDeath(Napi::Env env, Napi::Object exports);
 void RegisterWasmtimeLibrary(Napi::Env env, Napi::Object exports);
+void RegisterWasmtimeEngine(Napi::Env env, Napi::Object exports);
 
 }  // namespace wasm_cow

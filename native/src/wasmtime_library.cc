@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "operations.h"
-#include "wasmtime_symbols.h"
+#include "wasmtime_api.h"
 
 namespace wasm_cow {
 
@@ -20,9 +20,19 @@ const char* const kSymbols[] = {WASM_COW_WASMTIME_SYMBOLS(WASM_COW_SYMBOL_NAME)}
 struct LoadedLibrary {
   void* handle = nullptr;
   std::string path;
+  WasmtimeApi api;
 };
 
 LoadedLibrary loaded;
+
+// Every symbol was found before this runs.
+WasmtimeApi ResolveApi(void* handle) {
+  WasmtimeApi api;
+#define WASM_COW_RESOLVE(name) api.name = reinterpret_cast<decltype(api.name)>(dlsym(handle, #name));
+  WASM_COW_WASMTIME_SYMBOLS(WASM_COW_RESOLVE)
+#undef WASM_COW_RESOLVE
+  return api;
+}
 
 Napi::Object Describe(Napi::Env env) {
   Napi::Object result = Napi::Object::New(env);
@@ -63,11 +73,13 @@ Napi::Value LoadWasmtime(const Napi::CallbackInfo& info) {
                                     std::to_string(std::size(kSymbols)) +
                                     " functions the Wasmtime engine needs: " + names);
   }
-  loaded = {handle, path};
+  loaded = {handle, path, ResolveApi(handle)};
   return Describe(env);
 }
 
 }  // namespace
+
+const WasmtimeApi* LoadedWasmtime() { return loaded.handle ? &loaded.api : nullptr; }
 
 void RegisterWasmtimeLibrary(Napi::Env env, Napi::Object exports) {
   exports.Set("loadWasmtime", Napi::Function::New(env, LoadWasmtime, "loadWasmtime"));

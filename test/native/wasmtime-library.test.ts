@@ -17,6 +17,18 @@ test("bad arguments are TypeErrors", () => {
   }
 });
 
+test("before a library is loaded, no engine", () => {
+  const options = {
+    totalMemories: 1,
+    maxMemorySize: 65536,
+    keepResident: 0,
+    maxUnusedWarmSlots: 0,
+  };
+  assert.throws(() => new addon.WasmtimeEngine(options), {
+    message: "libwasmtime is not loaded: call loadWasmtime(path) first",
+  });
+});
+
 test("a file that is not there: dlopen's words", () => {
   assert.throws(() => addon.loadWasmtime("/nonexistent/libwasmtime.so"), {
     message: /^cannot load \/nonexistent\/libwasmtime\.so: .*No such file or directory/,

@@ -1,0 +1,160 @@
+// Real Wasmtime 49 through the addon's engine (native/src/wasmtime_engine.cc), with the
+// wheel's library: its pooling allocator reuses the same slot for the next instance of a
+// module with the image still mapped from Wasmtime's own memfd; typed calls cross in both
+// directions; and Wasmtime's trap handling and V8's coexist in one process, traps and
+// out-of-bounds accesses in either order.
+
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { before, describe, test } from "node:test";
+import type { WasmtimeEngine } from "../../extension/runner/native-backend";
+import { findWasmtime } from "../../extension/runner/wasmtime-discovery";
+import { buildExamples } from "../../scripts/build-examples";
+import { requireBackend } from "../helpers/native";
+import { wat } from "../helpers/wat";
+
+const addon = requireBackend();
+const search = findWasmtime();
+if (!("found" in search)) assert.fail(search.missing);
+addon.loadWasmtime(search.found.path);
+
+const POOL = { totalMemories: 4, maxMemorySize: 1 << 30, keepResident: 0, maxUnusedWarmSlots: 100 };
+
+/** The lines of /proc/self/maps that map Wasmtime's image memfd. */
+function imageMappings(): { start: bigint; end: bigint }[] {
+  return readFileSync("/proc/self/maps", "utf8")
+    .split("\n")
+    .filter((line) => line.endsWith("/memfd:wasm-memory-image (deleted)"))
+    .map((line) => {
+      const [start, end] = line.split(" ")[0]!.split("-");
+      return { start: BigInt(`0x${start}`), end: BigInt(`0x${end}`) };
+    });
+}
+
+let dirty: Uint8Array;
+before(async () => {
+  const built = await buildExamples();
+  dirty = readFileSync(built.find((file) => path.basename(file) === "dirty-per-call.wasm")!);
+});
+
+describe("the pooling allocator with copy-on-write images", () => {
+  test("the second instance gets the first one's slot, its image still mapped", () => {
+    const engine = new addon.WasmtimeEngine(POOL);
+    const module = engine.compile(dirty);
+    const seen: { base: bigint; touches: (number | bigint)[] }[] = [];
+    for (let n = 0; n < 2; n++) {
+      const instance = engine.instantiate(module);
+      const memory = engine.memory(instance, "memory");
+      assert.ok(memory, "dirty-per-call.wasm exports its memory");
+      assert.equal(memory.length, 16 * 65536);
+      // The image (bytes 0..0x8018, so 9 pages of 4 KiB) mapped at the memory's base.
+      assert.ok(
+        imageMappings().some((m) => m.start === memory.base && m.end - m.start === 9n * 4096n),
+        `Wasmtime's memfd image at ${memory.base.toString(16)}`,
+      );
+      const touches = [1, 2].flatMap(() => engine.call(instance, "touch", [], ["i32"]));
+      seen.push({ base: memory.base, touches });
+      engine.drop(instance);
+    }
+    assert.equal(seen[1]!.base, seen[0]!.base, "affine reuse: the same slot");
+    // The reset by dropping the Store restored the module's state: a fresh global.
+    assert.deepEqual(seen[1]!.touches, [4096, 8192]);
+  });
+});
+
+describe("calls", () => {
+  let engine: WasmtimeEngine;
+  let instance: number;
+  before(async () => {
+    engine = new addon.WasmtimeEngine(POOL);
+    const bytes = await wat(`(module
+      (func (export "mix") (param i32 i64 f32 f64) (result i64 f64)
+        (i64.add (i64.extend_i32_s (local.get 0)) (local.get 1))
+        (f64.add (f64.promote_f32 (local.get 2)) (local.get 3)))
+      (func (export "boom") unreachable)
+      (memory 1)
+      (func (export "oob") (result i32) (i32.load (i32.const 0x20000))))`);
+    instance = engine.instantiate(engine.compile(bytes));
+  });
+
+  test("every number type, in and out", () => {
+    const results = engine.call(
+      instance,
+      "mix",
+      [
+        { type: "i32", value: -5 },
+        { type: "i64", value: 2n ** 40n },
+        { type: "f32", value: 1.5 },
+        { type: "f64", value: 0.25 },
+      ],
+      ["i64", "f64"],
+    );
+    assert.deepEqual(results, [2n ** 40n - 5n, 1.75]);
+  });
+
+  test("errors name what is wrong", () => {
+    assert.throws(() => engine.call(instance, "absent", [], []), /no exported function/);
+    assert.throws(() => engine.call(instance, "mix", [{ type: "i64", value: 1 }], []), TypeError);
+    assert.throws(() => engine.memory(999, "memory"), RangeError);
+    assert.throws(() => engine.compile(new Uint8Array([0, 97, 115, 109, 2, 0, 0, 0])), {
+      message: /^Wasmtime could not compile the module: /,
+    });
+  });
+
+  test("a module with an import nobody provides is refused by Wasmtime", async () => {
+    const module = engine.compile(await wat(`(module (import "env" "f" (func)))`));
+    assert.throws(() => engine.instantiate(module), {
+      message: /^Wasmtime could not instantiate the module: .*env.*f/s,
+    });
+  });
+
+  // Both engines catch wasm traps with signal handlers in this one process: each must
+  // see its own, whichever ran last.
+  const v8 = async () =>
+    new WebAssembly.Instance(
+      new WebAssembly.Module(
+        (await wat(`(module (memory 1)
+          (func (export "boom") unreachable)
+          (func (export "oob") (result i32) (i32.load (i32.const 0x20000))))`)) as Uint8Array<ArrayBuffer>,
+      ),
+    ).exports as { boom(): void; oob(): number };
+
+  for (const order of [
+    ["wasmtime", "v8"],
+    ["v8", "wasmtime"],
+  ]) {
+    test(`traps and out-of-bounds loads, ${order.join(" then ")}, twice`, async () => {
+      const other = await v8();
+      const run: Record<string, (what: "boom" | "oob") => void> = {
+        wasmtime: (what) =>
+          assert.throws(() => engine.call(instance, what, [], what === "oob" ? ["i32"] : []), {
+            message: what === "oob" ? /out of bounds memory access/ : /unreachable/,
+          }),
+        v8: (what) =>
+          assert.throws(() => other[what](), {
+            name: "RuntimeError",
+            message: what === "oob" ? /out of bounds/ : /unreachable/,
+          }),
+      };
+      for (let round = 0; round < 2; round++) {
+        for (const what of ["boom", "oob"] as const) for (const side of order) run[side]!(what);
+      }
+      assert.deepEqual(
+        engine.call(
+          instance,
+          "mix",
+          [
+            { type: "i32", value: 1 },
+            { type: "i64", value: 1n },
+            { type: "f32", value: 0 },
+            { type: "f64", value: 0 },
+          ],
+          ["i64", "f64"],
+        ),
+        [2n, 0],
+        "Wasmtime still runs",
+      );
+    });
+  }
+});
