@@ -118,6 +118,13 @@ export interface WasmtimeEngine {
     args: WasmtimeValue[],
     resultTypes: WasmtimeValueType[],
   ): (number | bigint)[];
+  /** The kernel's page states of the instance's exported memory (as `snapshot`). */
+  snapshot(
+    instance: number,
+    exportName: string,
+    imageOffset: number,
+    imageLength: number,
+  ): Snapshot;
   /** Drops the instance's Store: Wasmtime resets its slot. */
   drop(instance: number): void;
 }

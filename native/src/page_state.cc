@@ -3,6 +3,8 @@
 // where the kernel has it, otherwise from /proc/self/pagemap entries. For the image
 // range it also reads the pagemap entries themselves, to tell pages shared with other
 // mappings of the same image from exclusive ones and, where readable, their frames.
+#include "page_state.h"
+
 #include <algorithm>
 #include <vector>
 
@@ -71,9 +73,15 @@ Napi::Value Snapshot(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (info.Length() != 3)
     throw Napi::TypeError::New(env, "snapshot(memory, imageOffset, imageLength) takes 3 arguments");
-  LinearMemory memory = GetMemory(env, info[0], "memory");
-  size_t imageOffset = GetSize(env, info[1], "imageOffset");
-  size_t imageLength = GetSize(env, info[2], "imageLength");
+  return SnapshotOf(env, GetMemory(env, info[0], "memory"), info[1], info[2]);
+}
+
+}  // namespace
+
+Napi::Value SnapshotOf(Napi::Env env, const LinearMemory& memory, const Napi::Value& imageOffsetValue,
+                       const Napi::Value& imageLengthValue) {
+  size_t imageOffset = GetSize(env, imageOffsetValue, "imageOffset");
+  size_t imageLength = GetSize(env, imageLengthValue, "imageLength");
   CheckPageAligned(env, imageOffset, "imageOffset");
   CheckPageAligned(env, imageLength, "imageLength");
   CheckInside(env, memory, imageOffset, imageLength, "image range");
@@ -152,8 +160,6 @@ Napi::Value Snapshot(const Napi::CallbackInfo& info) {
   result.Set("imageFrames", frames);
   return result;
 }
-
-}  // namespace
 
 void RegisterPageState(Napi::Env env, Napi::Object exports) {
   exports.Set("snapshot", Napi::Function::New(env, Snapshot, "snapshot"));

@@ -9,6 +9,7 @@
 //   .instantiate(moduleId) → instance id          (throws with Wasmtime's message)
 //   .memory(instance, exportName) → { base: bigint, length } | null
 //   .call(instance, exportName, args [{ type, value }], resultTypes) → values
+//   .snapshot(instance, exportName, imageOffset, imageLength) → page states (page_state.h)
 //   .drop(instance)
 #include <map>
 #include <string>
@@ -16,6 +17,7 @@
 
 #include "common.h"
 #include "operations.h"
+#include "page_state.h"
 #include "wasmtime_api.h"
 
 namespace wasm_cow {
@@ -71,6 +73,7 @@ class WasmtimeEngine : public Napi::ObjectWrap<WasmtimeEngine> {
                                                   InstanceMethod("instantiate", &WasmtimeEngine::Instantiate),
                                                   InstanceMethod("memory", &WasmtimeEngine::Memory),
                                                   InstanceMethod("call", &WasmtimeEngine::Call),
+                                                  InstanceMethod("snapshot", &WasmtimeEngine::Snapshot),
                                                   InstanceMethod("drop", &WasmtimeEngine::Drop),
                                               }));
   }
@@ -165,18 +168,35 @@ class WasmtimeEngine : public Napi::ObjectWrap<WasmtimeEngine> {
            item.kind == kind;
   }
 
-  Napi::Value Memory(const Napi::CallbackInfo& info) {
+  // The exported memory `name` of the instance named by info[0], if there is one.
+  bool ExportedMemory(const Napi::CallbackInfo& info, LinearMemory& memory) {
     Napi::Env env = info.Env();
     const WasmtimeApi& api = RequireApi(env);
     Live& live = GetLive(env, info[0]);
     wasmtime_extern_t item{};
-    if (!Export(env, api, live, info[1], kWasmtimeExternMemory, item)) return env.Null();
+    if (!Export(env, api, live, info[1], kWasmtimeExternMemory, item)) return false;
     wasmtime_context_t* context = api.wasmtime_store_context(live.store);
+    memory = {api.wasmtime_memory_data(context, &item.of.memory),
+              api.wasmtime_memory_data_size(context, &item.of.memory)};
+    return true;
+  }
+
+  Napi::Value Memory(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    LinearMemory memory{};
+    if (!ExportedMemory(info, memory)) return env.Null();
     Napi::Object result = Napi::Object::New(env);
-    result.Set("base", AddressToBigInt(env, api.wasmtime_memory_data(context, &item.of.memory)));
-    result.Set("length",
-               Napi::Number::New(env, static_cast<double>(api.wasmtime_memory_data_size(context, &item.of.memory))));
+    result.Set("base", AddressToBigInt(env, memory.base));
+    result.Set("length", Napi::Number::New(env, static_cast<double>(memory.length)));
     return result;
+  }
+
+  // The kernel's page states of an instance's exported memory, read like a V8 memory's.
+  Napi::Value Snapshot(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    LinearMemory memory{};
+    if (!ExportedMemory(info, memory)) throw Napi::Error::New(env, "no exported memory of this name");
+    return SnapshotOf(env, memory, info[2], info[3]);
   }
 
   Napi::Value Call(const Napi::CallbackInfo& info) {
