@@ -9,6 +9,7 @@ import {
   renderRunSummary,
   renderStepLine,
   type RunHeader,
+  type RunReport,
   type RunStep,
   type RunSummary,
 } from "./run-report";
@@ -46,7 +47,10 @@ export function runOutput(format: RunFormat, io: CliIo): RunOutput {
           header = value;
         },
         step: (step) => steps.push(step),
-        end: (summary) => io.stdout(toJsonText({ ...header!, steps, summary })),
+        end: (summary) => {
+          const report: RunReport = { ...header!, steps, summary };
+          io.stdout(toJsonText(report));
+        },
       };
     }
   }

@@ -30,16 +30,17 @@ export interface RunHeader {
   reset: { strategy: ResetStrategy; keepResident: number };
 }
 
-/** `--json`: the whole run as one object. */
-export interface RunReport extends RunHeader {
-  steps: RunStep[];
-}
-
 /** The last line of `--json-lines`, and of the text report: what the run came to. */
 export interface RunSummary {
   steps: number;
   failedSteps: number;
   instances: number;
+}
+
+/** `--json`: the whole run as one object. */
+export interface RunReport extends RunHeader {
+  steps: RunStep[];
+  summary: RunSummary;
 }
 
 /** The lines of the human report before its steps, with the steps' column heads. */

@@ -1,5 +1,6 @@
 // The functions of the loaded libwasmtime, typed by the declarations of wasmtime_c_api.h
-// and named by the list of wasmtime_symbols.h (one list: what is checked is what is used).
+// and named by the list of wasmtime_symbols.h (one list: what is checked is what the
+// engine calls, including the WASI and epoch functions its next steps use).
 #pragma once
 
 #include "wasmtime_c_api.h"
