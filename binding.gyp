@@ -10,6 +10,7 @@
             "native/src/common.cc",
             "native/src/image.cc",
             "native/src/mapping.cc",
+            "native/src/mappings.cc",
             "native/src/page_map.cc",
             "native/src/page_state.cc",
             "native/src/parent_death.cc",
@@ -17,7 +18,9 @@
             "native/src/reset.cc",
             "native/src/restore.cc",
             "native/src/wasmtime_engine.cc",
-            "native/src/wasmtime_library.cc"
+            "native/src/wasmtime_library.cc",
+            "native/src/wasmtime_output.cc",
+            "native/src/wasmtime_values.cc"
           ],
           "libraries": ["-ldl"]
         }]

@@ -92,24 +92,48 @@ export interface NativeAddon {
   /** Loads Wasmtime's C API library (once per process) and checks every function the
    *  Wasmtime engine needs (native/src/wasmtime_symbols.h); throws naming what is missing. */
   loadWasmtime(path: string): { path: string; functions: number };
+  /** The mappings overlapping [base, base + length), in address order (PROCMAP_QUERY, or
+   *  the text of /proc/self/maps on kernels before 6.11). */
+  mappingsIn(base: bigint, length: number): Mapping[];
   /** Real Wasmtime with the pooling allocator and CoW (native/src/wasmtime_engine.cc). */
   WasmtimeEngine: new (options: WasmtimeEngineOptions) => WasmtimeEngine;
 }
 
+/** Wasmtime's pooling options; one left out keeps Wasmtime's default. */
 export interface WasmtimeEngineOptions {
-  totalMemories: number;
-  maxMemorySize: number;
-  keepResident: number;
-  maxUnusedWarmSlots: number;
+  totalMemories?: number;
+  maxMemorySize?: number;
+  keepResident?: number;
+  maxUnusedWarmSlots?: number;
+  /** Turns epoch interruption on, the epoch advancing every `epochTickMs`. */
+  epochTickMs?: number;
 }
 
 export type WasmtimeValueType = "i32" | "i64" | "f32" | "f64";
 export type WasmtimeValue = { type: WasmtimeValueType; value: number | bigint };
 
+/** What engine calls throw: Wasmtime's message, and what kind of failure it was. */
+export interface WasmtimeError extends Error {
+  /** Wasmtime's `wasmtime_trap_code_t` when a trap ended the call (10: epoch interrupt). */
+  trapCode?: number;
+  /** The status a WASI program gave `proc_exit`. */
+  exitStatus?: number;
+}
+
+/** Wasmtime's `WASMTIME_TRAP_CODE_INTERRUPT`: the epoch deadline passed. */
+export const WASMTIME_TRAP_INTERRUPT = 10;
+
+export interface WasmtimeInstantiateOptions {
+  /** WASI preview 1 from Wasmtime: these arguments, no directory, no environment. */
+  wasi?: { args: string[]; maxOutputBytes: number };
+  /** Guest code may run this long (start function included) before the epoch stops it. */
+  deadlineMs?: number;
+}
+
 export interface WasmtimeEngine {
   compile(bytes: Uint8Array): number;
   /** A fresh Store with one instance; throws with Wasmtime's message. */
-  instantiate(moduleId: number): number;
+  instantiate(moduleId: number, options: WasmtimeInstantiateOptions): number;
   /** The exported memory's address and accessible length, or null. */
   memory(instance: number, exportName: string): { base: bigint; length: number } | null;
   call(
@@ -117,7 +141,14 @@ export interface WasmtimeEngine {
     exportName: string,
     args: WasmtimeValue[],
     resultTypes: WasmtimeValueType[],
+    deadlineMs?: number,
   ): (number | bigint)[];
+  /** WASI output since the last call (null without WASI); past the cap only counted. */
+  takeOutput(
+    instance: number,
+  ): { stdout: string; stderr: string; droppedStdout: number; droppedStderr: number } | null;
+  /** A copy of [offset, offset + length) of the exported memory, cut at its end. */
+  read(instance: number, exportName: string, offset: number, length: number): Uint8Array;
   /** The kernel's page states of the instance's exported memory (as `snapshot`). */
   snapshot(
     instance: number,
@@ -125,8 +156,23 @@ export interface WasmtimeEngine {
     imageOffset: number,
     imageLength: number,
   ): Snapshot;
+  /** The same for a range this engine reported as a memory's, e.g. after its Store's drop. */
+  snapshotAt(base: bigint, length: number, imageOffset: number, imageLength: number): Snapshot;
   /** Drops the instance's Store: Wasmtime resets its slot. */
   drop(instance: number): void;
+}
+
+/** One mapping (VMA) of this process, as /proc/self/maps lists it. */
+export interface Mapping {
+  start: bigint;
+  end: bigint;
+  /** Offset of the mapping in its file (the image's memfd, say). */
+  offset: number;
+  inode: number;
+  /** The path or name ("/memfd:wasm-memory-image (deleted)"), "" when anonymous. */
+  name: string;
+  readable: boolean;
+  writable: boolean;
 }
 
 export type BackendLoad =

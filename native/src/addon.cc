@@ -11,6 +11,7 @@ static Napi::Object InitAddon(Napi::Env env, Napi::Object exports) {
   wasm_cow::Image::Register(env, exports);
   wasm_cow::RegisterProbe(env, exports);
   wasm_cow::RegisterMapping(env, exports);
+  wasm_cow::RegisterMappings(env, exports);
   wasm_cow::RegisterReset(env, exports);
   wasm_cow::RegisterPageState(env, exports);
   wasm_cow::RegisterAccounting(env, exports);

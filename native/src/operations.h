@@ -7,6 +7,7 @@ namespace wasm_cow {
 
 void RegisterProbe(Napi::Env env, Napi::Object exports);
 void RegisterMapping(Napi::Env env, Napi::Object exports);
+void RegisterMappings(Napi::Env env, Napi::Object exports);
 void RegisterReset(Napi::Env env, Napi::Object exports);
 void RegisterPageState(Napi::Env env, Napi::Object exports);
 void RegisterAccounting(Napi::Env env, Napi::Object exports);

@@ -107,6 +107,7 @@ void wasmtime_context_set_epoch_deadline(wasmtime_context_t*, uint64_t ticks_bey
 wasmtime_error_t* wasmtime_context_set_wasi(wasmtime_context_t*, wasi_config_t*);
 wasmtime_linker_t* wasmtime_linker_new(wasm_engine_t*);
 wasmtime_error_t* wasmtime_linker_define_wasi(wasmtime_linker_t*);
+wasmtime_error_t* wasmtime_linker_define_unknown_imports_as_traps(wasmtime_linker_t*, const wasmtime_module_t*);
 wasmtime_error_t* wasmtime_linker_instantiate(const wasmtime_linker_t*, wasmtime_context_t*, const wasmtime_module_t*,
                                               wasmtime_instance_t* instance, wasm_trap_t** trap);
 void wasmtime_linker_delete(wasmtime_linker_t*);
@@ -118,11 +119,13 @@ uint8_t* wasmtime_memory_data(wasmtime_context_t*, const wasmtime_memory_t*);
 size_t wasmtime_memory_data_size(const wasmtime_context_t*, const wasmtime_memory_t*);
 void wasmtime_error_message(const wasmtime_error_t*, wasm_byte_vec_t* message);
 void wasmtime_error_delete(wasmtime_error_t*);
+bool wasmtime_error_exit_status(const wasmtime_error_t*, int* status);
 bool wasmtime_trap_code(const wasm_trap_t*, uint8_t* code);
 void wasm_trap_message(const wasm_trap_t*, wasm_byte_vec_t* out);
 void wasm_trap_delete(wasm_trap_t*);
 void wasm_byte_vec_delete(wasm_byte_vec_t*);
 wasi_config_t* wasi_config_new();
+bool wasi_config_set_argv(wasi_config_t*, size_t argc, const char* argv[]);
 void wasi_config_set_stdout_custom(wasi_config_t*, ptrdiff_t (*callback)(void*, const unsigned char*, size_t),
                                    void* data, void (*finalizer)(void*));
 void wasi_config_set_stderr_custom(wasi_config_t*, ptrdiff_t (*callback)(void*, const unsigned char*, size_t),

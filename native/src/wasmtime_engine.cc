@@ -4,14 +4,26 @@
 // is Wasmtime's reset of the slot. What Wasmtime did is observed from outside (memory base
 // and the kernel's page states), never re-derived.
 //
-// new WasmtimeEngine({ totalMemories, maxMemorySize, keepResident, maxUnusedWarmSlots })
+// new WasmtimeEngine({ totalMemories?, maxMemorySize?, keepResident?, maxUnusedWarmSlots?,
+//                      epochTickMs? })      (an option left out keeps Wasmtime's default;
+//                                            epochTickMs turns epoch interruption on)
 //   .compile(bytes) → module id
-//   .instantiate(moduleId) → instance id          (throws with Wasmtime's message)
+//   .instantiate(moduleId, { wasi?: { args, maxOutputBytes }, deadlineMs? }) → instance id
 //   .memory(instance, exportName) → { base: bigint, length } | null
-//   .call(instance, exportName, args [{ type, value }], resultTypes) → values
+//   .call(instance, exportName, args [{ type, value }], resultTypes, deadlineMs?) → values
+//   .takeOutput(instance) → { stdout, stderr, droppedStdout, droppedStderr }
+//   .read(instance, exportName, offset, length) → Uint8Array (a copy)
 //   .snapshot(instance, exportName, imageOffset, imageLength) → page states (page_state.h)
+//   .snapshotAt(base, length, imageOffset, imageLength): the same for a range this engine
+//       reported as a memory's (a slot after its Store was dropped)
 //   .drop(instance)
+// Failures throw with Wasmtime's message; a trap's error has `trapCode` (Wasmtime's
+// wasmtime_trap_code_t; 10 is an epoch interrupt), a WASI exit has `exitStatus`.
+#include <cmath>
+#include <limits>
 #include <map>
+#include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -19,6 +31,9 @@
 #include "operations.h"
 #include "page_state.h"
 #include "wasmtime_api.h"
+#include "wasmtime_epoch.h"
+#include "wasmtime_output.h"
+#include "wasmtime_values.h"
 
 namespace wasm_cow {
 
@@ -33,23 +48,32 @@ std::string TakeMessage(const WasmtimeApi& api, wasm_byte_vec_t& vec) {
 }
 
 // Throws a JS Error with the message of a Wasmtime error or trap (either may be null),
-// and frees both.
+// and frees both. The error carries `exitStatus` for a WASI exit and `trapCode` for a trap.
 void ThrowIfFailed(Napi::Env env, const WasmtimeApi& api, wasmtime_error_t* error, wasm_trap_t* trap,
                    const std::string& what) {
   if (!error && !trap) return;
   wasm_byte_vec_t vec{0, nullptr};
   std::string message;
+  int exitStatus = 0;
+  bool exited = false;
+  uint8_t trapCode = 0;
+  bool trapped = false;
   if (error) {
+    exited = api.wasmtime_error_exit_status(error, &exitStatus);
     api.wasmtime_error_message(error, &vec);
     message = TakeMessage(api, vec);
     api.wasmtime_error_delete(error);
   }
   if (trap) {
+    trapped = api.wasmtime_trap_code(trap, &trapCode);
     api.wasm_trap_message(trap, &vec);
     message = TakeMessage(api, vec);
     api.wasm_trap_delete(trap);
   }
-  throw Napi::Error::New(env, what + ": " + message);
+  Napi::Error thrown = Napi::Error::New(env, what + ": " + message);
+  if (exited) thrown.Value().Set("exitStatus", Napi::Number::New(env, exitStatus));
+  if (trapped) thrown.Value().Set("trapCode", Napi::Number::New(env, trapCode));
+  throw thrown;
 }
 
 const WasmtimeApi& RequireApi(Napi::Env env) {
@@ -64,6 +88,13 @@ uint32_t GetU32(Napi::Env env, const Napi::Value& value, const char* what) {
   return static_cast<uint32_t>(n);
 }
 
+uint64_t GetAddress(Napi::Env env, const Napi::Value& value, const char* what) {
+  bool lossless = false;
+  uint64_t address = value.IsBigInt() ? value.As<Napi::BigInt>().Uint64Value(&lossless) : 0;
+  if (!lossless) throw Napi::TypeError::New(env, std::string(what) + " must be an address (a u64 BigInt)");
+  return address;
+}
+
 class WasmtimeEngine : public Napi::ObjectWrap<WasmtimeEngine> {
  public:
   static void Register(Napi::Env env, Napi::Object exports) {
@@ -73,7 +104,10 @@ class WasmtimeEngine : public Napi::ObjectWrap<WasmtimeEngine> {
                                                   InstanceMethod("instantiate", &WasmtimeEngine::Instantiate),
                                                   InstanceMethod("memory", &WasmtimeEngine::Memory),
                                                   InstanceMethod("call", &WasmtimeEngine::Call),
+                                                  InstanceMethod("takeOutput", &WasmtimeEngine::TakeOutput),
+                                                  InstanceMethod("read", &WasmtimeEngine::Read),
                                                   InstanceMethod("snapshot", &WasmtimeEngine::Snapshot),
+                                                  InstanceMethod("snapshotAt", &WasmtimeEngine::SnapshotAt),
                                                   InstanceMethod("drop", &WasmtimeEngine::Drop),
                                               }));
   }
@@ -85,40 +119,98 @@ class WasmtimeEngine : public Napi::ObjectWrap<WasmtimeEngine> {
       throw Napi::TypeError::New(env, "new WasmtimeEngine(options) takes an options object");
     }
     Napi::Object options = info[0].As<Napi::Object>();
-    uint32_t totalMemories = GetU32(env, options.Get("totalMemories"), "totalMemories");
-    size_t maxMemorySize = GetSize(env, options.Get("maxMemorySize"), "maxMemorySize");
-    size_t keepResident = GetSize(env, options.Get("keepResident"), "keepResident");
-    uint32_t maxUnusedWarmSlots = GetU32(env, options.Get("maxUnusedWarmSlots"), "maxUnusedWarmSlots");
-    if (totalMemories == 0) throw Napi::RangeError::New(env, "totalMemories must be at least 1");
-
+    auto given = [&](const char* name) { return !options.Get(name).IsUndefined(); };
+    wasmtime_pooling_allocation_config_t* pooling = api.wasmtime_pooling_allocation_config_new();
+    // Validated before anything is handed to Wasmtime: a bad option throws here.
+    try {
+      if (given("totalMemories")) {
+        uint32_t total = GetU32(env, options.Get("totalMemories"), "totalMemories");
+        if (total == 0) throw Napi::RangeError::New(env, "totalMemories must be at least 1");
+        api.wasmtime_pooling_allocation_config_total_memories_set(pooling, total);
+      }
+      if (given("maxMemorySize")) {
+        api.wasmtime_pooling_allocation_config_max_memory_size_set(
+            pooling, GetSize(env, options.Get("maxMemorySize"), "maxMemorySize"));
+      }
+      if (given("keepResident")) {
+        api.wasmtime_pooling_allocation_config_linear_memory_keep_resident_set(
+            pooling, GetSize(env, options.Get("keepResident"), "keepResident"));
+      }
+      if (given("maxUnusedWarmSlots")) {
+        api.wasmtime_pooling_allocation_config_max_unused_warm_slots_set(
+            pooling, GetU32(env, options.Get("maxUnusedWarmSlots"), "maxUnusedWarmSlots"));
+      }
+      if (given("epochTickMs")) {
+        epochTickMs_ = GetU32(env, options.Get("epochTickMs"), "epochTickMs");
+        if (epochTickMs_ == 0) throw Napi::RangeError::New(env, "epochTickMs must be at least 1");
+      }
+    } catch (...) {
+      api.wasmtime_pooling_allocation_config_delete(pooling);
+      throw;
+    }
     wasm_config_t* config = api.wasm_config_new();
     api.wasmtime_config_memory_init_cow_set(config, true);
-    wasmtime_pooling_allocation_config_t* pooling = api.wasmtime_pooling_allocation_config_new();
-    api.wasmtime_pooling_allocation_config_total_memories_set(pooling, totalMemories);
-    api.wasmtime_pooling_allocation_config_max_memory_size_set(pooling, maxMemorySize);
-    api.wasmtime_pooling_allocation_config_linear_memory_keep_resident_set(pooling, keepResident);
-    api.wasmtime_pooling_allocation_config_max_unused_warm_slots_set(pooling, maxUnusedWarmSlots);
+    api.wasmtime_config_epoch_interruption_set(config, epochTickMs_ > 0);
     api.wasmtime_pooling_allocation_strategy_set(config, pooling);
     api.wasmtime_pooling_allocation_config_delete(pooling);  // the config keeps its own copy
     engine_ = api.wasm_engine_new_with_config(config);       // takes ownership of config
     if (!engine_) throw Napi::Error::New(env, "Wasmtime could not create an engine with this configuration");
-    linker_ = api.wasmtime_linker_new(engine_);
+    if (epochTickMs_ > 0) ticker_ = std::make_unique<EpochTicker>(api, engine_, epochTickMs_);
   }
 
   ~WasmtimeEngine() override {
     const WasmtimeApi* api = LoadedWasmtime();
     if (!api) return;
+    ticker_.reset();
     for (auto& [id, live] : instances_) api->wasmtime_store_delete(live.store);
-    for (wasmtime_module_t* module : modules_) api->wasmtime_module_delete(module);
-    if (linker_) api->wasmtime_linker_delete(linker_);
+    for (Compiled& compiled : modules_) {
+      for (wasmtime_linker_t* linker : compiled.linkers) {
+        if (linker) api->wasmtime_linker_delete(linker);
+      }
+      api->wasmtime_module_delete(compiled.module);
+    }
     if (engine_) api->wasm_engine_delete(engine_);
   }
 
  private:
+  // A compiled module and its linkers, made on first use: [0] without WASI, [1] with it.
+  // Each defines the imports nobody provides as functions that trap when called (as the
+  // V8 path's stubs do); one per module, so two modules' like-named imports never clash.
+  struct Compiled {
+    wasmtime_module_t* module;
+    wasmtime_linker_t* linkers[2];
+  };
+
   struct Live {
     wasmtime_store_t* store;
     wasmtime_instance_t instance;
+    std::shared_ptr<WasiOutput> output;  // null without WASI
   };
+
+  wasmtime_linker_t* LinkerFor(Napi::Env env, const WasmtimeApi& api, Compiled& compiled, bool wasi) {
+    wasmtime_linker_t*& linker = compiled.linkers[wasi ? 1 : 0];
+    if (linker) return linker;
+    wasmtime_linker_t* made = api.wasmtime_linker_new(engine_);
+    wasmtime_error_t* error = wasi ? api.wasmtime_linker_define_wasi(made) : nullptr;
+    if (!error) error = api.wasmtime_linker_define_unknown_imports_as_traps(made, compiled.module);
+    if (error) api.wasmtime_linker_delete(made);
+    ThrowIfFailed(env, api, error, nullptr, "Wasmtime could not link the module's imports");
+    linker = made;
+    return linker;
+  }
+
+  // Guest code of this Store may run for `deadlineMs` (undefined: without limit) before
+  // the epoch interrupts it. Without epoch interruption there is no deadline to set.
+  void SetDeadline(Napi::Env env, const WasmtimeApi& api, wasmtime_store_t* store, const Napi::Value& deadline) {
+    if (epochTickMs_ == 0) return;
+    uint64_t ticks = std::numeric_limits<uint64_t>::max() / 2;
+    if (!deadline.IsUndefined()) {
+      size_t ms = GetSize(env, deadline, "deadlineMs");
+      // One tick more than the quotient: the first tick may come at once.
+      ticks = (ms + epochTickMs_ - 1) / epochTickMs_ + 1;
+    }
+    api.wasmtime_context_set_epoch_deadline(api.wasmtime_store_context(store), ticks);
+  }
 
   Napi::Value Compile(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
@@ -131,20 +223,57 @@ class WasmtimeEngine : public Napi::ObjectWrap<WasmtimeEngine> {
     wasmtime_module_t* module = nullptr;
     ThrowIfFailed(env, api, api.wasmtime_module_new(engine_, bytes.Data(), bytes.ByteLength(), &module), nullptr,
                   "Wasmtime could not compile the module");
-    modules_.push_back(module);
+    modules_.push_back({module, {nullptr, nullptr}});
     return Napi::Number::New(env, static_cast<double>(modules_.size() - 1));
   }
 
+  // instantiate(moduleId, { wasi?: { args: string[], maxOutputBytes }, deadlineMs? })
   Napi::Value Instantiate(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
     const WasmtimeApi& api = RequireApi(env);
     size_t index = GetSize(env, info[0], "moduleId");
     if (index >= modules_.size()) throw Napi::RangeError::New(env, "no module with this id");
+    if (!info[1].IsObject()) throw Napi::TypeError::New(env, "instantiate(moduleId, options) takes options");
+    Napi::Object options = info[1].As<Napi::Object>();
+    Napi::Value wasiOptions = options.Get("wasi");
+    bool wasi = wasiOptions.IsObject();
+    std::vector<std::string> args;
+    size_t maxOutputBytes = 0;
+    if (wasi) {
+      Napi::Object object = wasiOptions.As<Napi::Object>();
+      maxOutputBytes = GetSize(env, object.Get("maxOutputBytes"), "wasi.maxOutputBytes");
+      if (!object.Get("args").IsArray()) throw Napi::TypeError::New(env, "wasi.args is an array of strings");
+      Napi::Array list = object.Get("args").As<Napi::Array>();
+      for (uint32_t i = 0; i < list.Length(); i++) {
+        if (!list.Get(i).IsString()) throw Napi::TypeError::New(env, "wasi.args is an array of strings");
+        args.push_back(list.Get(i).As<Napi::String>().Utf8Value());
+      }
+    }
+    wasmtime_linker_t* linker = LinkerFor(env, api, modules_[index], wasi);
+
     wasmtime_store_t* store = api.wasmtime_store_new(engine_, nullptr, nullptr);
-    Live live{store, {}};
+    Live live{store, {}, nullptr};
+    if (wasi) {
+      // No preopened directory, no environment, no stdin: only arguments and two streams.
+      wasi_config_t* config = api.wasi_config_new();
+      std::vector<const char*> argv;
+      for (const std::string& arg : args) argv.push_back(arg.c_str());
+      api.wasi_config_set_argv(config, argv.size(), argv.data());
+      live.output = std::make_shared<WasiOutput>(maxOutputBytes);
+      WasiOutput::Attach(api, config, live.output);
+      wasmtime_error_t* error = api.wasmtime_context_set_wasi(api.wasmtime_store_context(store), config);
+      if (error) api.wasmtime_store_delete(store);
+      ThrowIfFailed(env, api, error, nullptr, "Wasmtime could not set up WASI");
+    }
+    try {
+      SetDeadline(env, api, store, options.Get("deadlineMs"));
+    } catch (...) {
+      api.wasmtime_store_delete(store);
+      throw;
+    }
     wasm_trap_t* trap = nullptr;
-    wasmtime_error_t* error = api.wasmtime_linker_instantiate(linker_, api.wasmtime_store_context(store),
-                                                              modules_[index], &live.instance, &trap);
+    wasmtime_error_t* error = api.wasmtime_linker_instantiate(linker, api.wasmtime_store_context(store),
+                                                              modules_[index].module, &live.instance, &trap);
     if (error || trap) api.wasmtime_store_delete(store);
     ThrowIfFailed(env, api, error, trap, "Wasmtime could not instantiate the module");
     uint32_t id = nextInstance_++;
@@ -168,7 +297,8 @@ class WasmtimeEngine : public Napi::ObjectWrap<WasmtimeEngine> {
            item.kind == kind;
   }
 
-  // The exported memory `name` of the instance named by info[0], if there is one.
+  // The exported memory `name` of the instance named by info[0], if there is one. Its
+  // range is remembered: snapshotAt may look at it after the Store is gone.
   bool ExportedMemory(const Napi::CallbackInfo& info, LinearMemory& memory) {
     Napi::Env env = info.Env();
     const WasmtimeApi& api = RequireApi(env);
@@ -178,6 +308,8 @@ class WasmtimeEngine : public Napi::ObjectWrap<WasmtimeEngine> {
     wasmtime_context_t* context = api.wasmtime_store_context(live.store);
     memory = {api.wasmtime_memory_data(context, &item.of.memory),
               api.wasmtime_memory_data_size(context, &item.of.memory)};
+    size_t& seen = seenMemories_[reinterpret_cast<uint64_t>(memory.base)];
+    seen = std::max(seen, memory.length);
     return true;
   }
 
@@ -199,6 +331,36 @@ class WasmtimeEngine : public Napi::ObjectWrap<WasmtimeEngine> {
     return SnapshotOf(env, memory, info[2], info[3]);
   }
 
+  // The same for a range that was a memory of this engine's: page states come from
+  // /proc/self/pagemap, which never touches the memory, so a slot whose Store is gone
+  // (whatever Wasmtime left mapped there, or nothing) is safe to read.
+  Napi::Value SnapshotAt(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    uint64_t base = GetAddress(env, info[0], "base");
+    size_t length = GetSize(env, info[1], "length");
+    auto seen = seenMemories_.find(base);
+    if (seen == seenMemories_.end() || length > seen->second) {
+      throw Napi::RangeError::New(env, "snapshotAt takes a range this engine reported as a memory's");
+    }
+    return SnapshotOf(env, {reinterpret_cast<uint8_t*>(base), length}, info[2], info[3]);
+  }
+
+  Napi::Value Read(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    LinearMemory memory{};
+    if (!ExportedMemory(info, memory)) throw Napi::Error::New(env, "no exported memory of this name");
+    size_t offset = std::min(GetSize(env, info[2], "offset"), memory.length);
+    size_t length = std::min(GetSize(env, info[3], "length"), memory.length - offset);
+    return Napi::Uint8Array::New(
+        env, length,
+        [&] {
+          Napi::ArrayBuffer buffer = Napi::ArrayBuffer::New(env, length);
+          std::copy(memory.base + offset, memory.base + offset + length, static_cast<uint8_t*>(buffer.Data()));
+          return buffer;
+        }(),
+        0);
+  }
+
   Napi::Value Call(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
     const WasmtimeApi& api = RequireApi(env);
@@ -208,14 +370,15 @@ class WasmtimeEngine : public Napi::ObjectWrap<WasmtimeEngine> {
       throw Napi::Error::New(env, "no exported function of this name");
     }
     if (!info[2].IsArray() || !info[3].IsArray()) {
-      throw Napi::TypeError::New(env, "call(instance, name, args, resultTypes) takes two arrays");
+      throw Napi::TypeError::New(env, "call(instance, name, args, resultTypes, deadlineMs?) takes two arrays");
     }
     Napi::Array args = info[2].As<Napi::Array>();
     Napi::Array resultTypes = info[3].As<Napi::Array>();
     std::vector<wasmtime_val_t> params(args.Length());
-    for (uint32_t i = 0; i < args.Length(); i++) params[i] = ToValue(env, args.Get(i));
+    for (uint32_t i = 0; i < args.Length(); i++) params[i] = WasmtimeValueOf(env, args.Get(i));
     std::vector<wasmtime_val_t> results(resultTypes.Length());
-    for (uint32_t i = 0; i < resultTypes.Length(); i++) results[i].kind = KindOf(env, resultTypes.Get(i));
+    for (uint32_t i = 0; i < resultTypes.Length(); i++) results[i].kind = WasmtimeKindOf(env, resultTypes.Get(i));
+    SetDeadline(env, api, live.store, info[4]);
     wasm_trap_t* trap = nullptr;
     // The call first, then the check: as arguments of one call, `trap` could be read
     // before the call that sets it.
@@ -224,8 +387,21 @@ class WasmtimeEngine : public Napi::ObjectWrap<WasmtimeEngine> {
                                results.data(), results.size(), &trap);
     ThrowIfFailed(env, api, error, trap, "Wasmtime");
     Napi::Array out = Napi::Array::New(env, results.size());
-    for (uint32_t i = 0; i < results.size(); i++) out.Set(i, FromValue(env, results[i]));
+    for (uint32_t i = 0; i < results.size(); i++) out.Set(i, WasmtimeValueToJs(env, results[i]));
     return out;
+  }
+
+  Napi::Value TakeOutput(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    Live& live = GetLive(env, info[0]);
+    if (!live.output) return env.Null();
+    WasiOutput::Taken taken = live.output->Take();
+    Napi::Object result = Napi::Object::New(env);
+    result.Set("stdout", Napi::String::New(env, taken.text[0]));
+    result.Set("stderr", Napi::String::New(env, taken.text[1]));
+    result.Set("droppedStdout", Napi::Number::New(env, static_cast<double>(taken.dropped[0])));
+    result.Set("droppedStderr", Napi::Number::New(env, static_cast<double>(taken.dropped[1])));
+    return result;
   }
 
   Napi::Value Drop(const Napi::CallbackInfo& info) {
@@ -237,53 +413,13 @@ class WasmtimeEngine : public Napi::ObjectWrap<WasmtimeEngine> {
     return env.Undefined();
   }
 
-  static uint8_t KindOf(Napi::Env env, const Napi::Value& type) {
-    std::string name = type.IsString() ? type.As<Napi::String>().Utf8Value() : "";
-    if (name == "i32") return kWasmtimeI32;
-    if (name == "i64") return kWasmtimeI64;
-    if (name == "f32") return kWasmtimeF32;
-    if (name == "f64") return kWasmtimeF64;
-    throw Napi::TypeError::New(env, "value types are \"i32\", \"i64\", \"f32\" or \"f64\"");
-  }
-
-  static wasmtime_val_t ToValue(Napi::Env env, const Napi::Value& arg) {
-    if (!arg.IsObject()) throw Napi::TypeError::New(env, "each argument is { type, value }");
-    Napi::Object object = arg.As<Napi::Object>();
-    wasmtime_val_t value{};
-    value.kind = KindOf(env, object.Get("type"));
-    Napi::Value raw = object.Get("value");
-    if (value.kind == kWasmtimeI64) {
-      if (!raw.IsBigInt()) throw Napi::TypeError::New(env, "an i64 argument is a BigInt");
-      bool lossless = false;
-      value.of.i64 = raw.As<Napi::BigInt>().Int64Value(&lossless);
-      if (!lossless) throw Napi::RangeError::New(env, "an i64 argument must fit in 64 bits");
-      return value;
-    }
-    if (!raw.IsNumber()) throw Napi::TypeError::New(env, "an i32, f32 or f64 argument is a number");
-    double number = raw.As<Napi::Number>().DoubleValue();
-    if (value.kind == kWasmtimeI32) value.of.i32 = raw.As<Napi::Number>().Int32Value();
-    if (value.kind == kWasmtimeF32) value.of.f32 = static_cast<float>(number);
-    if (value.kind == kWasmtimeF64) value.of.f64 = number;
-    return value;
-  }
-
-  static Napi::Value FromValue(Napi::Env env, const wasmtime_val_t& value) {
-    switch (value.kind) {
-      case kWasmtimeI32:
-        return Napi::Number::New(env, value.of.i32);
-      case kWasmtimeI64:
-        return Napi::BigInt::New(env, value.of.i64);
-      case kWasmtimeF32:
-        return Napi::Number::New(env, value.of.f32);
-      default:
-        return Napi::Number::New(env, value.of.f64);
-    }
-  }
-
   wasm_engine_t* engine_ = nullptr;
-  wasmtime_linker_t* linker_ = nullptr;
-  std::vector<wasmtime_module_t*> modules_;
+  uint32_t epochTickMs_ = 0;
+  std::unique_ptr<EpochTicker> ticker_;
+  std::vector<Compiled> modules_;
   std::map<uint32_t, Live> instances_;
+  // Base → largest length of every memory this engine has reported (Wasmtime's slots).
+  std::map<uint64_t, size_t> seenMemories_;
   uint32_t nextInstance_ = 1;
 };
 

@@ -26,6 +26,7 @@
   X(wasmtime_context_set_wasi)                                          \
   X(wasmtime_linker_new)                                                \
   X(wasmtime_linker_define_wasi)                                        \
+  X(wasmtime_linker_define_unknown_imports_as_traps)                    \
   X(wasmtime_linker_instantiate)                                        \
   X(wasmtime_linker_delete)                                             \
   X(wasmtime_instance_export_get)                                       \
@@ -34,10 +35,12 @@
   X(wasmtime_memory_data_size)                                          \
   X(wasmtime_error_message)                                             \
   X(wasmtime_error_delete)                                              \
+  X(wasmtime_error_exit_status)                                         \
   X(wasmtime_trap_code)                                                 \
   X(wasm_trap_message)                                                  \
   X(wasm_trap_delete)                                                   \
   X(wasm_byte_vec_delete)                                               \
   X(wasi_config_new)                                                    \
+  X(wasi_config_set_argv)                                               \
   X(wasi_config_set_stdout_custom)                                      \
   X(wasi_config_set_stderr_custom)
