@@ -69,6 +69,7 @@ export interface MemoryStepState {
 export type StepName =
   | "plan"
   | "image"
+  | "compile"
   | "acquire"
   | "map"
   | "instantiate"
@@ -84,7 +85,9 @@ export interface StepRecord {
   slot: number | null;
   pick: PickKind | null;
   ns: number;
-  syscalls: SyscallCounts;
+  /** null when they were not counted (a step that failed in transit, or system calls
+   *  made inside Wasmtime); the step's detail says why. */
+  syscalls: SyscallCounts | null;
   memories: MemoryStepState[];
   result: WasmValueJson[] | null;
   error: string | null;
@@ -114,5 +117,7 @@ export interface SlotView {
   /** Accessible bytes of the slot's memory, or 0 before it has one. */
   accessibleBytes: number;
   imageMapped: boolean;
-  retirements: number;
+  /** How often the slot's memory was thrown away because its reset failed; null when the
+   *  engine does not say (Wasmtime). */
+  retirements: number | null;
 }

@@ -39,6 +39,8 @@ export function runCli(argv: string[], rawIo: CliIo): number | Promise<number> {
           "no-initialize": { type: "boolean" },
           "no-wasi": { type: "boolean" },
           smaps: { type: "boolean" },
+          engine: { type: "string" },
+          "max-memory-size": { type: "string" },
         },
       });
       return runRun(parseRunArgs(values, positionals), io);

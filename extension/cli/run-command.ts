@@ -6,7 +6,8 @@
 
 import { DEFAULT_DENSE_LIMIT } from "../analysis/image-planner";
 import { readModule } from "../analysis/module-reader";
-import type { BackendStatus, InitMode } from "../runner/protocol";
+import type { BackendStatus, EngineConfig, InitMode, WasmtimePooling } from "../runner/protocol";
+import { findWasmtime } from "../runner/wasmtime-discovery";
 import { RunnerClient, RunnerCrashedError, RunnerTimeoutError } from "../runner/runner-client";
 import { integerOption, UsageError, type CliIo } from "./cli-io";
 import { moduleFileErrorText, readModuleFile } from "./module-file";
@@ -27,7 +28,7 @@ import { isResetStrategy, type ResetStrategy, type StepRecord } from "../../comm
 export const RUN_USAGE = `wasm-cow run FILE.wasm [--invoke NAME[=ARG,ARG...]]... [--instances N] [--init cow|eager]
        [--reset madvise|keep-resident=BYTES|pagemap[=BYTES]] [--timeout MS] [--json | --json-lines]
        [--slots N] [--max-unused-warm-slots N] [--max-output BYTES] [--no-initialize] [--no-wasi]
-       [--smaps]
+       [--smaps] [--engine v8|wasmtime[=PATH]] [--max-memory-size BYTES]
 
   --invoke        call an exported function after instantiation (repeatable), arguments typed by its signature
   --instances N   run N instances one after another on the slot pool (default 1)
@@ -43,6 +44,12 @@ export const RUN_USAGE = `wasm-cow run FILE.wasm [--invoke NAME[=ARG,ARG...]]...
   --no-initialize do not call _initialize / _start; --no-wasi: WASI imports trap instead
   --smaps         add /proc/self/smaps figures (RSS, PSS, shared clean, private dirty, anonymous,
                   VMAs) to every step; slow: each read walks every mapping of the process
+  --engine        v8 (default): V8 with this tool's CoW slots; wasmtime: real Wasmtime 49 and its
+                  pooling allocator, its library found automatically (the wasmtime Python package)
+                  or at PATH. Pooling options are Wasmtime's defaults unless given: --slots
+                  (total_memories), --max-unused-warm-slots, --reset keep-resident=BYTES
+                  (linear_memory_keep_resident), --max-memory-size BYTES (max_memory_size).
+                  Not with --init eager, --reset pagemap or --smaps (V8 engine only)
 
   Exit status: 0 when every step succeeded, 3 when one failed (a trap, a time-out, a bad
   argument; the report is complete), 1 when the file or the runner failed, 2 for usage errors.`;
@@ -65,7 +72,12 @@ export interface RunArgs {
   initialize: boolean;
   wasi: boolean;
   smaps: boolean;
+  engine: EngineChoice;
 }
+
+/** The engine asked for; Wasmtime with the pooling options the user gave. */
+export type EngineChoice =
+  { kind: "v8" } | { kind: "wasmtime"; path: string | undefined; pooling: WasmtimePooling };
 
 /** "No limit" for the pagemap strategy: more than any 32-bit memory holds. */
 const WHOLE_MEMORY = 2 ** 32;
@@ -100,6 +112,13 @@ export function parseRunArgs(
   if (values.json === true && values["json-lines"] === true)
     throw new UsageError("--json and --json-lines exclude each other");
   const invokes = (values.invoke as string[] | undefined) ?? [];
+  const slots = integerOption(values.slots, "--slots", { min: 1, max: MAX_SLOTS, fallback: 8 });
+  const maxUnusedWarmSlots = integerOption(
+    values["max-unused-warm-slots"],
+    "--max-unused-warm-slots",
+    { min: 0, max: MAX_UNUSED_WARM_SLOTS, fallback: 100, maxReason: "a u32 in Wasmtime" },
+  );
+  const engine = parseEngine(values, { strategy, keepResident, init, slots, maxUnusedWarmSlots });
   return {
     file: positionals[0]!,
     invocations: invokes.map((spec) => {
@@ -122,13 +141,8 @@ export function parseRunArgs(
       maxReason: "Node's longest timer",
     }),
     format: values.json === true ? "json" : values["json-lines"] === true ? "json-lines" : "text",
-    slots: integerOption(values.slots, "--slots", { min: 1, max: MAX_SLOTS, fallback: 8 }),
-    maxUnusedWarmSlots: integerOption(values["max-unused-warm-slots"], "--max-unused-warm-slots", {
-      min: 0,
-      max: MAX_UNUSED_WARM_SLOTS,
-      fallback: 100,
-      maxReason: "a u32 in Wasmtime",
-    }),
+    slots,
+    maxUnusedWarmSlots,
     maxOutputBytes: integerOption(values["max-output"], "--max-output", {
       min: 0,
       max: MAX_OUTPUT_BYTES,
@@ -138,7 +152,67 @@ export function parseRunArgs(
     initialize: values["no-initialize"] !== true,
     wasi: values["no-wasi"] !== true,
     smaps: values.smaps === true,
+    engine,
   };
+}
+
+/** `--engine v8|wasmtime[=PATH]`, and the options only one engine has. */
+function parseEngine(
+  values: Record<string, string | boolean | (string | boolean)[] | undefined>,
+  parsed: {
+    strategy: ResetStrategy;
+    keepResident: number;
+    init: InitMode;
+    slots: number;
+    maxUnusedWarmSlots: number;
+  },
+): EngineChoice {
+  const spec = typeof values.engine === "string" ? values.engine : "v8";
+  const [kind, path] = spec.split(/=(.*)/s, 2) as [string, string | undefined];
+  const maxMemorySize = values["max-memory-size"];
+  if (kind === "v8" && path === undefined) {
+    if (maxMemorySize !== undefined)
+      throw new UsageError("--max-memory-size is a Wasmtime pooling option: add --engine wasmtime");
+    return { kind: "v8" };
+  }
+  if (kind !== "wasmtime" || path === "")
+    throw new UsageError(
+      `--engine must be v8, wasmtime or wasmtime=PATH, got ${JSON.stringify(spec)}`,
+    );
+  if (parsed.init !== "cow")
+    throw new UsageError(
+      "--init eager is the V8 engine's baseline: Wasmtime initialises memory itself",
+    );
+  if (parsed.strategy === "pagemap")
+    throw new UsageError(
+      "--reset pagemap is this tool's own strategy: Wasmtime resets with madvise or keep-resident=BYTES",
+    );
+  if (values.smaps === true)
+    throw new UsageError(
+      "--smaps is for the V8 engine (its figures cover whole mappings, Wasmtime's slab among them)",
+    );
+  const pooling: WasmtimePooling = {};
+  if (values.slots !== undefined) pooling.totalMemories = parsed.slots;
+  if (values["max-unused-warm-slots"] !== undefined)
+    pooling.maxUnusedWarmSlots = parsed.maxUnusedWarmSlots;
+  if (parsed.strategy === "keep-resident") pooling.keepResident = parsed.keepResident;
+  if (maxMemorySize !== undefined) {
+    pooling.maxMemorySize = integerOption(maxMemorySize, "--max-memory-size", {
+      min: 65536,
+      max: MAX_BYTE_COUNT,
+      fallback: 0,
+      maxReason: "the largest exact integer",
+    });
+  }
+  return { kind: "wasmtime", path, pooling };
+}
+
+/** The runner's engine: Wasmtime's library found (or refused, with the reason). */
+function engineConfig(choice: EngineChoice): EngineConfig | { missing: string } {
+  if (choice.kind === "v8") return choice;
+  const search = findWasmtime(choice.path === undefined ? {} : { given: choice.path });
+  if ("missing" in search) return search;
+  return { kind: "wasmtime", library: search.found, pooling: choice.pooling };
 }
 
 export async function runRun(args: RunArgs, io: CliIo): Promise<number> {
@@ -150,8 +224,14 @@ export async function runRun(args: RunArgs, io: CliIo): Promise<number> {
     io.stderr(`error: ${args.file}: ${moduleFileErrorText(error)}`);
     return 1;
   }
+  const engine = engineConfig(args.engine);
+  if ("missing" in engine) {
+    io.stderr(`error: the Wasmtime engine is unavailable: ${engine.missing}`);
+    return 1;
+  }
   const client = new RunnerClient({
     config: {
+      engine,
       slots: args.slots,
       maxUnusedWarmSlots: args.maxUnusedWarmSlots,
       maxOutputBytes: args.maxOutputBytes,
@@ -189,6 +269,7 @@ export async function runRun(args: RunArgs, io: CliIo): Promise<number> {
         pfnReadable: status.probe.pfnReadable,
         kernel: status.probe.kernel,
       },
+      engine: status.engine,
       module: loaded.summary,
       init: args.init,
       reset: { strategy: args.strategy, keepResident: args.keepResident },
@@ -227,14 +308,14 @@ async function runOneInstance(
     step: StepRecord["step"],
     exportName: string | null,
     send: () => Promise<T>,
-  ): Promise<T | FailedStep> => {
+  ): Promise<{ answered: T } | { failed: FailedStep }> => {
     const started = process.hrtime.bigint();
     try {
-      return await send();
+      return { answered: await send() };
     } catch (error) {
       runnerLost = error instanceof RunnerTimeoutError || error instanceof RunnerCrashedError;
       if (!runnerLost && step === "instantiate") throw error;
-      return {
+      const failed: FailedStep = {
         step,
         export: exportName,
         instance,
@@ -252,10 +333,9 @@ async function runOneInstance(
             : null,
         detail: null,
       };
+      return { failed };
     }
   };
-  const isFailed = (value: unknown): value is FailedStep =>
-    typeof value === "object" && value !== null && "syscalls" in value && value.syscalls === null;
 
   const started = await attempt("instantiate", null, () =>
     client.request("instantiate", {
@@ -263,16 +343,16 @@ async function runOneInstance(
       options: { init: args.init, initialize: args.initialize, wasi: args.wasi },
     }),
   );
-  if (isFailed(started)) return emit(started);
-  started.steps.forEach(emit);
-  instance = started.instance;
+  if ("failed" in started) return emit(started.failed);
+  started.answered.steps.forEach(emit);
+  instance = started.answered.instance;
   const live = instance;
-  const usable = started.steps.every((s) => s.error === null);
+  const usable = started.answered.steps.every((s) => s.error === null);
   for (const invocation of usable ? args.invocations : []) {
     const step = await attempt("invoke", invocation.name, () =>
       client.request("invoke", { instance: live, export: invocation.name, args: invocation.args }),
     );
-    emit(step);
+    emit("failed" in step ? step.failed : step.answered);
     if (runnerLost) return;
   }
   const released = await client.request("release", {

@@ -4,13 +4,13 @@
 
 import { displayLines, displayText } from "../../common/display-text";
 import { grouped, plural } from "../../common/format";
-import type { InitMode, ModuleSummary } from "../runner/protocol";
+import type { EngineInfo, InitMode, ModuleSummary } from "../runner/protocol";
 import type { ResetStrategy, StepRecord } from "../../common/run-types";
 
 /** A request that failed before the runner could answer (a time-out, a crash, a bad
  *  invocation): its time is what this process measured until the failure; the system
  *  calls made are unknown, so they are null rather than a made-up zero. */
-export type FailedStep = Omit<StepRecord, "syscalls" | "error"> & { syscalls: null; error: string };
+export type FailedStep = StepRecord & { syscalls: null; error: string };
 
 export type RunStep = StepRecord | FailedStep;
 
@@ -25,6 +25,9 @@ export interface RunHeader {
     pfnReadable: boolean;
     kernel: string;
   };
+  /** The engine that ran the module code, with its version (and Wasmtime's library and
+   *  the pooling options given; the others are Wasmtime's defaults). */
+  engine: EngineInfo;
   module: ModuleSummary;
   init: InitMode;
   reset: { strategy: ResetStrategy; keepResident: number };
@@ -50,14 +53,16 @@ export function renderRunHeader(header: RunHeader): string {
   lines.push(
     `${header.file}: ${header.module.cow ? `copy-on-write (${header.init})` : `ordinary instantiation: ${header.module.cowRefusal}`}`,
   );
+  lines.push(`  engine: ${engineLine(header.engine)}`);
   lines.push(
     `  backend: ${backend.kernel}, PAGEMAP_SCAN ${backend.pagemapScan ? "yes" : "no"}, page frames ${backend.pfnReadable ? "readable" : "not readable"}`,
   );
   for (const image of header.module.images) {
     lines.push(
-      `  memory ${image.memory}: image at 0x${image.offset.toString(16)}, ${grouped(image.length)} bytes`,
+      `  memory ${image.memory}: ${header.engine.kind === "wasmtime" ? "planned image" : "image"} at 0x${image.offset.toString(16)}, ${grouped(image.length)} bytes`,
     );
   }
+  if (header.module.unobservable) lines.push(`  not observed: ${header.module.unobservable}`);
   lines.push(
     `  reset: ${header.reset.strategy}${header.reset.strategy === "madvise" ? "" : ` (keep resident ${grouped(header.reset.keepResident)} bytes)`}`,
   );
@@ -66,6 +71,12 @@ export function renderRunHeader(header: RunHeader): string {
     "inst slot pick    step         time µs  mmap madv ioctl  pages: absent  zero clean idirty adirty swap  result",
   );
   return displayLines(lines);
+}
+
+function engineLine(engine: EngineInfo): string {
+  if (engine.kind === "v8") return `V8 ${engine.version} with this tool's copy-on-write slots`;
+  const given = Object.entries(engine.pooling).map(([name, value]) => `${name} ${grouped(value)}`);
+  return `Wasmtime ${engine.version} (${engine.library}), pooling allocator: ${given.length ? given.join(", ") : "Wasmtime's defaults"}${given.length ? ", the rest Wasmtime's defaults" : ""}`;
 }
 
 /** One step of the human report, on one line. */
@@ -119,6 +130,8 @@ function stepLine(step: RunStep): string {
 function resetSummary(step: RunStep): string {
   const detail = step.detail ?? {};
   const parts = [`${grouped(Number(detail.bytesResident ?? 0))} bytes kept resident`];
+  if (typeof detail.imageStillMapped === "boolean")
+    parts.push(detail.imageStillMapped ? "image still mapped" : "image unmapped");
   if (Number(detail.pagesRestored ?? 0) > 0)
     parts.push(`${grouped(Number(detail.pagesRestored))} pages restored by hand`);
   if (detail.fellBack) parts.push(`fell back to madvise: ${detail.fellBack}`);

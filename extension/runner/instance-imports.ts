@@ -34,6 +34,11 @@ export interface ImportOptions {
   provided?: WebAssembly.Imports;
 }
 
+/** Whether the module imports WASI preview 1 (either of its module names). */
+export function usesWasi(module: WasmModule): boolean {
+  return module.imports.some((i) => WASI_MODULES.has(i.module));
+}
+
 export function buildImports(
   module: WasmModule,
   slotMemories: { slot: ImportedSlotMemory; memory: WebAssembly.Memory }[],
@@ -43,10 +48,10 @@ export function buildImports(
   const provide = (moduleName: string, name: string, value: WebAssembly.ImportValue): void => {
     (imports[moduleName] ??= {})[name] = value;
   };
-  const usesWasi = options.wasi && module.imports.some((i) => WASI_MODULES.has(i.module));
+  const wasiWanted = options.wasi && usesWasi(module);
   let wasi: WASI | null = null;
   let output: OutputCapture | null = null;
-  if (usesWasi) {
+  if (wasiWanted) {
     output = new OutputCapture(options.maxOutputBytes, options.mirror);
     wasi = new WASI({
       version: "preview1",

@@ -5,6 +5,7 @@
 
 import type { ResetStrategy, SlotView, StepRecord } from "../../common/run-types";
 import type { BackendProbe } from "./native-backend";
+import type { WasmtimeLibrary } from "./wasmtime-discovery";
 
 /** The environment variable through which a caller gives the runner its own pid: the
  *  runner follows that process (dieWithParent), so it cannot mistake a new parent, after
@@ -34,9 +35,38 @@ export interface ModuleSummary {
   cow: boolean;
   cowRefusal: string | null;
   images: { memory: number; offset: number; length: number }[];
+  /** Why some of its memories cannot be observed (their steps show no pages), or null. */
+  unobservable: string | null;
 }
 
+/** Wasmtime's pooling options the user set; every other one keeps Wasmtime's default. */
+export interface WasmtimePooling {
+  totalMemories?: number;
+  maxMemorySize?: number;
+  /** `linear_memory_keep_resident`: Wasmtime's reset is fixed when its engine is made. */
+  keepResident?: number;
+  maxUnusedWarmSlots?: number;
+}
+
+/** Which engine runs module code: V8 with this tool's own CoW slots (the default), or
+ *  real Wasmtime with its pooling allocator, loaded from `library`. */
+export type EngineConfig =
+  { kind: "v8" } | { kind: "wasmtime"; library: WasmtimeLibrary; pooling: WasmtimePooling };
+
+export type EngineKind = EngineConfig["kind"];
+
+/** The engine a configured runner runs, with its version. */
+export type EngineInfo =
+  | { kind: "v8"; version: string }
+  | { kind: "wasmtime"; version: string; library: string; pooling: WasmtimePooling };
+
 export interface SessionConfig {
+  /** V8 unless given. */
+  engine?: EngineConfig;
+  /** How long guest code may run per call before the engine stops it itself (Wasmtime's
+   *  epoch interruption, which the runner survives); the client sets it from its own
+   *  time limit. V8 has no such stop: there the client's watchdog kills the runner. */
+  callTimeoutMs?: number;
   slots: number;
   maxUnusedWarmSlots: number;
   /** Bytes of a WASI instance's stdout, and of its stderr, kept per step (16 MiB by
@@ -51,7 +81,8 @@ export interface SessionConfig {
 }
 
 export type BackendStatus =
-  { available: true; probe: BackendProbe } | { available: false; reason: string };
+  | { available: true; probe: BackendProbe; engine: EngineInfo }
+  | { available: false; reason: string };
 
 /** Requests, by kind, with the shape of their successful results. */
 export interface RequestMap {

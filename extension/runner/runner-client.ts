@@ -42,6 +42,11 @@ const RUNS_MODULE_CODE: ReadonlySet<RequestKind> = new Set(["instantiate", "invo
  *  module loads in about 0.3 s; this leaves room for the 1 GiB largest module. */
 export const HOUSEKEEPING_TIMEOUT_MS = 120_000;
 
+/** With Wasmtime the engine stops a call itself at the time limit (epoch interruption)
+ *  and the runner survives; the watchdog waits this much longer before killing it, for the
+ *  interrupt and the step's page states to arrive. */
+const ENGINE_STOP_GRACE_MS = 2_000;
+
 export class RunnerTimeoutError extends Error {
   constructor(
     readonly timeoutMs: number,
@@ -117,7 +122,7 @@ export class RunnerClient {
   async request<K extends RequestKind>(
     kind: K,
     params: RequestMap[K]["params"],
-    timeoutMs = RUNS_MODULE_CODE.has(kind) ? this.options.timeoutMs : HOUSEKEEPING_TIMEOUT_MS,
+    timeoutMs = RUNS_MODULE_CODE.has(kind) ? this.moduleCodeTimeoutMs() : HOUSEKEEPING_TIMEOUT_MS,
   ): Promise<RequestMap[K]["result"]> {
     const status = await this.ensureStarted();
     if (!status.available)
@@ -129,6 +134,11 @@ export class RunnerClient {
       this.modules.set((params as LoadModuleRequest).moduleId, params as LoadModuleRequest);
     }
     return result;
+  }
+
+  private moduleCodeTimeoutMs(): number {
+    const stopsItself = this.options.config.engine?.kind === "wasmtime";
+    return this.options.timeoutMs + (stopsItself ? ENGINE_STOP_GRACE_MS : 0);
   }
 
   /** Ends the runner (by its pid) and forgets nothing: the next request restarts it. */
@@ -172,7 +182,11 @@ export class RunnerClient {
     // Start-up is not module code: it gets its own, generous time limit. Instance ids
     // continue from where the previous runner stopped, so an id from before a restart
     // can never name an instance of the new runner.
-    const config = { ...this.options.config, firstInstanceId: this.nextInstanceBase };
+    const config = {
+      ...this.options.config,
+      firstInstanceId: this.nextInstanceBase,
+      callTimeoutMs: this.options.timeoutMs,
+    };
     this.nextInstanceBase += INSTANCE_IDS_PER_RUNNER;
     const starting = (async () => {
       const status = await this.send("configure", config, STARTUP_TIMEOUT_MS);

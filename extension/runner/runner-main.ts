@@ -12,10 +12,17 @@ import {
   type ResponseMessage,
 } from "./protocol";
 import { RunnerSession } from "./runner-session";
+import { WasmtimeSession } from "./wasmtime-session";
 
 enableWasmFeatures();
 
-let session: RunnerSession | null = null;
+/** The requests a session answers, whichever engine runs the module code. */
+type Session = Pick<
+  RunnerSession,
+  "loadModule" | "unloadModule" | "instantiate" | "invoke" | "release" | "poolView" | "readMemory"
+>;
+
+let session: Session | null = null;
 /** WASI output goes to the caller as it is written (kept through a watchdog kill). */
 const mirror = OutputMirror.fromEnvironment();
 
@@ -25,7 +32,7 @@ function parentPid(): number {
   return Number.isInteger(named) && named > 1 ? named : process.ppid;
 }
 
-function needSession(): RunnerSession {
+function needSession(): Session {
   if (!session) throw new Error("the runner was not configured");
   return session;
 }
@@ -40,8 +47,34 @@ const handlers: {
     // handler below could not end this process: the kernel ends it with its parent. (Without
     // the addon no module code runs, and that handler suffices.)
     backend.addon.dieWithParent(parentPid());
-    session = new RunnerSession(backend.addon, config, mirror);
-    return { available: true, probe: backend.addon.probe() };
+    const engine = config.engine ?? { kind: "v8" };
+    if (engine.kind === "v8") {
+      session = new RunnerSession(backend.addon, config, mirror);
+      return {
+        available: true,
+        probe: backend.addon.probe(),
+        engine: { kind: "v8", version: process.versions.v8 },
+      };
+    }
+    try {
+      backend.addon.loadWasmtime(engine.library.path);
+      session = new WasmtimeSession(backend.addon, config, engine.pooling);
+    } catch (error) {
+      return {
+        available: false,
+        reason: `Wasmtime ${engine.library.version} (${engine.library.path}) cannot run here: ${(error as Error).message}`,
+      };
+    }
+    return {
+      available: true,
+      probe: backend.addon.probe(),
+      engine: {
+        kind: "wasmtime",
+        version: engine.library.version,
+        library: engine.library.path,
+        pooling: engine.pooling,
+      },
+    };
   },
   loadModule: (params) => needSession().loadModule(params),
   unloadModule: ({ moduleId }) => {

@@ -13,7 +13,7 @@ import type { WasmModule } from "../analysis/module-types";
 import { v8Implements } from "../analysis/v8-feature-probes";
 import { buildImports } from "./instance-imports";
 import { NO_SYSCALLS, type Accounting, type NativeAddon } from "./native-backend";
-import { countPageStates } from "../../common/page-states";
+import { blankStep, elapsed, memoryStepState, thrownText } from "./step-records";
 import type {
   SessionConfig,
   InitMode,
@@ -80,10 +80,6 @@ function compileWithV8(loaded: LoadedModule, bytes: Uint8Array): WebAssembly.Mod
   }
 }
 
-function elapsed(since: bigint): number {
-  return Number(process.hrtime.bigint() - since);
-}
-
 export class RunnerSession {
   private readonly pool: SlotPool;
   private readonly modules = new Map<string, LoadedModule>();
@@ -107,7 +103,7 @@ export class RunnerSession {
     const planStart = process.hrtime.bigint();
     const module = readModule(request.bytes);
     const plan = planImages(module, { pageSize: request.pageSize, denseLimit: request.denseLimit });
-    const planStep = this.moduleStep("plan", elapsed(planStart), NO_SYSCALLS);
+    const planStep = this.moduleStep("plan", elapsed(planStart));
 
     const imageStart = process.hrtime.bigint();
     const unpoolable = unpoolableReason(module);
@@ -123,7 +119,7 @@ export class RunnerSession {
         });
       }
     }
-    const imageStep = this.moduleStep("image", elapsed(imageStart), NO_SYSCALLS);
+    const imageStep = this.moduleStep("image", elapsed(imageStart));
     this.modules.set(request.moduleId, {
       id: request.moduleId,
       fileName: request.fileName,
@@ -143,6 +139,7 @@ export class RunnerSession {
         offset: image.offset,
         length: image.native.length,
       })),
+      unobservable: unpoolable,
     };
     return { summary, steps: [planStep, imageStep] };
   }
@@ -441,21 +438,8 @@ export class RunnerSession {
     };
   }
 
-  private moduleStep(step: StepRecord["step"], ns: number, syscalls: SyscallCounts): StepRecord {
-    return {
-      step,
-      export: null,
-      instance: null,
-      slot: null,
-      pick: null,
-      ns,
-      syscalls,
-      memories: [],
-      result: null,
-      error: null,
-      output: null,
-      detail: null,
-    };
+  private moduleStep(step: StepRecord["step"], ns: number): StepRecord {
+    return { ...blankStep(step), ns };
   }
 
   private instanceStep(
@@ -472,7 +456,7 @@ export class RunnerSession {
     },
   ): StepRecord {
     return {
-      step,
+      ...blankStep(step),
       export: extra.exportName ?? null,
       instance: live.id,
       slot: extra.slot ?? null,
@@ -480,9 +464,6 @@ export class RunnerSession {
       ns,
       syscalls,
       memories: this.memoryStates(live, extra.slotsForStates),
-      result: null,
-      error: null,
-      output: null,
       detail: extra.detail ?? null,
     };
   }
@@ -495,22 +476,16 @@ export class RunnerSession {
   private memoryStates(live: LiveInstance, slots: SlotUse[] = live.slots): MemoryStepState[] {
     return slots.map(({ slot, memoryIndex }) => {
       const memory = this.pool.memoryOf(slot);
-      const image = this.pool.mappedImage(slot);
-      const snapshot = this.addon.snapshot(memory, image?.offset ?? 0, image?.native.length ?? 0);
-      const pages = countPageStates(snapshot.states);
-      const page = this.hostPageSize;
-      return {
+      const mapped = this.pool.mappedImage(slot);
+      const image = mapped ? { offset: mapped.offset, length: mapped.native.length } : null;
+      return memoryStepState(this.addon.snapshot(memory, image?.offset ?? 0, image?.length ?? 0), {
         memory: memoryIndex,
         slot,
-        pages,
-        sharedImagePages: image ? snapshot.imageSharedPages : null,
-        rssBytes: (pages.zero + pages.imageClean + pages.imageDirty + pages.anonDirty) * page,
-        privateDirtyBytes: (pages.imageDirty + pages.anonDirty) * page,
+        image,
+        hostPageSize: this.hostPageSize,
+        includeStates: this.options.includePageStates,
         smaps: this.options.smaps ? smapsFigures(this.addon.accounting(memory)) : null,
-        imageOffset: image?.offset ?? null,
-        imageLength: image?.native.length ?? null,
-        states: this.options.includePageStates ? snapshot.states : null,
-      };
+      });
     });
   }
 }
@@ -552,13 +527,4 @@ function unpoolableReason(module: WasmModule): string | null {
       ? "a memory64 memory"
       : "of a custom page size";
   return `memory ${memory.index} is ${kind}: pool slots are ordinary 32-bit V8 memories, so the module runs unmodified and its memories cannot be observed`;
-}
-
-/** What a call threw, in words: a wasm exception no handler caught is not an Error, and
- *  would otherwise read "[object WebAssembly.Exception]". */
-function thrownText(thrown: unknown): string {
-  if (thrown instanceof Error) return thrown.message;
-  if (thrown instanceof WebAssembly.Exception)
-    return "uncaught WebAssembly exception: a throw that no try in the module caught";
-  return String(thrown);
 }

@@ -11,7 +11,6 @@ import { before, describe, test } from "node:test";
 import {
   WASMTIME_TRAP_INTERRUPT,
   type WasmtimeEngine,
-  type WasmtimeError,
 } from "../../extension/runner/native-backend";
 import { findWasmtime } from "../../extension/runner/wasmtime-discovery";
 import { countPageStates } from "../../common/page-states";

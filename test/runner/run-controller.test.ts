@@ -126,7 +126,7 @@ describe("one module on a roomy pool", () => {
     assert.equal(acquire.pick, "cold");
     assert.equal(acquire.slot, 0);
     const map = only(steps, "map");
-    assert.equal(map.syscalls.mmap, 1);
+    assert.equal(map.syscalls?.mmap, 1);
     assert.equal(map.detail?.alreadyMapped, false);
     const memory = memoryOf(map);
     assert.equal(memory.imageOffset, 0);
@@ -178,7 +178,7 @@ describe("one module on a roomy pool", () => {
     assert.equal(only(steps, "acquire").pick, "affine");
     assert.equal(only(steps, "acquire").slot, 0);
     const map = only(steps, "map");
-    assert.equal(map.syscalls.mmap, 0);
+    assert.equal(map.syscalls?.mmap, 0);
     assert.equal(map.detail?.alreadyMapped, true);
     assert.equal(memoryOf(map).pages.imageDirty, 0);
     const live = await driven.controller.readLive(0, 0, FIRST_DATA.length);
@@ -246,7 +246,7 @@ describe("a one-slot pool without warm slots to spare (max_unused_warm_slots 0)"
     assert.equal(acquire.detail, null, "the slot's memory is reused, not retired");
     const map = only(steps, "map");
     assert.equal(map.detail?.alreadyMapped, false);
-    assert.equal(map.syscalls.mmap, 2, "unmap the other image (anonymous mmap) + map this one");
+    assert.equal(map.syscalls?.mmap, 2, "unmap the other image (anonymous mmap) + map this one");
     assert.equal(memoryOf(map).imageLength, IMAGE_LENGTH);
     assert.equal(driven.latest().slots[0]!.retirements, 0);
   });

@@ -99,7 +99,7 @@ function LastInstantiation({
   const mapped = map
     ? map.detail?.alreadyMapped === true
       ? "nothing mapped (the image was still there)"
-      : `${map.syscalls.mmap} mmap in ${formatNs(map.ns)}`
+      : `${map.syscalls?.mmap ?? "uncounted"} mmap in ${formatNs(map.ns)}`
     : "not mapped yet";
   const retired = typeof acquire?.detail?.retired === "string" ? acquire.detail.retired : null;
   return (

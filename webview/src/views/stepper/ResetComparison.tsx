@@ -51,7 +51,7 @@ export function ResetComparison({ steps }: { steps: readonly StepRecord[] }): Re
                 {resident === null ? "—" : formatBytes(resident)}
               </td>
               <td className="number">{restored === null ? "—" : grouped(restored)}</td>
-              <td className="number">{step.syscalls.madvise}</td>
+              <td className="number">{step.syscalls?.madvise ?? "—"}</td>
               <td>{fellBack === null || fellBack === undefined ? "no" : String(fellBack)}</td>
             </tr>
           );

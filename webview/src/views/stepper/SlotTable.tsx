@@ -46,8 +46,12 @@ export function SlotTable({ run, fileName }: { run: RunView; fileName: string })
               {formatBytes(slot.accessibleBytes)}
             </td>
             <td data-field="imageMapped">{slot.imageMapped ? "yes" : "no"}</td>
-            <td className="number" data-field="retirements" data-value={slot.retirements}>
-              {slot.retirements === 0 ? "never" : `${slot.retirements}×`}
+            <td className="number" data-field="retirements" data-value={slot.retirements ?? ""}>
+              {slot.retirements === null
+                ? "not reported"
+                : slot.retirements === 0
+                  ? "never"
+                  : `${slot.retirements}×`}
             </td>
           </tr>
         ))}

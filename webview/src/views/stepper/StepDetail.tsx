@@ -7,7 +7,7 @@ import { grouped } from "../../../../common/format";
 import { formatBytes, formatNs } from "./format";
 import { MemoryAfterStep } from "./MemoryAfterStep";
 import { stepOutput, stepTitle } from "./step-groups";
-import type { StepRecord } from "../../../../common/run-types";
+import type { StepRecord, SyscallCounts } from "../../../../common/run-types";
 
 export interface StepDetailProps {
   step: StepRecord;
@@ -87,27 +87,14 @@ export function StepDetail({
           <DetailFact key={key} name={key} value={value} />
         ))}
       </dl>
-      <table className="syscalls">
-        <caption>System calls of this step</caption>
-        <thead>
-          <tr>
-            {SYSCALLS.map((name) => (
-              <th key={name} scope="col">
-                {name === "copies" ? "page copies" : name}
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          <tr>
-            {SYSCALLS.map((name) => (
-              <td key={name} className="number" data-syscall={name}>
-                {step.syscalls[name]}
-              </td>
-            ))}
-          </tr>
-        </tbody>
-      </table>
+      {step.syscalls === null ? (
+        <p data-field="syscalls-unknown">
+          System calls: not counted
+          {typeof step.detail?.syscalls === "string" ? ` (${step.detail.syscalls})` : ""}.
+        </p>
+      ) : (
+        <SyscallTable counts={step.syscalls} />
+      )}
       {step.error && (
         <p className="error-banner" data-field="error">
           <strong>Error:</strong> {step.error}
@@ -174,5 +161,31 @@ function Output({ name, text }: { name: string; text: string }): ReactElement {
         {text}
       </pre>
     </figure>
+  );
+}
+
+function SyscallTable({ counts }: { counts: SyscallCounts }): ReactElement {
+  return (
+    <table className="syscalls">
+      <caption>System calls of this step</caption>
+      <thead>
+        <tr>
+          {SYSCALLS.map((name) => (
+            <th key={name} scope="col">
+              {name === "copies" ? "page copies" : name}
+            </th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>
+        <tr>
+          {SYSCALLS.map((name) => (
+            <td key={name} className="number" data-syscall={name}>
+              {counts[name]}
+            </td>
+          ))}
+        </tr>
+      </tbody>
+    </table>
   );
 }

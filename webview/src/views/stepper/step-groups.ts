@@ -51,12 +51,17 @@ export function stepTitle(step: StepRecord): string {
       return "Plan the image";
     case "image":
       return "Build the image";
+    case "compile":
+      return "Compile (Wasmtime)";
     case "acquire":
       return `Acquire slot ${step.slot ?? "?"}${step.pick ? ` (${step.pick})` : ""}`;
     case "map":
       return `Map the image into slot ${step.slot ?? "?"}`;
     case "instantiate":
-      return "Instantiate";
+      // Wasmtime picks its slot inside instantiation: the pick is shown here.
+      return step.pick
+        ? `Instantiate in slot ${step.slot ?? "?"} (${step.pick})`
+        : "Instantiate";
     case "initialize":
       return "Initialize (_initialize)";
     case "start":

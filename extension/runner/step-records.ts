@@ -1,0 +1,69 @@
+// Pieces of a StepRecord that both engines' sessions build the same way: the timing, a
+// step with nothing observed yet, a memory's page states in numbers, and what a call
+// threw, in words.
+
+import { countPageStates } from "../../common/page-states";
+import type { MemoryStepState, StepRecord } from "../../common/run-types";
+import type { Snapshot } from "./native-backend";
+import { NO_SYSCALLS } from "./native-backend";
+
+export function elapsed(since: bigint): number {
+  return Number(process.hrtime.bigint() - since);
+}
+
+/** A step of `step` with every observation empty; callers fill in what they saw. */
+export function blankStep(step: StepRecord["step"]): StepRecord {
+  return {
+    step,
+    export: null,
+    instance: null,
+    slot: null,
+    pick: null,
+    ns: 0,
+    syscalls: { ...NO_SYSCALLS },
+    memories: [],
+    result: null,
+    error: null,
+    output: null,
+    detail: null,
+  };
+}
+
+/** One memory's state from a kernel snapshot. Resident and private-dirty bytes come from
+ *  the page states of exactly the memory's range (smaps counts whole mappings and calls
+ *  an image's memfd pages dirty even when they were only read). */
+export function memoryStepState(
+  snapshot: Snapshot,
+  where: {
+    memory: number;
+    slot: number;
+    image: { offset: number; length: number } | null;
+    hostPageSize: number;
+    includeStates: boolean;
+    smaps: MemoryStepState["smaps"];
+  },
+): MemoryStepState {
+  const pages = countPageStates(snapshot.states);
+  const page = where.hostPageSize;
+  return {
+    memory: where.memory,
+    slot: where.slot,
+    pages,
+    sharedImagePages: where.image ? snapshot.imageSharedPages : null,
+    rssBytes: (pages.zero + pages.imageClean + pages.imageDirty + pages.anonDirty) * page,
+    privateDirtyBytes: (pages.imageDirty + pages.anonDirty) * page,
+    smaps: where.smaps,
+    imageOffset: where.image?.offset ?? null,
+    imageLength: where.image?.length ?? null,
+    states: where.includeStates ? snapshot.states : null,
+  };
+}
+
+/** What a call threw, in words: a wasm exception no handler caught is not an Error, and
+ *  would otherwise read "[object WebAssembly.Exception]". */
+export function thrownText(thrown: unknown): string {
+  if (thrown instanceof Error) return thrown.message;
+  if (thrown instanceof WebAssembly.Exception)
+    return "uncaught WebAssembly exception: a throw that no try in the module caught";
+  return String(thrown);
+}

@@ -1,0 +1,518 @@
+// The runner's session on real Wasmtime: the same requests as the V8 session
+// (runner-session.ts), answered by Wasmtime's own pooling allocator. Wasmtime picks the
+// slot, maps its own image and resets the slot when a Store is dropped; this session only
+// watches, from outside, after every step:
+//
+// - which slot: a slot is a memory base address. Slots are numbered in the order this
+//   session first saw their bases (Wasmtime's own slot index is not in its C API). A base
+//   seen before with the same module's memory is an affine reuse, with another module's a
+//   warm slot taken over, a new base a cold slot.
+// - where the image is: the mappings of the memory's range (mappingsIn), the image being
+//   the one of Wasmtime's memfd `wasm-memory-image`; its offset, length and inode are what
+//   the kernel says, not what the planner predicted.
+// - the page states of the range from the kernel, also after the drop (snapshotAt), which
+//   is how Wasmtime's reset is seen.
+//
+// System calls inside Wasmtime are not counted here (the V8 session counts its own calls);
+// each step says so in its detail.
+
+import { readModule } from "../analysis/module-reader";
+import type { WasmModule } from "../analysis/module-types";
+import { planImages, type ImagePlan } from "../analysis/image-planner";
+import type {
+  MemoryStepState,
+  PickKind,
+  ResetStrategy,
+  SlotAffinity,
+  SlotView,
+  StepRecord,
+} from "../../common/run-types";
+import { DEFAULT_MAX_OUTPUT_BYTES } from "./limits";
+import {
+  WASMTIME_TRAP_INTERRUPT,
+  type Mapping,
+  type NativeAddon,
+  type WasmtimeEngine,
+  type WasmtimeError,
+  type WasmtimeValueType,
+} from "./native-backend";
+import type {
+  InitMode,
+  InstantiateOptions,
+  LoadModuleRequest,
+  ModuleSummary,
+  SessionConfig,
+  WasmtimePooling,
+} from "./protocol";
+import { blankStep, elapsed, memoryStepState, thrownText } from "./step-records";
+import { parseArgument, resultJson } from "./wasm-values";
+import { usesWasi } from "./instance-imports";
+
+/** The name Wasmtime gives the memfd of a module's memory image (as /proc/self/maps shows
+ *  it: a memfd's name, deleted since it was never linked). */
+export const WASMTIME_IMAGE_MAPPING = "/memfd:wasm-memory-image (deleted)";
+
+/** Why a Wasmtime step has no system-call counts. */
+const SYSCALLS_NOT_COUNTED = "made inside Wasmtime, which this tool does not count";
+
+/** How often the epoch advances: the granularity of a call's time limit. */
+const EPOCH_TICK_MS = 10;
+
+const NUMBER_TYPES: ReadonlySet<string> = new Set(["i32", "i64", "f32", "f64"]);
+
+interface LoadedModule {
+  id: string;
+  fileName: string;
+  module: WasmModule;
+  plan: ImagePlan;
+  engineModule: number;
+  /** Each defined memory with the name it is exported under (the C API reaches a
+   *  memory only through an export); memories without one cannot be observed. */
+  observable: { memory: number; exportName: string }[];
+}
+
+/** One of Wasmtime's slots, known by its base address. */
+interface Slot {
+  index: number;
+  base: bigint;
+  /** The largest accessible length seen at this base. */
+  length: number;
+  affinity: SlotAffinity | null;
+  /** The live instance using it, or null (warm: Wasmtime keeps it for reuse). */
+  inUseBy: number | null;
+  /** The image mapping seen there last: a change of inode or place is a remap. */
+  image: ObservedImage | null;
+}
+
+interface ObservedImage {
+  offset: number;
+  length: number;
+  inode: number;
+}
+
+interface LiveInstance {
+  id: number;
+  module: LoadedModule;
+  /** Wasmtime's instance id; null when instantiation failed (nothing to drop). */
+  engineInstance: number | null;
+  memories: { memory: number; exportName: string; slot: Slot }[];
+}
+
+export class WasmtimeSession {
+  private readonly engine: WasmtimeEngine;
+  private readonly modules = new Map<string, LoadedModule>();
+  private readonly instances = new Map<number, LiveInstance>();
+  private readonly slots = new Map<bigint, Slot>();
+  private nextInstance: number;
+  private readonly hostPageSize: number;
+  /** The only reset this engine does: Wasmtime's is fixed when the engine is made. */
+  private readonly keepResident: number;
+
+  constructor(
+    private readonly addon: NativeAddon,
+    private readonly options: SessionConfig,
+    pooling: WasmtimePooling,
+  ) {
+    this.engine = new addon.WasmtimeEngine({ ...pooling, epochTickMs: EPOCH_TICK_MS });
+    this.keepResident = pooling.keepResident ?? 0;
+    this.hostPageSize = addon.probe().hostPageSize;
+    this.nextInstance = options.firstInstanceId ?? 1;
+  }
+
+  loadModule(request: LoadModuleRequest): { summary: ModuleSummary; steps: StepRecord[] } {
+    this.unloadModule(request.moduleId);
+    const planStart = process.hrtime.bigint();
+    const module = readModule(request.bytes);
+    const plan = planImages(module, { pageSize: request.pageSize, denseLimit: request.denseLimit });
+    const planStep = { ...blankStep("plan"), ns: elapsed(planStart) };
+    const compileStart = process.hrtime.bigint();
+    const engineModule = this.engine.compile(request.bytes);
+    const compileStep = { ...withoutSyscalls(blankStep("compile")), ns: elapsed(compileStart) };
+    const observable = module.memories
+      .filter((memory) => !memory.import)
+      .flatMap((memory) => {
+        const exported = module.exports.find(
+          (e) => e.kind === "memory" && e.index === memory.index,
+        );
+        return exported ? [{ memory: memory.index, exportName: exported.name }] : [];
+      });
+    this.modules.set(request.moduleId, {
+      id: request.moduleId,
+      fileName: request.fileName,
+      module,
+      plan,
+      engineModule,
+      observable,
+    });
+    const unobserved = module.memories.filter(
+      (m) => !m.import && !observable.some((o) => o.memory === m.index),
+    );
+    const summary: ModuleSummary = {
+      moduleId: request.moduleId,
+      // What the planner expects Wasmtime to map; each step reports what it did map.
+      cow: plan.initialization === "static",
+      cowRefusal:
+        plan.initialization === "static"
+          ? null
+          : `no static image (${plan.segmentedBy!.code}): ${plan.segmentedBy!.message}`,
+      images: plan.memories.flatMap((m) =>
+        m.static && m.image
+          ? [{ memory: m.memory, offset: Number(m.image.offset), length: Number(m.image.length) }]
+          : [],
+      ),
+      unobservable: unobserved.length
+        ? `memory ${unobserved.map((m) => m.index).join(", ")} is not exported: Wasmtime's C API reaches a memory only through an export, so its pages cannot be observed`
+        : null,
+    };
+    return { summary, steps: [planStep, compileStep] };
+  }
+
+  unloadModule(moduleId: string): void {
+    // Wasmtime keeps the compiled module (and any warm slot holding its image) until the
+    // engine goes; only this session's name for it is forgotten.
+    this.modules.delete(moduleId);
+  }
+
+  instantiate(
+    moduleId: string,
+    options: InstantiateOptions,
+  ): { instance: number; mode: InitMode; steps: StepRecord[] } {
+    const loaded = this.modules.get(moduleId);
+    if (!loaded) throw new Error(`module ${moduleId} is not loaded`);
+    if (options.init !== "cow") {
+      throw new Error(
+        "the Wasmtime engine initialises memory as Wasmtime does (from its copy-on-write image when it has one); eager initialisation is the V8 engine's baseline",
+      );
+    }
+    const live: LiveInstance = {
+      id: this.nextInstance++,
+      module: loaded,
+      engineInstance: null,
+      memories: [],
+    };
+    this.instances.set(live.id, live);
+    const wasi = options.wasi && usesWasi(loaded.module);
+    const started = process.hrtime.bigint();
+    let error: string | null = null;
+    try {
+      live.engineInstance = this.engine.instantiate(loaded.engineModule, {
+        ...(wasi
+          ? {
+              wasi: {
+                args: [loaded.fileName],
+                maxOutputBytes: this.options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES,
+              },
+            }
+          : {}),
+        ...this.deadline(),
+      });
+    } catch (caught) {
+      error = this.callError(caught);
+    }
+    const ns = elapsed(started);
+    const pick = live.engineInstance === null ? null : this.takeSlots(live);
+    const first = live.memories[0]?.slot ?? null;
+    const before = first?.image ?? null; // the image seen in this slot at its last step
+    const instantiated = this.instanceStep(live, "instantiate", ns, this.output(live));
+    const after = first?.image ?? null;
+    const steps: StepRecord[] = [
+      {
+        ...instantiated,
+        slot: first?.index ?? null,
+        pick,
+        error,
+        detail: {
+          ...instantiated.detail,
+          // Affine reuse finds the image still mapped; a remap shows as a new inode or place.
+          ...(first
+            ? {
+                // The slot is its base address: the same base again is the same slot.
+                slotBase: `0x${first.base.toString(16)}`,
+                imageMapped: after !== null,
+                imageInode: after?.inode ?? null,
+                imageRemapped:
+                  before !== null &&
+                  (after === null ||
+                    after.inode !== before.inode ||
+                    after.offset !== before.offset),
+              }
+            : {}),
+        },
+      },
+    ];
+    if (live.engineInstance !== null && options.initialize) {
+      for (const [step, name] of [
+        ["initialize", "_initialize"],
+        ["start", "_start"],
+      ] as const) {
+        if (loaded.module.exports.some((e) => e.kind === "func" && e.name === name))
+          steps.push(this.call(live, step, name, [], []));
+      }
+    }
+    return { instance: live.id, mode: "cow", steps };
+  }
+
+  invoke(instanceId: number, exportName: string, args: string[]): StepRecord {
+    const live = this.live(instanceId);
+    if (live.engineInstance === null)
+      throw new Error(`instance ${instanceId} failed to instantiate`);
+    const module = live.module.module;
+    const exported = module.exports.find((e) => e.kind === "func" && e.name === exportName);
+    if (!exported) throw new Error(`no exported function "${exportName}"`);
+    const signature = module.funcTypes[module.functionTypes[exported.index]!];
+    if (!signature) throw new Error(`export "${exportName}" has no function type`);
+    if (args.length !== signature.params.length) {
+      throw new Error(
+        `"${exportName}" takes ${signature.params.length} argument(s) (${signature.params.join(", ")}), got ${args.length}`,
+      );
+    }
+    const unsupported = [...signature.params, ...signature.results].find(
+      (type) => !NUMBER_TYPES.has(type),
+    );
+    if (unsupported) {
+      throw new Error(
+        `"${exportName}" has a ${unsupported} in its signature: the Wasmtime engine passes i32, i64, f32 and f64 values only`,
+      );
+    }
+    const values = args.map((text, i) => ({
+      type: signature.params[i] as WasmtimeValueType,
+      value: parseArgument(text, signature.params[i]!, i)!,
+    }));
+    return this.call(live, "invoke", exportName, values, signature.results as WasmtimeValueType[]);
+  }
+
+  /** Drops the instance's Store, which is Wasmtime's reset of its slots, and looks at
+   *  what the reset left there. */
+  release(instanceId: number, strategy: ResetStrategy, keepResident: number): StepRecord[] {
+    const live = this.live(instanceId);
+    const asked = strategy === "madvise" ? 0 : strategy === "keep-resident" ? keepResident : null;
+    if (asked !== this.keepResident) {
+      throw new Error(
+        `Wasmtime resets a slot as its engine was configured (linear_memory_keep_resident = ${this.keepResident} bytes${this.keepResident === 0 ? ": madvise" : ""}); ${strategy === "pagemap" ? "the pagemap strategy is this tool's own" : `a reset keeping ${asked} bytes needs an engine configured so`}`,
+      );
+    }
+    this.instances.delete(instanceId);
+    if (live.engineInstance === null) return [];
+    const started = process.hrtime.bigint();
+    this.engine.drop(live.engineInstance);
+    const ns = elapsed(started);
+    return live.memories.map(({ memory, slot }) => {
+      slot.inUseBy = null;
+      const state = this.observe(slot, memory);
+      return {
+        ...withoutSyscalls(blankStep("reset")),
+        instance: live.id,
+        slot: slot.index,
+        ns,
+        memories: [state],
+        detail: {
+          strategy,
+          keepResident: this.keepResident,
+          bytesResident: state.rssBytes,
+          imageStillMapped: slot.image !== null,
+          syscalls: SYSCALLS_NOT_COUNTED,
+        },
+      };
+    });
+  }
+
+  poolView(): SlotView[] {
+    return [...this.slots.values()].map((slot) => {
+      const image = this.imageAt(slot);
+      const snapshot = this.engine.snapshotAt(slot.base, slot.length, 0, 0);
+      const present = snapshot.states.filter((state) => state !== 0).length;
+      return {
+        index: slot.index,
+        state: slot.inUseBy === null ? "warm" : "in-use",
+        affinity: slot.affinity,
+        bytesResident: present * this.hostPageSize,
+        accessibleBytes: slot.length,
+        imageMapped: image !== null,
+        // Wasmtime does not say when it throws a slot's mapping away.
+        retirements: null,
+      };
+    });
+  }
+
+  readMemory(instanceId: number, memoryIndex: number, offset: number, length: number): Uint8Array {
+    const live = this.live(instanceId);
+    const use = live.memories.find((m) => m.memory === memoryIndex);
+    if (!use || live.engineInstance === null)
+      throw new Error(`instance ${instanceId} has no observable memory ${memoryIndex}`);
+    return this.engine.read(live.engineInstance, use.exportName, offset, length);
+  }
+
+  private live(instanceId: number): LiveInstance {
+    const live = this.instances.get(instanceId);
+    if (!live) throw new Error(`no live instance ${instanceId}`);
+    return live;
+  }
+
+  private deadline(): { deadlineMs?: number } {
+    return this.options.callTimeoutMs === undefined
+      ? {}
+      : { deadlineMs: this.options.callTimeoutMs };
+  }
+
+  /** A Wasmtime failure in words; an epoch interrupt says it was the time limit. */
+  private callError(caught: unknown): string {
+    if ((caught as WasmtimeError).trapCode === WASMTIME_TRAP_INTERRUPT) {
+      return `timed out after ${this.options.callTimeoutMs} ms: Wasmtime's epoch interruption stopped the call (the runner goes on)`;
+    }
+    return thrownText(caught);
+  }
+
+  /** Finds the slot of every observable memory and says how it was picked. */
+  private takeSlots(live: LiveInstance): PickKind | null {
+    let first: PickKind | null = null;
+    for (const { memory, exportName } of live.module.observable) {
+      const found = this.engine.memory(live.engineInstance!, exportName);
+      if (!found) continue;
+      const affinity: SlotAffinity = { moduleId: live.module.id, memory };
+      let slot = this.slots.get(found.base);
+      const pick: PickKind = !slot
+        ? "cold"
+        : slot.affinity?.moduleId === affinity.moduleId && slot.affinity.memory === memory
+          ? "affine"
+          : "warm";
+      if (!slot) {
+        slot = {
+          index: this.slots.size,
+          base: found.base,
+          length: found.length,
+          affinity,
+          inUseBy: live.id,
+          image: null,
+        };
+        this.slots.set(found.base, slot);
+      }
+      slot.length = Math.max(slot.length, found.length);
+      slot.affinity = affinity;
+      slot.inUseBy = live.id;
+      live.memories.push({ memory, exportName, slot });
+      first ??= pick;
+    }
+    return first;
+  }
+
+  /** Calls an export (or `_initialize` / `_start`) as one step. */
+  private call(
+    live: LiveInstance,
+    step: StepRecord["step"],
+    exportName: string,
+    args: { type: WasmtimeValueType; value: number | bigint }[],
+    resultTypes: WasmtimeValueType[],
+  ): StepRecord {
+    const started = process.hrtime.bigint();
+    let result: StepRecord["result"] = null;
+    let error: string | null = null;
+    let exitStatus: number | null = null;
+    try {
+      const values = this.engine.call(
+        live.engineInstance!,
+        exportName,
+        args,
+        resultTypes,
+        this.options.callTimeoutMs,
+      );
+      result = values.map((value, i) => resultJson(value, resultTypes[i]!));
+    } catch (caught) {
+      exitStatus = (caught as WasmtimeError).exitStatus ?? null;
+      // A WASI program's exit is its result, as in the V8 path.
+      if (exitStatus !== null) result = [resultJson(exitStatus, "i32")];
+      else error = this.callError(caught);
+    }
+    const ns = elapsed(started);
+    const record = this.instanceStep(live, step, ns, this.output(live));
+    return {
+      ...record,
+      export: exportName,
+      result,
+      error,
+      detail: exitStatus === null ? record.detail : { ...record.detail, exitStatus },
+    };
+  }
+
+  /** What the step wrote, and how much past the cap was only counted. */
+  private output(live: LiveInstance): {
+    output: StepRecord["output"];
+    detail: StepRecord["detail"];
+  } {
+    const taken = live.engineInstance === null ? null : this.engine.takeOutput(live.engineInstance);
+    const dropped = taken && taken.droppedStdout + taken.droppedStderr > 0;
+    return {
+      output:
+        taken && (taken.stdout || taken.stderr)
+          ? { stdout: taken.stdout, stderr: taken.stderr }
+          : null,
+      detail: {
+        syscalls: SYSCALLS_NOT_COUNTED,
+        ...(dropped
+          ? { droppedStdoutBytes: taken.droppedStdout, droppedStderrBytes: taken.droppedStderr }
+          : {}),
+      },
+    };
+  }
+
+  private instanceStep(
+    live: LiveInstance,
+    step: StepRecord["step"],
+    ns: number,
+    written: { output: StepRecord["output"]; detail: StepRecord["detail"] },
+  ): StepRecord {
+    return {
+      ...withoutSyscalls(blankStep(step)),
+      instance: live.id,
+      ns,
+      memories: live.memories.map(({ memory, slot }) => this.observe(slot, memory)),
+      output: written.output,
+      detail: written.detail,
+    };
+  }
+
+  /** The memory's page states now, with its image where the kernel says it is (kept as
+   *  the slot's, so the next step can tell whether Wasmtime remapped it). */
+  private observe(slot: Slot, memory: number): MemoryStepState {
+    const image = this.imageAt(slot);
+    slot.image = image;
+    const snapshot = this.engine.snapshotAt(
+      slot.base,
+      slot.length,
+      image?.offset ?? 0,
+      image?.length ?? 0,
+    );
+    return memoryStepState(snapshot, {
+      memory,
+      slot: slot.index,
+      image,
+      hostPageSize: this.hostPageSize,
+      includeStates: this.options.includePageStates,
+      smaps: null,
+    });
+  }
+
+  /** The image mapped in the slot's range now: Wasmtime's memfd, by name. */
+  private imageAt(slot: Slot): ObservedImage | null {
+    const mappings = this.addon.mappingsIn(slot.base, slot.length);
+    const image = mergedImage(mappings.filter((m) => m.name === WASMTIME_IMAGE_MAPPING));
+    if (!image) return null;
+    const end = Math.min(Number(image.end - slot.base), slot.length);
+    const offset = Math.max(0, Number(image.start - slot.base));
+    return { offset, length: end - offset, inode: image.inode };
+  }
+}
+
+/** Adjacent mappings of one file (an image split by an mprotect) as one range. */
+function mergedImage(mappings: Mapping[]): Mapping | null {
+  let merged: Mapping | null = null;
+  for (const mapping of mappings) {
+    if (!merged) merged = { ...mapping };
+    else if (mapping.start === merged.end && mapping.inode === merged.inode)
+      merged.end = mapping.end;
+  }
+  return merged;
+}
+
+function withoutSyscalls(step: StepRecord): StepRecord {
+  return { ...step, syscalls: null };
+}
