@@ -41,6 +41,7 @@ import {
   type RealModule,
 } from "../helpers/npm-wasm";
 import { isBinaryModule, readSpecModule, specCommands, where } from "../helpers/spec-suite";
+import { seededRandom } from "../helpers/seeded-random";
 
 // --- building modules ----------------------------------------------------------------
 
@@ -965,18 +966,6 @@ describe("unknown and truncated instructions", () => {
 
 // --- hostile bodies ------------------------------------------------------------------
 
-/** A small deterministic PRNG (mulberry32), so a failure can be replayed. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
-
 /** The scan's contract, whatever the bytes. */
 function checkContract(module: WasmModule, result: FeatureScan, label: string): void {
   const offsets = result.features.map((u) => u.offset);
@@ -1011,7 +1000,7 @@ describe("hostile bodies", () => {
   );
 
   test("thousands of mutated bodies: a clean result every time, quickly", () => {
-    const next = random(0x5eed);
+    const next = seededRandom(0x5eed);
     const [start, end] = template.codeBodies;
     const started = performance.now();
     for (let round = 0; round < 5000; round++) {
@@ -1029,7 +1018,7 @@ describe("hostile bodies", () => {
   });
 
   test("random bytes, and endless LEB128 continuations, for whole bodies", () => {
-    const next = random(42);
+    const next = seededRandom(42);
     const [start, end] = template.codeBodies;
     for (let round = 0; round < 2000; round++) {
       const bytes = new Uint8Array(template.bytes);

@@ -59,9 +59,7 @@ export function stepTitle(step: StepRecord): string {
       return `Map the image into slot ${step.slot ?? "?"}`;
     case "instantiate":
       // Wasmtime picks its slot inside instantiation: the pick is shown here.
-      return step.pick
-        ? `Instantiate in slot ${step.slot ?? "?"} (${step.pick})`
-        : "Instantiate";
+      return step.pick ? `Instantiate in slot ${step.slot ?? "?"} (${step.pick})` : "Instantiate";
     case "initialize":
       return "Initialize (_initialize)";
     case "start":
