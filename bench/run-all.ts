@@ -7,6 +7,7 @@ import { runPageMapPaint } from "./page-map-paint";
 import { runReaderVsObjdump } from "./reader-vs-objdump";
 import { runResetCost } from "./reset-cost";
 import { runSnapshotSpeed } from "./snapshot-speed";
+import { runWasmtimeCycle } from "./wasmtime-cycle";
 
 const BENCHES: Record<string, () => Promise<void>> = {
   "reader-vs-objdump": runReaderVsObjdump,
@@ -15,6 +16,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
   "snapshot-speed": runSnapshotSpeed,
   "page-map-paint": runPageMapPaint,
   "large-module-paint": runLargeModulePaint,
+  "wasmtime-cycle": runWasmtimeCycle,
 };
 
 async function main(names: string[]): Promise<void> {

@@ -17,5 +17,17 @@ export type PageCounts = Record<PageStateName, number>;
 export function countPageStates(states: Uint8Array): PageCounts {
   const tally = new Uint32Array(PAGE_STATES.length); // a small integer array: the JIT keeps it fast
   for (let i = 0; i < states.length; i++) tally[states[i]!]!++;
-  return Object.fromEntries(PAGE_STATES.map((name, i) => [name, tally[i]!])) as PageCounts;
+  return pageCountsOf(tally);
+}
+
+/** Counts by name from counts indexed like PAGE_STATES (the native snapshot's tally). */
+export function pageCountsOf(tally: ArrayLike<number>): PageCounts {
+  return {
+    notPresent: tally[0]!,
+    zero: tally[1]!,
+    imageClean: tally[2]!,
+    imageDirty: tally[3]!,
+    anonDirty: tally[4]!,
+    swapped: tally[5]!,
+  };
 }

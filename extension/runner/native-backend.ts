@@ -48,12 +48,15 @@ export interface ResetOutcome extends TimedOperation {
 export interface Snapshot {
   /** One PageState per host page of the accessible memory. */
   states: Uint8Array;
+  /** Pages per state, indexed like PAGE_STATES (common/page-states.ts). */
+  tally: Uint32Array;
   method: "pagemap-scan" | "pagemap";
   ns: number;
   /** Clean image pages mapped elsewhere too (not exclusively mapped here). */
   imageSharedPages: number;
   imageExclusivePages: number;
-  /** Frame of each clean image page (0 otherwise), when frames are readable. */
+  /** Frame of each image page (0 unless it is clean), when frames are readable and at
+   *  least one image page is clean; null otherwise. */
   imageFrames: BigUint64Array | null;
 }
 

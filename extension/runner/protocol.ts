@@ -73,6 +73,9 @@ export interface SessionConfig {
    *  default); what is written past them is counted in the step's detail. */
   maxOutputBytes?: number;
   includePageStates: boolean;
+  /** Observe the kernel after every step (page states, and Wasmtime's mappings): true
+   *  unless false. Without it steps have no memories; the benches compare the two. */
+  snapshots?: boolean;
   /** Read /proc/self/smaps after every step too (milliseconds each in a V8 process). */
   smaps?: boolean;
   /** Id of the first instance this session creates (the client keeps ids unique across

@@ -474,6 +474,7 @@ export class RunnerSession {
    *  mapping's page tables), and calls the image's memfd pages dirty even when they were
    *  only read (shmem pages have no backing file). Its figures are added on request. */
   private memoryStates(live: LiveInstance, slots: SlotUse[] = live.slots): MemoryStepState[] {
+    if (this.options.snapshots === false) return [];
     return slots.map(({ slot, memoryIndex }) => {
       const memory = this.pool.memoryOf(slot);
       const mapped = this.pool.mappedImage(slot);

@@ -2,7 +2,7 @@
 // step with nothing observed yet, a memory's page states in numbers, and what a call
 // threw, in words.
 
-import { countPageStates } from "../../common/page-states";
+import { pageCountsOf } from "../../common/page-states";
 import type { MemoryStepState, StepRecord } from "../../common/run-types";
 import type { Snapshot } from "./native-backend";
 import { NO_SYSCALLS } from "./native-backend";
@@ -43,7 +43,7 @@ export function memoryStepState(
     smaps: MemoryStepState["smaps"];
   },
 ): MemoryStepState {
-  const pages = countPageStates(snapshot.states);
+  const pages = pageCountsOf(snapshot.tally);
   const page = where.hostPageSize;
   return {
     memory: where.memory,

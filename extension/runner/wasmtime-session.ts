@@ -45,6 +45,7 @@ import type {
   WasmtimePooling,
 } from "./protocol";
 import { blankStep, elapsed, memoryStepState, thrownText } from "./step-records";
+import { pageCountsOf } from "../../common/page-states";
 import { parseArgument, resultJson } from "./wasm-values";
 import { usesWasi } from "./instance-imports";
 
@@ -82,6 +83,8 @@ interface Slot {
   inUseBy: number | null;
   /** The image mapping seen there last: a change of inode or place is a remap. */
   image: ObservedImage | null;
+  /** How many mappings (VMAs) covered the memory's range when last read. */
+  mappings: number | null;
 }
 
 interface ObservedImage {
@@ -223,12 +226,13 @@ export class WasmtimeSession {
         error,
         detail: {
           ...instantiated.detail,
+          // The slot is its base address: the same base again is the same slot.
+          ...(first ? { slotBase: `0x${first.base.toString(16)}` } : {}),
           // Affine reuse finds the image still mapped; a remap shows as a new inode or place.
-          ...(first
+          ...(first && this.observing()
             ? {
-                // The slot is its base address: the same base again is the same slot.
-                slotBase: `0x${first.base.toString(16)}`,
                 imageMapped: after !== null,
+                mappings: first.mappings,
                 imageInode: after?.inode ?? null,
                 imageRemapped:
                   before !== null &&
@@ -298,18 +302,19 @@ export class WasmtimeSession {
     const ns = elapsed(started);
     return live.memories.map(({ memory, slot }) => {
       slot.inUseBy = null;
-      const state = this.observe(slot, memory);
+      const state = this.observing() ? this.observe(slot, memory, true) : null;
       return {
         ...withoutSyscalls(blankStep("reset")),
         instance: live.id,
         slot: slot.index,
         ns,
-        memories: [state],
+        memories: state ? [state] : [],
         detail: {
           strategy,
           keepResident: this.keepResident,
-          bytesResident: state.rssBytes,
-          imageStillMapped: slot.image !== null,
+          bytesResident: state?.rssBytes ?? null,
+          imageStillMapped: state ? slot.image !== null : null,
+          mappings: state ? slot.mappings : null,
           syscalls: SYSCALLS_NOT_COUNTED,
         },
       };
@@ -318,16 +323,17 @@ export class WasmtimeSession {
 
   poolView(): SlotView[] {
     return [...this.slots.values()].map((slot) => {
-      const image = this.imageAt(slot);
-      const snapshot = this.engine.snapshotAt(slot.base, slot.length, 0, 0);
-      const present = snapshot.states.filter((state) => state !== 0).length;
+      this.readMappings(slot);
+      const counts = pageCountsOf(this.engine.snapshotAt(slot.base, slot.length, 0, 0).tally);
       return {
         index: slot.index,
         state: slot.inUseBy === null ? "warm" : "in-use",
         affinity: slot.affinity,
-        bytesResident: present * this.hostPageSize,
+        bytesResident:
+          (counts.zero + counts.imageClean + counts.imageDirty + counts.anonDirty) *
+          this.hostPageSize,
         accessibleBytes: slot.length,
-        imageMapped: image !== null,
+        imageMapped: slot.image !== null,
         // Wasmtime does not say when it throws a slot's mapping away.
         retirements: null,
       };
@@ -346,6 +352,10 @@ export class WasmtimeSession {
     const live = this.instances.get(instanceId);
     if (!live) throw new Error(`no live instance ${instanceId}`);
     return live;
+  }
+
+  private observing(): boolean {
+    return this.options.snapshots !== false;
   }
 
   private deadline(): { deadlineMs?: number } {
@@ -383,6 +393,7 @@ export class WasmtimeSession {
           affinity,
           inUseBy: live.id,
           image: null,
+          mappings: null,
         };
         this.slots.set(found.base, slot);
       }
@@ -464,17 +475,28 @@ export class WasmtimeSession {
       ...withoutSyscalls(blankStep(step)),
       instance: live.id,
       ns,
-      memories: live.memories.map(({ memory, slot }) => this.observe(slot, memory)),
+      memories: this.observing()
+        ? live.memories.map(({ memory, exportName, slot }) => {
+            // A call may have grown the memory: the slot's range and mappings follow it.
+            const now = this.engine.memory(live.engineInstance!, exportName);
+            const grew = now !== null && now.length > slot.length;
+            if (grew) slot.length = now.length;
+            return this.observe(slot, memory, step === "instantiate" || grew);
+          })
+        : [],
       output: written.output,
       detail: written.detail,
     };
   }
 
   /** The memory's page states now, with its image where the kernel says it is (kept as
-   *  the slot's, so the next step can tell whether Wasmtime remapped it). */
-  private observe(slot: Slot, memory: number): MemoryStepState {
-    const image = this.imageAt(slot);
-    slot.image = image;
+   *  the slot's, so the next step can tell whether Wasmtime remapped it). The mappings are
+   *  read where they can change: when Wasmtime instantiates or drops (`readMappings`), and
+   *  when a call grew the memory; a call cannot otherwise change them (Wasmtime maps and
+   *  unmaps only around a Store's life), and each read costs about 3 µs per mapping. */
+  private observe(slot: Slot, memory: number, readMappings: boolean): MemoryStepState {
+    if (readMappings) this.readMappings(slot);
+    const image = slot.image;
     const snapshot = this.engine.snapshotAt(
       slot.base,
       slot.length,
@@ -491,14 +513,19 @@ export class WasmtimeSession {
     });
   }
 
-  /** The image mapped in the slot's range now: Wasmtime's memfd, by name. */
-  private imageAt(slot: Slot): ObservedImage | null {
+  /** The slot's mappings now: how many, and the image among them (Wasmtime's memfd, by
+   *  name). */
+  private readMappings(slot: Slot): void {
     const mappings = this.addon.mappingsIn(slot.base, slot.length);
+    slot.mappings = mappings.length;
     const image = mergedImage(mappings.filter((m) => m.name === WASMTIME_IMAGE_MAPPING));
-    if (!image) return null;
+    if (!image) {
+      slot.image = null;
+      return;
+    }
     const end = Math.min(Number(image.end - slot.base), slot.length);
     const offset = Math.max(0, Number(image.start - slot.base));
-    return { offset, length: end - offset, inode: image.inode };
+    slot.image = { offset, length: end - offset, inode: image.inode };
   }
 }
 

@@ -35,17 +35,12 @@ struct Mapping {
   bool writable;
 };
 
-class MapsFile {
- public:
-  MapsFile() : fd_(open("/proc/self/maps", O_RDONLY | O_CLOEXEC)) {}
-  ~MapsFile() {
-    if (fd_ >= 0) close(fd_);
-  }
-  int fd() const { return fd_; }
-
- private:
-  int fd_;
-};
+// /proc/self/maps, opened once: PROCMAP_QUERY answers about the process as it is at each
+// ioctl, so one descriptor serves every call (opening it again costs as much as a query).
+int MapsFd() {
+  static const int fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
+  return fd;
+}
 
 // False when the query fails (no PROCMAP_QUERY before Linux 6.11: ENOTTY): the caller
 // reads the text instead.
@@ -103,9 +98,7 @@ Napi::Value MappingsIn(const Napi::CallbackInfo& info) {
   uint64_t to = from + length;
 
   std::vector<Mapping> found;
-  MapsFile maps;
-  if (maps.fd() < 0) ThrowErrno(env, "cannot open /proc/self/maps");
-  if (!QueryVmas(maps.fd(), from, to, found)) {
+  if (MapsFd() < 0 || !QueryVmas(MapsFd(), from, to, found)) {
     found.clear();
     if (!ReadVmas(from, to, found)) ThrowErrno(env, "cannot read /proc/self/maps");
   }

@@ -9,7 +9,7 @@
 
 namespace wasm_cow {
 
-// { states, method, ns, imageSharedPages, imageExclusivePages, imageFrames }; the image
+// { states, tally, method, ns, imageSharedPages, imageExclusivePages, imageFrames }; the image
 // range (offset and length from JS values) must be page-aligned and inside the memory.
 Napi::Value SnapshotOf(Napi::Env env, const LinearMemory& memory, const Napi::Value& imageOffset,
                        const Napi::Value& imageLength);

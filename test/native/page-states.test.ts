@@ -7,7 +7,7 @@
 
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { countPageStates, PAGE_STATES } from "../../common/page-states";
+import { countPageStates, pageCountsOf, PAGE_STATES } from "../../common/page-states";
 import {
   anonymousReadState,
   HOST_PAGE,
@@ -141,8 +141,15 @@ describe("snapshot page states", () => {
     writePage(m.memory, 2);
     assert.equal(readPage(m.memory, 3), 0);
     const snapshot = snap(m);
-    assert.equal(snapshot.imageFrames?.length, IMAGE_PAGES);
+    assert.equal(snapshot.imageFrames, null, "no clean image page, no frames");
     assert.equal(snapshot.imageSharedPages + snapshot.imageExclusivePages, 0);
+    readPage(m.memory, IMAGE_FIRST); // now one image page is clean
+    const after = snap(m);
+    assert.equal(after.imageFrames?.length, IMAGE_PAGES);
+    assert.notEqual(after.imageFrames[0], 0n);
+    // The native tally counts the states it returns.
+    assert.deepEqual(pageCountsOf(after.tally), countPageStates(after.states));
+    assert.ok(after.tally[2]! >= 1, "clean image pages (the read, and fault-around)");
   });
 });
 
