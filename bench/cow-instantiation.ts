@@ -33,8 +33,9 @@ import { readModule } from "../extension/analysis/module-reader";
 import type { NativeAddon, NativeImage } from "../extension/runner/native-backend";
 import { RunnerSession } from "../extension/runner/runner-session";
 import { SlotPool, type SlotRequest } from "../extension/runner/slot-pool";
-import { imageModule } from "./image-module";
-import { MIB, WASM_PAGE, requireAddon } from "./native";
+import { imageModule, SIXTEEN_MIB_IMAGE } from "./image-module";
+
+import { MIB, requireAddon } from "./native";
 import { describeMachine, formatTable, writeResults } from "./report";
 import {
   collectGarbage,
@@ -47,12 +48,15 @@ import {
 } from "./timing";
 import type { ResetStrategy } from "../common/run-types";
 
-const IMAGE_OFFSET = WASM_PAGE; // one page of zeros below the image
-const SEGMENT_SIZE = WASM_PAGE;
-const SEGMENTS = (16 * MIB) / SEGMENT_SIZE;
-const MEMORY_PAGES = 1 + SEGMENTS + 1; // and one page of zeros above it
-const STORE_ADDRESS = IMAGE_OFFSET + 8 * MIB + 4 * 1234;
-const STORE_VALUE = 0x12345678;
+const {
+  memoryPages: MEMORY_PAGES,
+  imageOffset: IMAGE_OFFSET,
+  segments: SEGMENTS,
+  segmentSize: SEGMENT_SIZE,
+  storeAddress: STORE_ADDRESS,
+  storeValue: STORE_VALUE,
+} = SIXTEEN_MIB_IMAGE;
+
 /** Budget per row; rows take at least MIN_RUNS runs. */
 const BUDGET_MS = Number(process.env.BENCH_BUDGET_MS ?? 2_000);
 const MIN_RUNS = 20;
@@ -74,14 +78,7 @@ interface Row {
 }
 
 function buildFixture(): Fixture {
-  const bytes = imageModule({
-    memoryPages: MEMORY_PAGES,
-    imageOffset: IMAGE_OFFSET,
-    segments: SEGMENTS,
-    segmentSize: SEGMENT_SIZE,
-    storeAddress: STORE_ADDRESS,
-    storeValue: STORE_VALUE,
-  });
+  const bytes = imageModule(SIXTEEN_MIB_IMAGE);
   const module = readModule(bytes);
   const plan = planImages(module, { pageSize: 4096, denseLimit: DEFAULT_DENSE_LIMIT });
   const image = plan.memories[0]?.image;

@@ -79,3 +79,19 @@ export function imageModule(options: ImageModuleOptions): Uint8Array {
   );
   return out.finish();
 }
+
+/** The instantiation benches' module: a 16 MiB image of 64 KiB segments after one page
+ *  of zeros, one page of zeros above it, and `store` writing STORE_VALUE in its middle. */
+export const SIXTEEN_MIB_IMAGE = (() => {
+  const imageOffset = WASM_PAGE;
+  const segmentSize = WASM_PAGE;
+  const segments = (16 * 1024 * 1024) / segmentSize;
+  return {
+    memoryPages: 1 + segments + 1,
+    imageOffset,
+    segments,
+    segmentSize,
+    storeAddress: imageOffset + 8 * 1024 * 1024 + 4 * 1234,
+    storeValue: 0x12345678,
+  } satisfies ImageModuleOptions;
+})();

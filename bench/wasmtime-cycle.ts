@@ -20,16 +20,12 @@ import { DEFAULT_DENSE_LIMIT } from "../extension/analysis/image-planner";
 import type { NativeAddon } from "../extension/runner/native-backend";
 import { WasmtimeSession } from "../extension/runner/wasmtime-session";
 import { findWasmtime } from "../extension/runner/wasmtime-discovery";
-import { imageModule } from "./image-module";
-import { MIB, WASM_PAGE, requireAddon } from "./native";
+import { imageModule, SIXTEEN_MIB_IMAGE } from "./image-module";
+import { MIB, requireAddon } from "./native";
 import { describeMachine, formatTable, writeResults } from "./report";
 import { formatMs, formatRatio, sample, type Stats } from "./timing";
 
-const IMAGE_OFFSET = WASM_PAGE;
-const SEGMENT_SIZE = WASM_PAGE;
-const SEGMENTS = (16 * MIB) / SEGMENT_SIZE;
-const MEMORY_PAGES = 1 + SEGMENTS + 1;
-const STORE_ADDRESS = IMAGE_OFFSET + 8 * MIB + 4 * 1234;
+const STORE_ADDRESS = SIXTEEN_MIB_IMAGE.storeAddress;
 const BUDGET_MS = Number(process.env.BENCH_BUDGET_MS ?? 2_000);
 const MIN_RUNS = 200;
 /** Small pool, so the affine slot is the only warm one. */
@@ -54,7 +50,7 @@ function direct(addon: NativeAddon, bytes: Uint8Array): Row {
     bases.add(engine.memory(instance, "memory")!.base);
     engine.call(instance, "store", [], []);
     const word = engine.read(instance, "memory", STORE_ADDRESS, 4);
-    if (new DataView(word.buffer).getInt32(0, true) !== 0x12345678)
+    if (new DataView(word.buffer).getInt32(0, true) !== SIXTEEN_MIB_IMAGE.storeValue)
       throw new Error("direct: the store did not land");
     engine.drop(instance);
   }
@@ -108,14 +104,7 @@ export async function runWasmtimeCycle(): Promise<void> {
     return;
   }
   addon.loadWasmtime(search.found.path);
-  const bytes = imageModule({
-    memoryPages: MEMORY_PAGES,
-    imageOffset: IMAGE_OFFSET,
-    segments: SEGMENTS,
-    segmentSize: SEGMENT_SIZE,
-    storeAddress: STORE_ADDRESS,
-    storeValue: 0x12345678,
-  });
+  const bytes = imageModule(SIXTEEN_MIB_IMAGE);
   const rows = [direct(addon, bytes), session(addon, bytes, false), session(addon, bytes, true)];
   const base = rows[0]!.stats.medianMs;
   console.log(describeMachine());
