@@ -75,6 +75,7 @@ function runWithStates(pages: number): HostMessage {
     states[i] = (x >>> 0) % 6;
   }
   const run: RunView = {
+    engine: "v8",
     moduleId: "file:///bench/memory.wasm",
     otherModuleId: "file:///bench/memory.wasm#other",
     hostPageSize: 4096,

@@ -6,6 +6,16 @@
 
 import type { PageCounts } from "./page-states";
 
+/** Which engine runs module code: V8 with this tool's copy-on-write slots (the emulation
+ *  of Wasmtime's mechanism), or real Wasmtime with its pooling allocator. */
+export const ENGINE_KINDS = ["v8", "wasmtime"] as const;
+
+export type EngineKind = (typeof ENGINE_KINDS)[number];
+
+export function isEngineKind(value: unknown): value is EngineKind {
+  return (ENGINE_KINDS as readonly unknown[]).includes(value);
+}
+
 /** How a released slot's memory is brought back to the image (Wasmtime's
  *  `MemoryImageSlot::clear_and_remain_ready`, and this tool's pagemap variant). */
 export const RESET_STRATEGIES = ["madvise", "keep-resident", "pagemap"] as const;

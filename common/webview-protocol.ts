@@ -5,10 +5,22 @@
 // This module is pure TypeScript (no DOM, no vscode): both sides import it.
 
 import type { StaticLayer } from "./layer-values";
-import { isResetStrategy, type ResetStrategy, type SlotView, type StepRecord } from "./run-types";
+import {
+  isEngineKind,
+  isResetStrategy,
+  type EngineKind,
+  type ResetStrategy,
+  type SlotView,
+  type StepRecord,
+} from "./run-types";
 
 /** Where a report belongs: the inspector shows one module, the compare view two. */
 export type ReportSide = "left" | "right";
+
+/** Whether real Wasmtime can run here as the second engine: its library found, with
+ *  its version, or why not (with how to get it). */
+export type WasmtimeAvailability =
+  { available: true; version: string; library: string } | { available: false; reason: string };
 
 /** Whether instances can run here (trusted workspace and a working backend). */
 export type Capabilities =
@@ -18,6 +30,7 @@ export type Capabilities =
       pending: false;
       /** The host page size the backend probed: page states count pages of this size. */
       hostPageSize: number;
+      wasmtime: WasmtimeAvailability;
     }
   | {
       execution: false;
@@ -27,6 +40,7 @@ export type Capabilities =
        *  the Overview and the page map never wait for the runner, and the rest later. */
       pending: boolean;
       hostPageSize: null;
+      wasmtime: WasmtimeAvailability;
     };
 
 export interface ViewSettings {
@@ -63,6 +77,8 @@ export type HostMessage =
 
 /** What the stepper and the slot pool show, kept by the host and sent whole. */
 export interface RunView {
+  /** The engine these steps ran in: the host keeps one view per engine. */
+  engine: EngineKind;
   /** The editor's module (its document URI) and the one "instantiate another module"
    *  runs, as the runner knows them: slot affinities name these ids. */
   moduleId: string;
@@ -100,7 +116,7 @@ export type WebviewMessage =
       offset: number;
       length: number;
     }
-  | ({ type: "run" } & RunAction)
+  | ({ type: "run"; engines: EngineKind[] } & RunAction)
   | { type: "setReset"; strategy: ResetStrategy; keepResidentBytes: number }
   | { type: "exportReport"; format: "json" | "markdown" }
   | { type: "compareWith" }
@@ -148,13 +164,23 @@ export function parseWebviewMessage(value: unknown): WebviewMessage | null {
         offset: value.offset,
         length: value.length,
       };
-    case "run":
+    case "run": {
+      // One engine or both, each named once.
+      const engines = value.engines;
+      if (
+        !Array.isArray(engines) ||
+        engines.length === 0 ||
+        !engines.every(isEngineKind) ||
+        new Set(engines).size !== engines.length
+      ) {
+        return null;
+      }
       switch (value.action) {
         case "instantiate":
         case "instantiateOther":
         case "release":
         case "runToEnd":
-          return { type: "run", action: value.action };
+          return { type: "run", engines, action: value.action };
         case "invoke":
           if (
             typeof value.export !== "string" ||
@@ -168,6 +194,7 @@ export function parseWebviewMessage(value: unknown): WebviewMessage | null {
           }
           return {
             type: "run",
+            engines,
             action: "invoke",
             export: value.export,
             args: value.args as string[],
@@ -175,6 +202,7 @@ export function parseWebviewMessage(value: unknown): WebviewMessage | null {
         default:
           return null;
       }
+    }
     case "setReset":
       // Whole pages of the smallest size Linux uses here; the host's own page size (maybe
       // larger) is applied by the run controller, which knows it.

@@ -15,6 +15,8 @@ export interface Settings {
   executionTimeoutMs: number;
   callInitialize: boolean;
   wasi: boolean;
+  /** Where Wasmtime's library is, as the user gave it; "" to find it automatically. */
+  wasmtimeLibrary: string;
 }
 
 /** Reads one `wasmCow.*` value as VS Code's configuration holds it: anything JSON. */
@@ -24,6 +26,7 @@ export type SettingReader = (key: string, fallback: unknown) => unknown;
 export function settingsFrom(get: SettingReader): Settings {
   const pageSize = get("targetPageSize", 4096);
   const strategy = get("resetStrategy", "madvise");
+  const library = get("wasmtime.library", "");
   // A value outside its range (typed by hand in settings.json, which only warns) is
   // brought into it; one that is not a number at all falls back to the default.
   const bounded = (key: string, min: number, max: number, fallback: number): number => {
@@ -45,5 +48,6 @@ export function settingsFrom(get: SettingReader): Settings {
     executionTimeoutMs: bounded("executionTimeoutMs", 100, MAX_TIMEOUT_MS, 5000),
     callInitialize: get("callInitialize", true) !== false,
     wasi: get("wasi", true) !== false,
+    wasmtimeLibrary: typeof library === "string" ? library.trim() : "",
   };
 }

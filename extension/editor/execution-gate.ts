@@ -1,31 +1,36 @@
-// Whether module code may run here, and the one shared runner. Execution needs a trusted
-// workspace (Restricted Mode allows static inspection only) and a working native backend;
-// the reason when it is unavailable is shown in the UI instead of guessing.
+// Whether module code may run here, and the shared runners: one for the V8 engine (one
+// pool, as one Wasmtime engine would have) and, when Wasmtime's library is found, one per
+// keep-resident value for real Wasmtime (its reset is fixed when its engine is made).
+// Execution needs a trusted workspace (Restricted Mode allows static inspection only) and
+// a working native backend; the reason when it is unavailable is shown in the UI instead
+// of guessing.
 
 import * as vscode from "vscode";
 import { displayText } from "../../common/display-text";
-import type { Capabilities } from "../../common/webview-protocol";
+import type { EngineKind } from "../../common/run-types";
+import type { Capabilities, WasmtimeAvailability } from "../../common/webview-protocol";
+import type { SessionConfig } from "../runner/protocol";
 import { RunnerClient } from "../runner/runner-client";
+import { findWasmtime, type WasmtimeLibrary } from "../runner/wasmtime-discovery";
 import { readSettings } from "../settings";
 
-/** A trusted workspace whose runner has not answered yet. */
-const STARTING: Capabilities = {
-  execution: false,
-  executionUnavailable: null,
-  pending: true,
-  hostPageSize: null,
-};
+const RESTRICTED_REASON =
+  "this workspace is in Restricted Mode: inspection works, but running module code needs a trusted workspace";
 
 const RESTRICTED: Capabilities = {
   execution: false,
-  executionUnavailable:
-    "this workspace is in Restricted Mode: inspection works, but running module code needs a trusted workspace",
+  executionUnavailable: RESTRICTED_REASON,
   pending: false,
   hostPageSize: null,
+  wasmtime: { available: false, reason: RESTRICTED_REASON },
 };
 
 export class ExecutionGate implements vscode.Disposable {
   private client: RunnerClient | null = null;
+  /** Wasmtime runners by the keep-resident bytes their engine was made with. */
+  private readonly wasmtimeClients = new Map<number, RunnerClient>();
+  /** Where Wasmtime's library is, once looked for (forgotten when settings change). */
+  private wasmtimeSearch: { found: WasmtimeLibrary } | { missing: string } | null = null;
   /** The runner's answer, once it came (forgotten when the runner restarts). */
   private probed: Capabilities | null = null;
   private readonly changed = new vscode.EventEmitter<void>();
@@ -44,7 +49,34 @@ export class ExecutionGate implements vscode.Disposable {
   /** What is known now, without waiting for the runner. */
   knownCapabilities(): Capabilities {
     if (!vscode.workspace.isTrusted) return RESTRICTED;
-    return this.probed ?? STARTING;
+    return (
+      this.probed ?? {
+        execution: false,
+        executionUnavailable: null,
+        pending: true,
+        hostPageSize: null,
+        wasmtime: this.wasmtime(),
+      }
+    );
+  }
+
+  /** Wasmtime's library: the setting, else the `wasmtime` Python package; looked for
+   *  once per settings (it asks python3, which takes a moment). */
+  private wasmtimeLibrary(): { found: WasmtimeLibrary } | { missing: string } {
+    const library = readSettings().wasmtimeLibrary;
+    this.wasmtimeSearch ??= findWasmtime(library ? { given: library } : {});
+    return this.wasmtimeSearch;
+  }
+
+  /** Whether real Wasmtime can run, and if not why not and how to get it. */
+  private wasmtime(): WasmtimeAvailability {
+    const search = this.wasmtimeLibrary();
+    return "found" in search
+      ? { available: true, version: search.found.version, library: search.found.path }
+      : {
+          available: false,
+          reason: `${search.missing}; then set wasmCow.wasmtime.library if it is not found by itself`,
+        };
   }
 
   /** What the runner's backend offers (it starts the runner if needed). */
@@ -60,12 +92,14 @@ export class ExecutionGate implements vscode.Disposable {
             executionUnavailable: null,
             pending: false,
             hostPageSize: status.probe.hostPageSize,
+            wasmtime: this.wasmtime(),
           }
         : {
             execution: false,
             executionUnavailable: `copy-on-write execution is unavailable here: ${status.reason}`,
             pending: false,
             hostPageSize: null,
+            wasmtime: this.wasmtime(),
           };
     } catch (error) {
       probed = {
@@ -73,40 +107,71 @@ export class ExecutionGate implements vscode.Disposable {
         executionUnavailable: `the runner could not start: ${(error as Error).message}`,
         pending: false,
         hostPageSize: null,
+        wasmtime: this.wasmtime(),
       };
     }
     if (this.client === client) this.probed = probed; // not an answer from a runner since replaced
     return probed;
   }
 
-  /** The shared runner; it starts on first use and again after a time-out or crash. */
-  runner(): RunnerClient {
+  /** A shared runner of `engine`; it starts on first use and again after a time-out or
+   *  crash. Wasmtime's gets the emulation's pool size and warm slots, so both pick alike,
+   *  and resets keeping `keepResident` bytes (0: madvise). */
+  runner(engine: EngineKind = "v8", keepResident = 0): RunnerClient {
     if (!vscode.workspace.isTrusted)
       throw new Error("running module code needs a trusted workspace");
-    if (!this.client) {
-      const settings = readSettings();
-      this.client = new RunnerClient({
-        config: {
-          slots: settings.poolSize,
-          maxUnusedWarmSlots: settings.maxUnusedWarmSlots,
-          includePageStates: true,
-        },
+    const settings = readSettings();
+    const client = (config: SessionConfig, name: string): RunnerClient =>
+      new RunnerClient({
+        config,
         timeoutMs: settings.executionTimeoutMs,
-        onRestart: (reason) => this.log.warn(displayText(`runner restarted: ${reason}`)),
+        onRestart: (reason) => this.log.warn(displayText(`${name} runner restarted: ${reason}`)),
       });
+    const pool = {
+      slots: settings.poolSize,
+      maxUnusedWarmSlots: settings.maxUnusedWarmSlots,
+      includePageStates: true,
+    };
+    if (engine === "v8") {
+      this.client ??= client(pool, "V8");
+      return this.client;
     }
-    return this.client;
+    const existing = this.wasmtimeClients.get(keepResident);
+    if (existing) return existing;
+    const search = this.wasmtimeLibrary();
+    if (!("found" in search)) throw new Error(`real Wasmtime is unavailable: ${search.missing}`);
+    const made = client(
+      {
+        ...pool,
+        engine: {
+          kind: "wasmtime",
+          library: search.found,
+          pooling: {
+            totalMemories: settings.poolSize,
+            maxUnusedWarmSlots: settings.maxUnusedWarmSlots,
+            keepResident,
+          },
+        },
+      },
+      "Wasmtime",
+    );
+    this.wasmtimeClients.set(keepResident, made);
+    return made;
   }
 
   restart(reason: string): void {
-    this.log.info(displayText(`restarting the runner: ${reason}`));
+    this.log.info(displayText(`restarting the runners: ${reason}`));
     this.client?.dispose();
     this.client = null;
+    for (const made of this.wasmtimeClients.values()) made.dispose();
+    this.wasmtimeClients.clear();
+    this.wasmtimeSearch = null;
     this.probed = null;
     this.changed.fire();
   }
 
   dispose(): void {
+    for (const made of this.wasmtimeClients.values()) made.dispose();
     this.client?.dispose();
     this.changed.dispose();
     for (const subscription of this.subscriptions) subscription.dispose();

@@ -14,6 +14,7 @@ import {
   type ReportSide,
   type WebviewMessage,
 } from "../../common/webview-protocol";
+import type { EngineKind } from "../../common/run-types";
 import { readSettings } from "../settings";
 import { AnalysisClient } from "./analysis-client";
 import { answerReadBytes } from "./byte-requests";
@@ -34,11 +35,14 @@ export class InspectorPanel implements vscode.Disposable {
     ReportSide,
     { client: AnalysisClient; uri: vscode.Uri; decoded: boolean }
   >();
-  private run: RunController | null = null;
+  /** One controller per engine the user ran this module in. */
+  private readonly runs = new Map<EngineKind, RunController>();
+  /** The reset chosen in the webview, for every engine (the settings' until then). */
+  private reset: RunView["reset"] | null = null;
   private ready = false;
-  /** The run view last sent: VS Code discards a hidden webview, and the new one must
-   *  get it again (the live instance lives on in the runner). */
-  private lastRun: RunView | null = null;
+  /** The run views last sent, per engine: VS Code discards a hidden webview, and the new
+   *  one must get them again (the live instances live on in the runners). */
+  private readonly lastRuns = new Map<EngineKind, RunView>();
   private pendingTab: "stepper" | null = null;
   private readonly disposables: vscode.Disposable[] = [];
 
@@ -97,10 +101,11 @@ export class InspectorPanel implements vscode.Disposable {
         await Promise.all(
           this.sources.map((source) => this.analyze(source.side, source.uri, source.bytes)),
         );
-        if (this.lastRun) this.post({ type: "run", run: this.lastRun });
+        for (const run of this.lastRuns.values()) this.post({ type: "run", run });
         return;
       case "readBytes": {
-        const run = this.run;
+        // The live memory of the engine that has a live instance, V8's first.
+        const run = [...this.runs.values()].find((r) => r.hasLiveInstance) ?? null;
         const answer = await answerReadBytes(message, {
           image: (side) => {
             const client = this.analyses.get(side)?.client;
@@ -112,13 +117,21 @@ export class InspectorPanel implements vscode.Disposable {
         return;
       }
       case "run": {
-        const run = await this.runController();
-        if (run) await run.perform(message);
+        // Side by side, each action runs in each engine in turn (V8 first), so the two
+        // step lists stay in step.
+        for (const engine of message.engines) {
+          const run = await this.runController(engine);
+          if (!run) return;
+          await run.perform(message);
+        }
         return;
       }
       case "setReset": {
-        const run = await this.runController();
-        run?.setReset(message.strategy, message.keepResidentBytes);
+        // Every engine's next reset; a controller made later starts with it too.
+        this.reset = { strategy: message.strategy, keepResidentBytes: message.keepResidentBytes };
+        if (this.runs.size === 0) await this.runController("v8");
+        for (const run of this.runs.values())
+          run.setReset(this.reset.strategy, this.reset.keepResidentBytes);
         return;
       }
       case "exportReport":
@@ -184,7 +197,7 @@ export class InspectorPanel implements vscode.Disposable {
     }
   }
 
-  private async runController(): Promise<RunController | null> {
+  private async runController(engine: EngineKind): Promise<RunController | null> {
     const capabilities = await this.services.gate.capabilities();
     if (!capabilities.execution) {
       void vscode.window.showWarningMessage(
@@ -192,11 +205,20 @@ export class InspectorPanel implements vscode.Disposable {
       );
       return null;
     }
-    if (this.run) return this.run;
+    if (engine === "wasmtime" && !capabilities.wasmtime.available) {
+      void vscode.window.showWarningMessage(
+        `Wasm CoW: real Wasmtime is unavailable: ${capabilities.wasmtime.reason}`,
+      );
+      return null;
+    }
+    const existing = this.runs.get(engine);
+    if (existing) return existing;
     const source = this.sources[0]!;
     const settings = readSettings();
-    this.run = new RunController({
-      client: this.services.gate.runner(),
+    const gate = this.services.gate;
+    const run = new RunController({
+      engine,
+      clientFor: (keepResident) => gate.runner(engine, keepResident),
       moduleId: source.uri.toString(),
       fileName: path.basename(source.uri.fsPath),
       bytes: source.bytes,
@@ -205,13 +227,17 @@ export class InspectorPanel implements vscode.Disposable {
       denseLimit: settings.denseLimit,
       callInitialize: settings.callInitialize,
       wasi: settings.wasi,
-      reset: { strategy: settings.resetStrategy, keepResidentBytes: settings.keepResidentBytes },
-      publish: (run) => {
-        this.lastRun = run;
-        this.post({ type: "run", run });
+      reset: this.reset ?? {
+        strategy: settings.resetStrategy,
+        keepResidentBytes: settings.keepResidentBytes,
+      },
+      publish: (view) => {
+        this.lastRuns.set(engine, view);
+        this.post({ type: "run", run: view });
       },
     });
-    return this.run;
+    this.runs.set(engine, run);
+    return run;
   }
 
   /** Brings a tab of the webview to the front (Step Through Instantiation). */
@@ -236,7 +262,7 @@ export class InspectorPanel implements vscode.Disposable {
 
   dispose(): void {
     for (const analysis of this.analyses.values()) analysis.client.dispose();
-    this.run?.dispose();
+    for (const run of this.runs.values()) run.dispose();
     for (const disposable of this.disposables) disposable.dispose();
   }
 }

@@ -53,8 +53,6 @@ export interface WasmtimePooling {
 export type EngineConfig =
   { kind: "v8" } | { kind: "wasmtime"; library: WasmtimeLibrary; pooling: WasmtimePooling };
 
-export type EngineKind = EngineConfig["kind"];
-
 /** The engine a configured runner runs, with its version. */
 export type EngineInfo =
   | { kind: "v8"; version: string }

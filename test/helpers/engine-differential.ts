@@ -2,8 +2,8 @@
 // slots (RunnerSession) and real Wasmtime with its pooling allocator (WasmtimeSession),
 // configured alike (slots, warm slots, reset). Each instance is instantiated, called and
 // released in both; the result is, per step that both engines have, the page-state counts
-// the kernel reported after it, and the slot pick. The V8 emulation's own extra steps
-// (acquire, map) happen inside Wasmtime's instantiation and are left out.
+// the kernel reported after it, and the slot pick, as the editor's side-by-side view pairs
+// them (common/engine-comparison.ts).
 
 import { DEFAULT_DENSE_LIMIT } from "../../extension/analysis/image-planner";
 import type { NativeAddon } from "../../extension/runner/native-backend";
@@ -11,7 +11,7 @@ import type { SessionConfig } from "../../extension/runner/protocol";
 import { RunnerSession } from "../../extension/runner/runner-session";
 import { WasmtimeSession } from "../../extension/runner/wasmtime-session";
 import { findWasmtime } from "../../extension/runner/wasmtime-discovery";
-import type { PageCounts } from "../../common/page-states";
+import { engineSteps, type EngineStep } from "../../common/engine-comparison";
 import type { ResetStrategy, StepRecord } from "../../common/run-types";
 
 export interface Invocation {
@@ -19,19 +19,11 @@ export interface Invocation {
   args: string[];
 }
 
-/** What is compared: one step as each engine saw it. */
-export interface ComparedStep {
-  step: string;
-  export: string | null;
-  pick: string | null;
-  /** Page-state counts of the instance's first memory, or null when it has none. */
-  pages: PageCounts | null;
-  error: string | null;
-}
-
+/** What is compared: the steps both engines have (common/engine-comparison.ts), with an
+ *  error reduced to "failed" (each engine words its errors its own way). */
 export interface DifferentialRun {
-  v8: ComparedStep[];
-  wasmtime: ComparedStep[];
+  v8: EngineStep[];
+  wasmtime: EngineStep[];
 }
 
 export interface DifferentialOptions {
@@ -40,8 +32,6 @@ export interface DifferentialOptions {
   strategy: Extract<ResetStrategy, "madvise" | "keep-resident">;
   keepResident: number;
 }
-
-const SHARED_STEPS = new Set(["instantiate", "initialize", "start", "invoke", "reset"]);
 
 let loaded = false;
 
@@ -97,7 +87,7 @@ export class EngineDifferential {
     session: RunnerSession | WasmtimeSession,
     moduleId: string,
     calls: Invocation[],
-  ): ComparedStep[] {
+  ): EngineStep[] {
     const started = session.instantiate(moduleId, { init: "cow", initialize: true, wasi: false });
     const steps: StepRecord[] = [...started.steps];
     if (steps.every((s) => s.error === null)) {
@@ -106,17 +96,9 @@ export class EngineDifferential {
     steps.push(
       ...session.release(started.instance, this.options.strategy, this.options.keepResident),
     );
-    // The pick happens at "acquire" in the V8 emulation and inside "instantiate" in
-    // Wasmtime: both are reported with the instantiation.
-    const pick = steps.find((s) => s.pick !== null)?.pick ?? null;
-    return steps
-      .filter((s) => SHARED_STEPS.has(s.step))
-      .map((s) => ({
-        step: s.step,
-        export: s.export,
-        pick: s.step === "instantiate" ? pick : null,
-        pages: s.memories[0]?.pages ?? null,
-        error: s.error === null ? null : "failed",
-      }));
+    return engineSteps(steps).map((step) => ({
+      ...step,
+      error: step.error === null ? null : "failed",
+    }));
   }
 }

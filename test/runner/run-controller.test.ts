@@ -59,7 +59,8 @@ function drive(slots: number, maxUnusedWarmSlots: number): Driven {
   clients.push(client);
   const published: RunView[] = [];
   const controller = new RunController({
-    client,
+    engine: "v8",
+    clientFor: () => client,
     moduleId,
     fileName: "dirty-per-call.wasm",
     bytes,

@@ -51,7 +51,13 @@ describe("settings", () => {
       executionTimeoutMs: 5000,
       callInitialize: true,
       wasi: true,
+      wasmtimeLibrary: "",
     });
+  });
+
+  test("the Wasmtime library: a path as given, trimmed; anything else is none", () => {
+    assert.equal(settings({ "wasmtime.library": " /opt/wt/lib " }).wasmtimeLibrary, "/opt/wt/lib");
+    assert.equal(settings({ "wasmtime.library": 49 }).wasmtimeLibrary, "");
   });
 
   test("a time limit past Node's longest timer is brought to it, not wrapped to 1 ms", () => {

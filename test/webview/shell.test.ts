@@ -6,7 +6,7 @@ import { after, before, test } from "node:test";
 import { DecodeError } from "../../extension/analysis/binary-cursor";
 import { readModule } from "../../extension/analysis/module-reader";
 import { exampleModules } from "./harness/fixtures";
-import { initMessage, reportMessage, type ReportMessage } from "./harness/messages";
+import { initMessage, NO_WASMTIME, reportMessage, type ReportMessage } from "./harness/messages";
 import {
   formatAxe,
   startHarness,
@@ -100,7 +100,9 @@ test("the selected tab and the selection survive a reload", async () => {
   await view.start({ report: sparse });
   assert.deepEqual(await selectedTab(view), ["Page map"]);
   assert.ok((await view.stateSaves()) > 0);
-  assert.deepEqual(await view.state(), saved);
+  // The engine choice (V8 until another is picked) is kept with the views' own state.
+  const withEngine = { ...saved, views: { engine: "v8" } };
+  assert.deepEqual(await view.state(), withEngine);
 
   await tabToSelectedHeader(view);
   await view.page.keyboard.press("ArrowRight");
@@ -113,7 +115,7 @@ test("the selected tab and the selection survive a reload", async () => {
   assert.deepEqual(await selectedTab(view), ["Instantiation"]);
   // What the reloaded app saved itself, not just what was left in the store.
   assert.ok((await view.stateSaves()) > 0);
-  assert.deepEqual(await view.state(), { ...saved, tab: "stepper" });
+  assert.deepEqual(await view.state(), { ...withEngine, tab: "stepper" });
   assertClean(view);
   await view.close();
 });
@@ -142,6 +144,7 @@ test("without execution the notice gives the reason (Restricted Mode)", async ()
       executionUnavailable: RESTRICTED,
       pending: false,
       hostPageSize: null,
+      wasmtime: NO_WASMTIME,
     },
   });
   const notice = restricted.page.getByRole("status").filter({ hasText: RESTRICTED });
@@ -180,6 +183,7 @@ test("while the runner starts, the Overview is there and run actions wait for it
       executionUnavailable: null,
       pending: true,
       hostPageSize: null,
+      wasmtime: NO_WASMTIME,
     },
   });
   await view.page.locator("section[aria-label=Overview]").waitFor();

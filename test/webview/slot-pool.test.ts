@@ -9,7 +9,7 @@ import { after, before, test } from "node:test";
 import type { RunView } from "../../common/webview-protocol";
 import { assertNoRunnerLeft } from "../helpers/runner-process";
 import { exampleModules } from "./harness/fixtures";
-import { reportMessage, type ReportMessage } from "./harness/messages";
+import { NO_WASMTIME, reportMessage, type ReportMessage } from "./harness/messages";
 import {
   formatAxe,
   startHarness,
@@ -179,8 +179,8 @@ test("Instantiate again and Instantiate another module post their actions", asyn
   await view.page.click('section.slot-pool vscode-button[data-action="instantiateOther"]');
   await view.waitForPosted((m) => m.type === "run" && m.action === "instantiateOther");
   assert.deepEqual(await postedRuns(view), [
-    { type: "run", action: "instantiate" },
-    { type: "run", action: "instantiateOther" },
+    { type: "run", engines: ["v8"], action: "instantiate" },
+    { type: "run", engines: ["v8"], action: "instantiateOther" },
   ]);
   await view.close();
 });
@@ -254,6 +254,7 @@ test("without execution the pool's actions are disabled and say why", async () =
       executionUnavailable: reason,
       pending: false,
       hostPageSize: null,
+      wasmtime: NO_WASMTIME,
     },
   });
   for (const button of await view.page.locator("section.slot-pool vscode-button").all()) {

@@ -5,6 +5,9 @@
 import { RunController } from "../../extension/editor/run-controller";
 import type { RunAction, RunView } from "../../common/webview-protocol";
 import { RunnerClient } from "../../extension/runner/runner-client";
+import type { EngineConfig } from "../../extension/runner/protocol";
+import { findWasmtime } from "../../extension/runner/wasmtime-discovery";
+import type { EngineKind } from "../../common/run-types";
 import { fixtureBytes } from "../helpers/runner-fixtures";
 import { waitUntilGone } from "../helpers/runner-process";
 import type { ExampleModule } from "./harness/fixtures";
@@ -42,17 +45,20 @@ export interface Recorder {
   dispose(): Promise<void>;
 }
 
-/** One runner for a test file (two slots, max_unused_warm_slots 0, page states on). */
-export function newRecorder(): Recorder {
+/** One runner for a test file (two slots, max_unused_warm_slots 0, page states on), in
+ *  the V8 engine or in real Wasmtime (the wheel's library) with the same pool. */
+export function newRecorder(engine: EngineKind = "v8"): Recorder {
+  const pool = { slots: 2, maxUnusedWarmSlots: 0, includePageStates: true };
   const client = new RunnerClient({
-    config: { slots: 2, maxUnusedWarmSlots: 0, includePageStates: true },
+    config: engine === "v8" ? pool : { ...pool, engine: wasmtimeEngine() },
     timeoutMs: 30_000,
   });
   return {
     record: async (module, script) => {
       const published: RunView[] = [];
       const controller = new RunController({
-        client,
+        engine,
+        clientFor: () => client,
         moduleId: `${MODULE_URI_DIR}${module.name}`,
         fileName: module.name,
         bytes: module.bytes,
@@ -77,6 +83,16 @@ export function newRecorder(): Recorder {
   };
 }
 
+function wasmtimeEngine(): EngineConfig {
+  const search = findWasmtime();
+  if (!("found" in search)) throw new Error(search.missing);
+  return {
+    kind: "wasmtime",
+    library: search.found,
+    pooling: { totalMemories: 2, maxUnusedWarmSlots: 0, keepResident: 0 },
+  };
+}
+
 /** A runner fixture as a module: `wasiHello` (its `_start` writes "hello" to stdout) or
  *  `arithmetic` (exports add, triple, half, stored, bump, boom, spin and a memory). */
 export async function fixtureModule(
@@ -91,6 +107,8 @@ export async function openRunTab(
   options: {
     report: ReportMessage;
     run: RunView | null;
+    /** Views of other engines, delivered after `run`. */
+    others?: RunView[];
     tab: "Instantiation" | "Slot pool";
     theme?: "light" | "dark" | "high-contrast";
     capabilities?: StartOptions["capabilities"];
@@ -99,7 +117,9 @@ export async function openRunTab(
   const view = await harness.openWebview({ theme: options.theme ?? "dark" });
   await view.start({
     report: options.report,
-    then: options.run ? [{ type: "run", run: options.run }] : [],
+    then: [options.run, ...(options.others ?? [])].flatMap((run) =>
+      run ? [{ type: "run" as const, run }] : [],
+    ),
     ...(options.capabilities ? { capabilities: options.capabilities } : {}),
   });
   await view.page.getByRole("tab", { name: options.tab }).click();

@@ -9,7 +9,7 @@ import { after, before, test } from "node:test";
 import type { RunView } from "../../common/webview-protocol";
 import { assertNoRunnerLeft } from "../helpers/runner-process";
 import { exampleModules } from "./harness/fixtures";
-import { reportMessage, type ReportMessage } from "./harness/messages";
+import { NO_WASMTIME, reportMessage, type ReportMessage } from "./harness/messages";
 import {
   formatAxe,
   startHarness,
@@ -234,12 +234,12 @@ test("the actions post the protocol's run messages", async () => {
   await click("runToEnd");
   await view.waitForPosted((m) => m.type === "run" && m.action === "runToEnd");
   assert.deepEqual(await postedRuns(view), [
-    { type: "run", action: "instantiate" },
-    { type: "run", action: "invoke", export: "touch", args: ["7", "-8"] },
-    { type: "run", action: "invoke", export: "touch", args: [] },
-    { type: "run", action: "release" },
-    { type: "run", action: "instantiateOther" },
-    { type: "run", action: "runToEnd" },
+    { type: "run", engines: ["v8"], action: "instantiate" },
+    { type: "run", engines: ["v8"], action: "invoke", export: "touch", args: ["7", "-8"] },
+    { type: "run", engines: ["v8"], action: "invoke", export: "touch", args: [] },
+    { type: "run", engines: ["v8"], action: "release" },
+    { type: "run", engines: ["v8"], action: "instantiateOther" },
+    { type: "run", engines: ["v8"], action: "runToEnd" },
   ]);
   await view.close();
 });
@@ -259,7 +259,7 @@ test("the export select lists the function exports; the chosen one is invoked", 
   await view.page.click('vscode-button[data-action="invoke"]');
   await view.waitForPosted((m) => m.type === "run");
   assert.deepEqual(await postedRuns(view), [
-    { type: "run", action: "invoke", export: "half", args: ["2.5"] },
+    { type: "run", engines: ["v8"], action: "invoke", export: "half", args: ["2.5"] },
   ]);
   await view.close();
 });
@@ -289,6 +289,7 @@ test("without execution every action is disabled and says why", async () => {
       executionUnavailable: reason,
       pending: false,
       hostPageSize: null,
+      wasmtime: NO_WASMTIME,
     },
   });
   const actions = view.page.locator("section.stepper vscode-button[data-action]");

@@ -22,8 +22,10 @@ import { PageMapView } from "./views/PageMapView";
 import { SegmentsView } from "./views/SegmentsView";
 import { SlotPoolView } from "./views/SlotPoolView";
 import { StepperView } from "./views/StepperView";
+import { enginesOf, type EngineChoice } from "./views/stepper/engine-choice";
 import type { ReportData, Selection, ViewProps } from "./views/view-props";
-import { loadState, onHostMessage, post, saveState } from "./vscode-api";
+import { loadState, onHostMessage, post, saveState, usePersistentState } from "./vscode-api";
+import type { EngineKind } from "../../common/run-types";
 
 export const TABS = ["overview", "segments", "pages", "stepper", "pool"] as const;
 export type Tab = (typeof TABS)[number];
@@ -43,7 +45,8 @@ export function App(): ReactElement {
   const [capabilities, setCapabilities] = useState<Capabilities | null>(null);
   const [settings, setSettings] = useState<ViewSettings | null>(null);
   const [reports, setReports] = useState<Partial<Record<ReportSide, ReportState>>>({});
-  const [run, setRun] = useState<RunView | null>(null);
+  const [runs, setRuns] = useState<Partial<Record<EngineKind, RunView>>>({});
+  const [engineChoice, setEngineChoice] = usePersistentState<EngineChoice>("engine", "v8");
   const [busy, setBusy] = useState<string | null>(null);
   const [tab, setTab] = useState<Tab>(
     (TABS as readonly string[]).includes(persisted?.tab ?? "")
@@ -86,7 +89,7 @@ export function App(): ReactElement {
             }));
             break;
           case "run":
-            setRun(message.run);
+            setRuns((all) => ({ ...all, [message.run.engine]: message.run }));
             break;
           case "busy":
             setBusy(message.what);
@@ -131,7 +134,19 @@ export function App(): ReactElement {
       </main>
     );
   }
-  const props: ViewProps = { data: left.data, capabilities, settings, run, selection, select };
+  // Wasmtime is offered only where its library was found; otherwise V8 runs alone.
+  const engines = enginesOf(capabilities.wasmtime.available ? engineChoice : "v8");
+  const props: ViewProps = {
+    data: left.data,
+    capabilities,
+    settings,
+    run: runs[engines.length === 1 ? engines[0]! : "v8"] ?? null,
+    runs,
+    engines,
+    chooseEngine: setEngineChoice,
+    selection,
+    select,
+  };
   return (
     <main className="app">
       {busy && <Loading what={busy} />}

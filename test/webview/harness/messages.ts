@@ -24,11 +24,18 @@ export const DEFAULT_SETTINGS: ViewSettings = {
   keepResidentBytes: 1048576,
 };
 
+/** Wasmtime's library not found: the engine picker offers V8 alone, and says why. */
+export const NO_WASMTIME: Capabilities["wasmtime"] = {
+  available: false,
+  reason: "no Wasmtime C API library found: install the wheel",
+};
+
 export const EXECUTION_AVAILABLE: Capabilities = {
   execution: true,
   executionUnavailable: null,
   pending: false,
   hostPageSize: 4096,
+  wasmtime: NO_WASMTIME,
 };
 
 export function initMessage(

@@ -13,24 +13,49 @@ import { RunButton } from "./stepper/RunButton";
 import { runGate } from "./stepper/run-gate";
 import { SlotTable } from "./stepper/SlotTable";
 import type { ViewProps } from "./view-props";
-import type { StepRecord } from "../../../common/run-types";
+import type { EngineKind, StepRecord } from "../../../common/run-types";
+import type { RunView } from "../../../common/webview-protocol";
+import { EnginePicker } from "./stepper/EnginePicker";
 
-export function SlotPoolView({ data, capabilities, settings, run }: ViewProps): ReactElement {
-  const gate = runGate(capabilities, run);
-  const disabled = gate.blocked !== null;
+/** What Wasmtime's instantiation left mapped, as /proc/self/maps showed it. */
+function wasmtimeMapping(step: StepRecord): string {
+  const detail = step.detail ?? {};
+  if (detail.imageMapped !== true) return "no image mapped in the slot (seen in /proc/self/maps)";
+  return detail.imageRemapped === true
+    ? "Wasmtime mapped a different image there (a remap)"
+    : "the image is mapped in the slot (seen in /proc/self/maps)";
+}
+
+export function SlotPoolView({
+  data,
+  capabilities,
+  settings,
+  run,
+  runs,
+  engines,
+  chooseEngine,
+}: ViewProps): ReactElement {
+  const gate = runGate(capabilities, runs, engines);
   const reset = run?.reset ?? {
     strategy: settings.resetStrategy,
     keepResidentBytes: settings.keepResidentBytes,
   };
-  const latest = run ? lastInstantiation(run.steps) : null;
+  // Side by side: each engine's pool, V8's first.
+  const shown = engines.map((engine) => ({ engine, run: runs[engine] ?? null }));
 
   return (
     <section className="slot-pool" aria-label="Slot pool">
+      <EnginePicker
+        capabilities={capabilities}
+        engines={engines}
+        disabled={gate.running}
+        choose={chooseEngine}
+      />
       <div className="run-actions-row" role="group" aria-label="Pool actions">
-        <RunButton action="instantiate" disabled={disabled}>
+        <RunButton action="instantiate" gate={gate}>
           Instantiate again
         </RunButton>
-        <RunButton action="instantiateOther" secondary disabled={disabled}>
+        <RunButton action="instantiateOther" secondary gate={gate}>
           Instantiate another module
         </RunButton>
       </div>
@@ -39,23 +64,16 @@ export function SlotPoolView({ data, capabilities, settings, run }: ViewProps): 
           {gate.blocked}
         </p>
       )}
-      {run?.error && (
-        <div className="error-banner" role="alert" data-field="run-error">
-          {run.error}
-        </div>
-      )}
-      <h2>Slots</h2>
-      {run && run.slots.length > 0 ? (
-        <SlotTable run={run} fileName={data.fileName} />
-      ) : (
-        <p className="muted" data-field="no-slots">
-          The pool is shown once the runner has run an action (it starts on demand).
-        </p>
-      )}
+      {shown.map(({ engine, run: shownRun }) => (
+        <EnginePool
+          key={engine}
+          engine={engine}
+          titled={shown.length > 1}
+          run={shownRun}
+          fileName={data.fileName}
+        />
+      ))}
       <h2>How a slot is picked</h2>
-      {latest && (
-        <LastInstantiation instance={latest.instance} acquire={latest.acquire} map={latest.map} />
-      )}
       <p>
         Wasmtime's pooling allocator gives an instantiation, in this order: the most recently freed{" "}
         <em>warm</em> slot that last held this module's memory (an <em>affine</em> reuse: its image
@@ -70,10 +88,15 @@ export function SlotPoolView({ data, capabilities, settings, run }: ViewProps): 
         other module takes this module's warm slot, and the next instantiation of this module must
         remap.
       </p>
-      {run && run.slots.length > 0 && (
-        <p data-field="next-pick" aria-live="polite">
-          {nextPick(run)}
-        </p>
+      {shown.map(
+        ({ engine, run: shownRun }) =>
+          shownRun &&
+          shownRun.slots.length > 0 && (
+            <p key={engine} data-field="next-pick" data-engine={engine} aria-live="polite">
+              {shown.length > 1 && `${ENGINE_NAMES[engine]}: `}
+              {nextPick(shownRun)}
+            </p>
+          ),
       )}
       <h2>Reset</h2>
       <ResetSettings
@@ -84,6 +107,44 @@ export function SlotPoolView({ data, capabilities, settings, run }: ViewProps): 
       />
       <ResetComparison steps={run?.steps ?? []} />
     </section>
+  );
+}
+
+const ENGINE_NAMES: Record<EngineKind, string> = { v8: "V8 emulation", wasmtime: "Wasmtime" };
+
+/** One engine's slots and how its last instantiation got one. */
+function EnginePool({
+  engine,
+  titled,
+  run,
+  fileName,
+}: {
+  engine: EngineKind;
+  titled: boolean;
+  run: RunView | null;
+  fileName: string;
+}): ReactElement {
+  const latest = run ? lastInstantiation(run.steps) : null;
+  return (
+    <div className="engine-pool" data-engine={engine}>
+      {run?.error && (
+        <div className="error-banner" role="alert" data-field="run-error">
+          {titled && `${ENGINE_NAMES[engine]}: `}
+          {run.error}
+        </div>
+      )}
+      <h2>{titled ? `Slots: ${ENGINE_NAMES[engine]}` : "Slots"}</h2>
+      {run && run.slots.length > 0 ? (
+        <SlotTable run={run} fileName={fileName} />
+      ) : (
+        <p className="muted" data-field="no-slots">
+          The pool is shown once the runner has run an action (it starts on demand).
+        </p>
+      )}
+      {latest && (
+        <LastInstantiation instance={latest.instance} acquire={latest.acquire} map={latest.map} />
+      )}
+    </div>
   );
 }
 
@@ -100,7 +161,9 @@ function LastInstantiation({
     ? map.detail?.alreadyMapped === true
       ? "nothing mapped (the image was still there)"
       : `${map.syscalls?.mmap ?? "uncounted"} mmap in ${formatNs(map.ns)}`
-    : "not mapped yet";
+    : acquire?.step === "instantiate"
+      ? wasmtimeMapping(acquire)
+      : "not mapped yet";
   const retired = typeof acquire?.detail?.retired === "string" ? acquire.detail.retired : null;
   return (
     <p data-field="last-instantiation" aria-live="polite">

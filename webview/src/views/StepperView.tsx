@@ -5,6 +5,8 @@
 import { VscodeButton } from "@vscode-elements/react-elements";
 import { useMemo, useState, type ReactElement } from "react";
 import "../styles/stepper.css";
+import { EngineComparison } from "./stepper/EngineComparison";
+import { EnginePicker } from "./stepper/EnginePicker";
 import { RunActions } from "./stepper/RunActions";
 import { runGate } from "./stepper/run-gate";
 import { StepDetail } from "./stepper/StepDetail";
@@ -13,7 +15,14 @@ import { Timeline } from "./stepper/Timeline";
 import { formatNs } from "./stepper/format";
 import type { ViewProps } from "./view-props";
 
-export function StepperView({ data, capabilities, run }: ViewProps): ReactElement {
+export function StepperView({
+  data,
+  capabilities,
+  run,
+  runs,
+  engines,
+  chooseEngine,
+}: ViewProps): ReactElement {
   const steps = useMemo(() => run?.steps ?? [], [run]);
   const groups = useMemo(() => groupSteps(steps), [steps]);
   // null follows the newest step, so new steps show as they arrive.
@@ -22,12 +31,31 @@ export function StepperView({ data, capabilities, run }: ViewProps): ReactElemen
   const last = steps.length - 1;
   const current = chosen === null || chosen > last ? last : chosen;
   const select = (index: number): void => setChosen(index >= last ? null : index);
-  const gate = runGate(capabilities, run);
+  const gate = runGate(capabilities, runs, engines);
   const step = current >= 0 ? steps[current]! : null;
+  const live = engines.every((engine) => runs[engine]?.liveInstance != null);
+  const picker = (
+    <EnginePicker
+      capabilities={capabilities}
+      engines={engines}
+      disabled={gate.running}
+      choose={chooseEngine}
+    />
+  );
 
+  if (engines.length > 1) {
+    return (
+      <section className="stepper" aria-label="Instantiation stepper">
+        {picker}
+        <RunActions report={data.report} live={live} gate={gate} />
+        <EngineComparison v8={runs.v8} wasmtime={runs.wasmtime} />
+      </section>
+    );
+  }
   return (
     <section className="stepper" aria-label="Instantiation stepper">
-      <RunActions report={data.report} run={run} gate={gate} />
+      {picker}
+      <RunActions report={data.report} live={live} gate={gate} />
       {run?.error && (
         <div className="error-banner" role="alert" data-field="run-error">
           {run.error}

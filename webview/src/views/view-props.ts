@@ -9,6 +9,8 @@ import type {
 } from "../../../common/webview-protocol";
 import type { ReportJson } from "../../../common/report-json";
 import type { StaticLayer } from "../../../common/layer-values";
+import type { EngineKind } from "../../../common/run-types";
+import type { EngineChoice } from "./stepper/engine-choice";
 
 export interface ReportData {
   side: ReportSide;
@@ -30,7 +32,13 @@ export interface ViewProps {
   data: ReportData;
   capabilities: Capabilities;
   settings: ViewSettings;
+  /** The run of the chosen engine (V8's when both are chosen). */
   run: RunView | null;
+  /** Every engine's run so far. */
+  runs: Partial<Record<EngineKind, RunView>>;
+  /** The engines actions run in: one, or both side by side (V8 first). */
+  engines: EngineKind[];
+  chooseEngine(choice: EngineChoice): void;
   selection: Selection;
   select(change: Partial<Selection>): void;
 }

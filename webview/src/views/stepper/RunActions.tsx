@@ -10,51 +10,50 @@ import {
   VscodeTextfield,
 } from "@vscode-elements/react-elements";
 import { useState, type FormEvent, type ReactElement } from "react";
-import type { RunView } from "../../../../common/webview-protocol";
 import type { ReportJson } from "../../../../common/report-json";
 import { RunButton } from "./RunButton";
 import { parseArguments, postRun, type RunGate } from "./run-gate";
 
 export interface RunActionsProps {
   report: ReportJson;
-  run: RunView | null;
+  /** Whether every engine the actions run in has a live instance. */
+  live: boolean;
   gate: RunGate;
 }
 
-export function RunActions({ report, run, gate }: RunActionsProps): ReactElement {
+export function RunActions({ report, live, gate }: RunActionsProps): ReactElement {
   const functions = report.exports.filter((e) => e.kind === "func").map((e) => e.name);
   const [chosen, setChosen] = useState<string | null>(null);
   const [argsText, setArgsText] = useState("");
   const exportName =
     chosen !== null && functions.includes(chosen) ? chosen : (functions[0] ?? null);
   const disabled = gate.blocked !== null;
-  const live = run?.liveInstance ?? null;
-  const needsInstance = live === null ? "Instantiate first: there is no live instance." : null;
+  const needsInstance = live ? null : "Instantiate first: there is no live instance.";
 
   const invoke = (event?: FormEvent): void => {
     event?.preventDefault();
-    if (disabled || exportName === null || live === null) return;
-    postRun({ action: "invoke", export: exportName, args: parseArguments(argsText) });
+    if (disabled || exportName === null || !live) return;
+    postRun({ action: "invoke", export: exportName, args: parseArguments(argsText) }, gate);
   };
 
   return (
     <div className="run-actions">
       <div className="run-actions-row" role="group" aria-label="Instance actions">
-        <RunButton action="instantiate" disabled={disabled}>
+        <RunButton action="instantiate" gate={gate}>
           Instantiate
         </RunButton>
         <VscodeButton
           secondary
-          disabled={disabled || live === null}
+          disabled={disabled || !live}
           data-action="release"
-          onClick={() => !disabled && live !== null && postRun({ action: "release" })}
+          onClick={() => live && postRun({ action: "release" }, gate)}
         >
           Release (reset)
         </VscodeButton>
-        <RunButton action="instantiateOther" secondary disabled={disabled}>
+        <RunButton action="instantiateOther" secondary gate={gate}>
           Instantiate another module
         </RunButton>
-        <RunButton action="runToEnd" secondary disabled={disabled}>
+        <RunButton action="runToEnd" secondary gate={gate}>
           Run to end
         </RunButton>
       </div>
@@ -92,7 +91,7 @@ export function RunActions({ report, run, gate }: RunActionsProps): ReactElement
               />
             </div>
             <VscodeButton
-              disabled={disabled || live === null}
+              disabled={disabled || !live}
               data-action="invoke"
               onClick={() => invoke()}
             >

@@ -1,24 +1,25 @@
-// One button that posts a run action, disabled (and inert) while runs are blocked.
+// One button that posts a run action to the chosen engines, disabled (and inert) while
+// runs are blocked.
 
 import { VscodeButton } from "@vscode-elements/react-elements";
 import type { ReactElement, ReactNode } from "react";
 import type { RunAction } from "../../../../common/webview-protocol";
-import { postRun } from "./run-gate";
+import { postRun, type RunGate } from "./run-gate";
 
 export interface RunButtonProps {
   action: Exclude<RunAction, { action: "invoke" }>["action"];
-  disabled: boolean;
+  gate: RunGate;
   secondary?: boolean;
   children: ReactNode;
 }
 
-export function RunButton({ action, disabled, secondary, children }: RunButtonProps): ReactElement {
+export function RunButton({ action, gate, secondary, children }: RunButtonProps): ReactElement {
   return (
     <VscodeButton
       secondary={secondary ?? false}
-      disabled={disabled}
+      disabled={gate.blocked !== null}
       data-action={action}
-      onClick={() => !disabled && postRun({ action })}
+      onClick={() => postRun({ action }, gate)}
     >
       {children}
     </VscodeButton>

@@ -28,11 +28,13 @@ export interface Instantiation {
   map: StepRecord | null;
 }
 
-/** This module's most recent instantiation: its acquire and map steps. */
+/** This module's most recent instantiation: its acquire and map steps (Wasmtime picks
+ *  its slot inside instantiation: there the instantiate step carries the pick, no map). */
 export function lastInstantiation(steps: readonly StepRecord[]): Instantiation | null {
   for (let i = steps.length - 1; i >= 0; i--) {
     const step = steps[i]!;
-    if (step.step !== "acquire" || isOtherModuleStep(step) || step.instance === null) continue;
+    const picks = step.step === "acquire" || (step.step === "instantiate" && step.pick !== null);
+    if (!picks || isOtherModuleStep(step) || step.instance === null) continue;
     const instance = step.instance;
     const map = steps.find((s, j) => j > i && s.step === "map" && s.instance === instance) ?? null;
     return { instance, acquire: step, map };
@@ -54,6 +56,9 @@ export function nextPick(run: RunView): string {
     const slot = warmMine.at(-1)!; // the runner lists by index; any of them keeps the image
     return `A warm slot still holds this module's image (slot ${slot.index}${warmMine.length > 1 ? " or another of its warm slots" : ""}): the next instantiation reuses it without mapping anything.`;
   }
+  // Wasmtime's slots are known only once used: the others are cold, and not listed.
+  if (run.engine === "wasmtime")
+    return "No slot seen so far holds this module's image: Wasmtime takes a cold slot and maps the image, or remaps a warm one.";
   const cold = slots.filter((slot) => slot.state === "cold").length;
   const warm = slots.filter((slot) => slot.state === "warm").length;
   if (cold === 0 && warm === 0)

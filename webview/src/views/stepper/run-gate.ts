@@ -1,6 +1,7 @@
 // When run actions may be posted: never without execution (the reason comes from the
 // host), and not while an action runs (the host ignores actions then anyway).
 
+import type { EngineKind } from "../../../../common/run-types";
 import type { Capabilities, RunAction, RunView } from "../../../../common/webview-protocol";
 import { post } from "../../vscode-api";
 
@@ -8,22 +9,30 @@ export interface RunGate {
   /** Null when actions are allowed; otherwise why not, for the user. */
   blocked: string | null;
   running: boolean;
+  /** The engines an action runs in. */
+  engines: EngineKind[];
 }
 
-export function runGate(capabilities: Capabilities, run: RunView | null): RunGate {
-  if (capabilities.pending) return { blocked: "The runner is starting…", running: false };
+export function runGate(
+  capabilities: Capabilities,
+  runs: Partial<Record<EngineKind, RunView>>,
+  engines: EngineKind[],
+): RunGate {
+  if (capabilities.pending) return { blocked: "The runner is starting…", running: false, engines };
   if (!capabilities.execution) {
     return {
       blocked: `Execution is unavailable: ${capabilities.executionUnavailable ?? "no reason given"}`,
       running: false,
+      engines,
     };
   }
-  if (run?.running) return { blocked: "An action is running…", running: true };
-  return { blocked: null, running: false };
+  if (engines.some((engine) => runs[engine]?.running))
+    return { blocked: "An action is running…", running: true, engines };
+  return { blocked: null, running: false, engines };
 }
 
-export function postRun(action: RunAction): void {
-  post({ type: "run", ...action });
+export function postRun(action: RunAction, gate: RunGate): void {
+  if (gate.blocked === null) post({ type: "run", engines: gate.engines, ...action });
 }
 
 /** Arguments as the CLI takes them: a comma-separated list (the host parses each by the
