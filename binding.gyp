@@ -17,6 +17,7 @@
             "native/src/probe.cc",
             "native/src/reset.cc",
             "native/src/restore.cc",
+            "native/src/syscall_counters.cc",
             "native/src/wasmtime_engine.cc",
             "native/src/wasmtime_library.cc",
             "native/src/wasmtime_output.cc",

@@ -6,7 +6,10 @@
 // - the runner's WasmtimeSession without snapshots (`snapshots: false`): what the
 //   session itself adds (step records, slot bookkeeping, argument checks);
 // - the session as `wasm-cow run` uses it: after every step the kernel's page states of
-//   the slot and its mappings (the image found by name in /proc/self/maps).
+//   the slot and its mappings (the image found by name in /proc/self/maps), and Wasmtime's
+//   system calls counted with the kernel's syscall tracepoints; the direct loop with the
+//   same counting gives that part's cost (an enabled syscall tracepoint slows every system
+//   call of the process), so the snapshots' own share is the rest.
 //
 // Targets (issue 11): the session without snapshots within 1.5× of the direct loop; the
 // snapshots adding at most 60 µs per cycle on the team's machine kind (Wasmtime's own
@@ -20,6 +23,7 @@ import { DEFAULT_DENSE_LIMIT } from "../extension/analysis/image-planner";
 import type { NativeAddon } from "../extension/runner/native-backend";
 import { WasmtimeSession } from "../extension/runner/wasmtime-session";
 import { findWasmtime } from "../extension/runner/wasmtime-discovery";
+import { syscallTracepoints } from "../extension/runner/syscall-tracepoints";
 import { imageModule, SIXTEEN_MIB_IMAGE } from "./image-module";
 import { MIB, requireAddon } from "./native";
 import { describeMachine, formatTable, writeResults } from "./report";
@@ -36,8 +40,11 @@ interface Row {
   stats: Stats;
 }
 
-function direct(addon: NativeAddon, bytes: Uint8Array): Row {
-  const engine = new addon.WasmtimeEngine(POOLING);
+/** The loop on the engine alone; with `tracepoints`, Wasmtime's system calls counted. */
+function direct(addon: NativeAddon, bytes: Uint8Array, tracepoints: number[] | null): Row {
+  const engine = new addon.WasmtimeEngine(
+    tracepoints ? { ...POOLING, syscallTracepoints: tracepoints } : POOLING,
+  );
   const module = engine.compile(bytes);
   const bases = new Set<bigint>();
   const cycle = (): void => {
@@ -55,8 +62,15 @@ function direct(addon: NativeAddon, bytes: Uint8Array): Row {
     engine.drop(instance);
   }
   if (bases.size !== 1) throw new Error("direct: the cycles did not reuse one slot");
+  if (tracepoints && "unavailable" in engine.lastSyscalls())
+    throw new Error("direct: the system calls were not counted");
   const stats = sample(cycle, { minRuns: MIN_RUNS, budgetMs: BUDGET_MS, warmup: 20 });
-  return { path: "direct: WasmtimeEngine instantiate + store + drop", stats };
+  return {
+    path: tracepoints
+      ? "direct, with Wasmtime's system calls counted (perf tracepoints)"
+      : "direct: WasmtimeEngine instantiate + store + drop",
+    stats,
+  };
 }
 
 function session(addon: NativeAddon, bytes: Uint8Array, snapshots: boolean): Row {
@@ -105,7 +119,13 @@ export async function runWasmtimeCycle(): Promise<void> {
   }
   addon.loadWasmtime(search.found.path);
   const bytes = imageModule(SIXTEEN_MIB_IMAGE);
-  const rows = [direct(addon, bytes), session(addon, bytes, false), session(addon, bytes, true)];
+  const tracepoints = syscallTracepoints();
+  const rows = [
+    direct(addon, bytes, null),
+    ...("ids" in tracepoints ? [direct(addon, bytes, tracepoints.ids)] : []),
+    session(addon, bytes, false),
+    session(addon, bytes, true),
+  ];
   const base = rows[0]!.stats.medianMs;
   console.log(describeMachine());
   console.log(`Wasmtime ${search.found.version}, 16 MiB image, affine cycle, madvise reset`);
@@ -122,11 +142,15 @@ export async function runWasmtimeCycle(): Promise<void> {
       ]),
     ),
   );
-  const [, plain, observed] = rows;
-  const addedUs = (observed!.stats.medianMs - plain!.stats.medianMs) * 1000;
+  const [plain, observed] = rows.slice(-2);
+  const us = (ms: number): string => `${(ms * 1000).toFixed(1)} µs`;
+  const added = observed!.stats.medianMs - plain!.stats.medianMs;
+  // The syscall counting's share, measured on the engine alone.
+  const counting = "ids" in tracepoints ? rows[1]!.stats.medianMs - base : 0;
   console.log(
     `session without snapshots: ${formatRatio(plain!.stats.medianMs / base)} the direct loop (target ≤ 1.5×); ` +
-      `the per-step snapshots add ${addedUs.toFixed(1)} µs per cycle (target ≤ 60 µs)`,
+      `observing adds ${us(added)} per cycle: the page states and mappings ${us(added - counting)} ` +
+      `(target ≤ 60 µs), counting Wasmtime's system calls ${"ids" in tracepoints ? us(counting) : `nothing (${tracepoints.unavailable})`}`,
   );
   writeResults("wasmtime-cycle", { wasmtime: search.found.version, rows });
 }

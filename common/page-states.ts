@@ -14,6 +14,16 @@ export type PageStateName = (typeof PAGE_STATES)[number];
 
 export type PageCounts = Record<PageStateName, number>;
 
+/** Each state in a word or two, for compact lists ("absent 255, image dirty 1"). */
+export const PAGE_STATE_WORDS: Readonly<Record<PageStateName, string>> = {
+  notPresent: "absent",
+  zero: "zero",
+  imageClean: "clean",
+  imageDirty: "image dirty",
+  anonDirty: "anon dirty",
+  swapped: "swapped",
+};
+
 export function countPageStates(states: Uint8Array): PageCounts {
   const tally = new Uint32Array(PAGE_STATES.length); // a small integer array: the JIT keeps it fast
   for (let i = 0; i < states.length; i++) tally[states[i]!]!++;

@@ -31,8 +31,9 @@ export interface SyscallCounts {
   mprotect: number;
   madvise: number;
   ioctl: number;
-  /** memcpy calls made to restore image bytes by hand. */
-  copies: number;
+  /** memcpy calls made to restore image bytes by hand; null where they are not seen
+   *  (inside Wasmtime: a memcpy is no system call). */
+  copies: number | null;
 }
 
 /** How the pool chose a slot (Wasmtime's affinity allocator). */

@@ -1,6 +1,7 @@
 // The README's screenshots: runs the end-to-end theme scenario (test/e2e/themes.e2e.ts:
 // the packaged extension in code-server, driven by Chromium, the editor cropped out of a
-// 1280×800 window) and copies its light and dark overview, page map and stepper into
+// 1280×800 window) and the engines scenario (test/e2e/engines.e2e.ts), and copies the
+// light and dark overview, page map and stepper and the side-by-side engines into
 // docs/screenshots/. Needs the package first: `npm run package`.
 //
 //   node --import tsx scripts/screenshots.ts            # run the scenario, then copy
@@ -17,6 +18,12 @@ const root = path.resolve(__dirname, "..");
 const DOCS = path.join(root, "docs", "screenshots");
 const THEMES: Theme["id"][] = ["light", "dark"];
 const VIEWS: ScreenshotView[] = ["overview", "page-map", "stepper"];
+const SCENARIOS = ["themes.e2e.ts", "engines.e2e.ts"];
+/** test-results/-relative names of the screenshots copied, each to its base name. */
+const SCREENSHOTS = [
+  ...THEMES.flatMap((theme) => VIEWS.map((view) => screenshotName(theme, view))),
+  "screenshots/engines-side-by-side",
+];
 
 /** Width and height from a PNG's IHDR chunk. */
 function pngSize(file: string): { width: number; height: number } {
@@ -32,29 +39,31 @@ function main(): void {
   if (!values["no-run"]) {
     const test = spawnSync(
       process.execPath,
-      ["--import", "tsx", "--test", path.join("test", "e2e", "themes.e2e.ts")],
+      [
+        "--import",
+        "tsx",
+        "--test",
+        "--test-concurrency=1",
+        ...SCENARIOS.map((file) => path.join("test", "e2e", file)),
+      ],
       { cwd: root, stdio: "inherit" },
     );
-    if (test.status !== 0) throw new Error("the theme scenario failed: no screenshots copied");
+    if (test.status !== 0) throw new Error("a scenario failed: no screenshots copied");
   }
   mkdirSync(DOCS, { recursive: true });
-  for (const theme of THEMES) {
-    for (const view of VIEWS) {
-      const source = path.join(TEST_RESULTS, `${screenshotName(theme, view)}.png`);
-      if (!existsSync(source)) {
-        throw new Error(
-          `${source} is missing: run \`npm run test:e2e\` (or this without --no-run)`,
-        );
-      }
-      const { width, height } = pngSize(source);
-      if (width < 800 || width > 1600 || height < 500 || height > 1000) {
-        throw new Error(`${source}: ${width}×${height} is not an editor-sized screenshot`);
-      }
-      const target = path.join(DOCS, `${theme}-${view}.png`);
-      copyFileSync(source, target);
-      const kib = (statSync(target).size / 1024).toFixed(0);
-      console.log(`${path.relative(root, target)}: ${width}×${height}, ${kib} KiB`);
+  for (const name of SCREENSHOTS) {
+    const source = path.join(TEST_RESULTS, `${name}.png`);
+    if (!existsSync(source)) {
+      throw new Error(`${source} is missing: run \`npm run test:e2e\` (or this without --no-run)`);
     }
+    const { width, height } = pngSize(source);
+    if (width < 800 || width > 1600 || height < 500 || height > 1000) {
+      throw new Error(`${source}: ${width}×${height} is not an editor-sized screenshot`);
+    }
+    const target = path.join(DOCS, `${path.basename(name)}.png`);
+    copyFileSync(source, target);
+    const kib = (statSync(target).size / 1024).toFixed(0);
+    console.log(`${path.relative(root, target)}: ${width}×${height}, ${kib} KiB`);
   }
 }
 

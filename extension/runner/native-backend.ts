@@ -110,6 +110,9 @@ export interface WasmtimeEngineOptions {
   maxUnusedWarmSlots?: number;
   /** Turns epoch interruption on, the epoch advancing every `epochTickMs`. */
   epochTickMs?: number;
+  /** Ids of the sys_enter tracepoints of mmap, mprotect, madvise and ioctl (tracefs):
+   *  calls into Wasmtime are then counted (syscall-tracepoints.ts). */
+  syscallTracepoints?: number[];
 }
 
 export type WasmtimeValueType = "i32" | "i64" | "f32" | "f64";
@@ -163,6 +166,9 @@ export interface WasmtimeEngine {
   snapshotAt(base: bigint, length: number, imageOffset: number, imageLength: number): Snapshot;
   /** Drops the instance's Store: Wasmtime resets its slot. */
   drop(instance: number): void;
+  /** The system calls this thread made in the last instantiate, call or drop. */
+  lastSyscalls():
+    { mmap: number; mprotect: number; madvise: number; ioctl: number } | { unavailable: string };
 }
 
 /** One mapping (VMA) of this process, as /proc/self/maps lists it. */

@@ -145,7 +145,7 @@ export class SlotPool {
     const add = (op: { ns: number; syscalls: SyscallCounts }): void => {
       ns += op.ns;
       for (const key of Object.keys(counts) as (keyof SyscallCounts)[])
-        counts[key] += op.syscalls[key];
+        counts[key] = (counts[key] ?? 0) + (op.syscalls[key] ?? 0);
     };
     if (record.mapped) {
       add(

@@ -13,8 +13,9 @@
 // - the page states of the range from the kernel, also after the drop (snapshotAt), which
 //   is how Wasmtime's reset is seen.
 //
-// System calls inside Wasmtime are not counted here (the V8 session counts its own calls);
-// each step says so in its detail.
+// - the system calls of each call into Wasmtime (mmap, mprotect, madvise, ioctl), from the
+//   kernel's syscall tracepoints on the runner's thread where the kernel allows it
+//   (syscall-tracepoints.ts); otherwise `syscalls` is null and the detail says why.
 
 import { readModule } from "../analysis/module-reader";
 import type { WasmModule } from "../analysis/module-types";
@@ -48,13 +49,11 @@ import { blankStep, elapsed, memoryStepState, thrownText } from "./step-records"
 import { pageCountsOf } from "../../common/page-states";
 import { parseArgument, resultJson } from "./wasm-values";
 import { usesWasi } from "./instance-imports";
+import { syscallTracepoints, type TracepointIds } from "./syscall-tracepoints";
 
 /** The name Wasmtime gives the memfd of a module's memory image (as /proc/self/maps shows
  *  it: a memfd's name, deleted since it was never linked). */
 export const WASMTIME_IMAGE_MAPPING = "/memfd:wasm-memory-image (deleted)";
-
-/** Why a Wasmtime step has no system-call counts. */
-const SYSCALLS_NOT_COUNTED = "made inside Wasmtime, which this tool does not count";
 
 /** How often the epoch advances: the granularity of a call's time limit. */
 const EPOCH_TICK_MS = 10;
@@ -110,13 +109,26 @@ export class WasmtimeSession {
   private readonly hostPageSize: number;
   /** The only reset this engine does: Wasmtime's is fixed when the engine is made. */
   private readonly keepResident: number;
+  /** Why Wasmtime's system calls cannot be counted here, when the tracepoints are not
+   *  readable (the engine says why when perf_event_open refuses them). */
+  private readonly syscallsUnavailable: string | null;
 
   constructor(
     private readonly addon: NativeAddon,
     private readonly options: SessionConfig,
     pooling: WasmtimePooling,
   ) {
-    this.engine = new addon.WasmtimeEngine({ ...pooling, epochTickMs: EPOCH_TICK_MS });
+    // Counting is observing too: a session told not to observe does not count.
+    const tracepoints: TracepointIds =
+      options.snapshots === false
+        ? { unavailable: "the session does not observe (snapshots: false)" }
+        : syscallTracepoints();
+    this.engine = new addon.WasmtimeEngine({
+      ...pooling,
+      epochTickMs: EPOCH_TICK_MS,
+      ...("ids" in tracepoints ? { syscallTracepoints: tracepoints.ids } : {}),
+    });
+    this.syscallsUnavailable = "unavailable" in tracepoints ? tracepoints.unavailable : null;
     this.keepResident = pooling.keepResident ?? 0;
     this.hostPageSize = addon.probe().hostPageSize;
     this.nextInstance = options.firstInstanceId ?? 1;
@@ -130,7 +142,7 @@ export class WasmtimeSession {
     const planStep = { ...blankStep("plan"), ns: elapsed(planStart) };
     const compileStart = process.hrtime.bigint();
     const engineModule = this.engine.compile(request.bytes);
-    const compileStep = { ...withoutSyscalls(blankStep("compile")), ns: elapsed(compileStart) };
+    const compileStep = { ...blankStep("compile"), ns: elapsed(compileStart), ...this.counted() };
     const observable = module.memories
       .filter((memory) => !memory.import)
       .flatMap((memory) => {
@@ -213,10 +225,11 @@ export class WasmtimeSession {
       error = this.callError(caught);
     }
     const ns = elapsed(started);
+    const counted = this.counted();
     const pick = live.engineInstance === null ? null : this.takeSlots(live);
     const first = live.memories[0]?.slot ?? null;
     const before = first?.image ?? null; // the image seen in this slot at its last step
-    const instantiated = this.instanceStep(live, "instantiate", ns, this.output(live));
+    const instantiated = this.instanceStep(live, "instantiate", ns, this.output(live), counted);
     const after = first?.image ?? null;
     const steps: StepRecord[] = [
       {
@@ -300,14 +313,16 @@ export class WasmtimeSession {
     const started = process.hrtime.bigint();
     this.engine.drop(live.engineInstance);
     const ns = elapsed(started);
+    const counted = this.counted();
     return live.memories.map(({ memory, slot }) => {
       slot.inUseBy = null;
       const state = this.observing() ? this.observe(slot, memory, true) : null;
       return {
-        ...withoutSyscalls(blankStep("reset")),
+        ...blankStep("reset"),
         instance: live.id,
         slot: slot.index,
         ns,
+        syscalls: counted.syscalls,
         memories: state ? [state] : [],
         detail: {
           strategy,
@@ -315,7 +330,7 @@ export class WasmtimeSession {
           bytesResident: state?.rssBytes ?? null,
           imageStillMapped: state ? slot.image !== null : null,
           mappings: state ? slot.mappings : null,
-          syscalls: SYSCALLS_NOT_COUNTED,
+          ...counted.detail,
         },
       };
     });
@@ -352,6 +367,16 @@ export class WasmtimeSession {
     const live = this.instances.get(instanceId);
     if (!live) throw new Error(`no live instance ${instanceId}`);
     return live;
+  }
+
+  /** The system calls of the last call into Wasmtime, or why they are not known. */
+  private counted(): { syscalls: StepRecord["syscalls"]; detail: StepRecord["detail"] } {
+    const last = this.engine.lastSyscalls();
+    if ("unavailable" in last) {
+      return { syscalls: null, detail: { syscalls: this.syscallsUnavailable ?? last.unavailable } };
+    }
+    // memcpy is no system call: Wasmtime's copies (keep-resident) are not seen.
+    return { syscalls: { ...last, copies: null }, detail: null };
   }
 
   private observing(): boolean {
@@ -434,7 +459,7 @@ export class WasmtimeSession {
       else error = this.callError(caught);
     }
     const ns = elapsed(started);
-    const record = this.instanceStep(live, step, ns, this.output(live));
+    const record = this.instanceStep(live, step, ns, this.output(live), this.counted());
     return {
       ...record,
       export: exportName,
@@ -456,12 +481,9 @@ export class WasmtimeSession {
         taken && (taken.stdout || taken.stderr)
           ? { stdout: taken.stdout, stderr: taken.stderr }
           : null,
-      detail: {
-        syscalls: SYSCALLS_NOT_COUNTED,
-        ...(dropped
-          ? { droppedStdoutBytes: taken.droppedStdout, droppedStderrBytes: taken.droppedStderr }
-          : {}),
-      },
+      detail: dropped
+        ? { droppedStdoutBytes: taken.droppedStdout, droppedStderrBytes: taken.droppedStderr }
+        : null,
     };
   }
 
@@ -470,11 +492,15 @@ export class WasmtimeSession {
     step: StepRecord["step"],
     ns: number,
     written: { output: StepRecord["output"]; detail: StepRecord["detail"] },
+    counted: { syscalls: StepRecord["syscalls"]; detail: StepRecord["detail"] },
   ): StepRecord {
+    const detail =
+      written.detail || counted.detail ? { ...written.detail, ...counted.detail } : null;
     return {
-      ...withoutSyscalls(blankStep(step)),
+      ...blankStep(step),
       instance: live.id,
       ns,
+      syscalls: counted.syscalls,
       memories: this.observing()
         ? live.memories.map(({ memory, exportName, slot }) => {
             // A call may have grown the memory: the slot's range and mappings follow it.
@@ -485,7 +511,7 @@ export class WasmtimeSession {
           })
         : [],
       output: written.output,
-      detail: written.detail,
+      detail,
     };
   }
 
@@ -538,8 +564,4 @@ function mergedImage(mappings: Mapping[]): Mapping | null {
       merged.end = mapping.end;
   }
   return merged;
-}
-
-function withoutSyscalls(step: StepRecord): StepRecord {
-  return { ...step, syscalls: null };
 }

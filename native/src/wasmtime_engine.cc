@@ -17,6 +17,9 @@
 //   .snapshotAt(base, length, imageOffset, imageLength): the same for a range this engine
 //       reported as a memory's (a slot after its Store was dropped)
 //   .drop(instance)
+//   .lastSyscalls() → { mmap, mprotect, madvise, ioctl } made by the last instantiate, call
+//       or drop, or { unavailable: reason }   (with options.syscallTracepoints: the ids of
+//       the syscalls' sys_enter tracepoints, in that order, from tracefs)
 // Failures throw with Wasmtime's message; a trap's error has `trapCode` (Wasmtime's
 // wasmtime_trap_code_t; 10 is an epoch interrupt), a WASI exit has `exitStatus`.
 #include <cmath>
@@ -30,6 +33,7 @@
 #include "common.h"
 #include "operations.h"
 #include "page_state.h"
+#include "syscall_counters.h"
 #include "wasmtime_api.h"
 #include "wasmtime_epoch.h"
 #include "wasmtime_output.h"
@@ -109,6 +113,7 @@ class WasmtimeEngine : public Napi::ObjectWrap<WasmtimeEngine> {
                                                   InstanceMethod("snapshot", &WasmtimeEngine::Snapshot),
                                                   InstanceMethod("snapshotAt", &WasmtimeEngine::SnapshotAt),
                                                   InstanceMethod("drop", &WasmtimeEngine::Drop),
+                                                  InstanceMethod("lastSyscalls", &WasmtimeEngine::LastSyscalls),
                                               }));
   }
 
@@ -140,6 +145,7 @@ class WasmtimeEngine : public Napi::ObjectWrap<WasmtimeEngine> {
         api.wasmtime_pooling_allocation_config_max_unused_warm_slots_set(
             pooling, GetU32(env, options.Get("maxUnusedWarmSlots"), "maxUnusedWarmSlots"));
       }
+      if (given("syscallTracepoints")) OpenCounters(env, options.Get("syscallTracepoints"));
       if (given("epochTickMs")) {
         epochTickMs_ = GetU32(env, options.Get("epochTickMs"), "epochTickMs");
         if (epochTickMs_ == 0) throw Napi::RangeError::New(env, "epochTickMs must be at least 1");
@@ -221,8 +227,9 @@ class WasmtimeEngine : public Napi::ObjectWrap<WasmtimeEngine> {
     }
     Napi::Uint8Array bytes = info[0].As<Napi::Uint8Array>();
     wasmtime_module_t* module = nullptr;
-    ThrowIfFailed(env, api, api.wasmtime_module_new(engine_, bytes.Data(), bytes.ByteLength(), &module), nullptr,
-                  "Wasmtime could not compile the module");
+    ThrowIfFailed(env, api,
+                  Counted([&] { return api.wasmtime_module_new(engine_, bytes.Data(), bytes.ByteLength(), &module); }),
+                  nullptr, "Wasmtime could not compile the module");
     modules_.push_back({module, {nullptr, nullptr}});
     return Napi::Number::New(env, static_cast<double>(modules_.size() - 1));
   }
@@ -272,8 +279,10 @@ class WasmtimeEngine : public Napi::ObjectWrap<WasmtimeEngine> {
       throw;
     }
     wasm_trap_t* trap = nullptr;
-    wasmtime_error_t* error = api.wasmtime_linker_instantiate(linker, api.wasmtime_store_context(store),
-                                                              modules_[index].module, &live.instance, &trap);
+    wasmtime_error_t* error = Counted([&] {
+      return api.wasmtime_linker_instantiate(linker, api.wasmtime_store_context(store), modules_[index].module,
+                                             &live.instance, &trap);
+    });
     if (error || trap) api.wasmtime_store_delete(store);
     ThrowIfFailed(env, api, error, trap, "Wasmtime could not instantiate the module");
     uint32_t id = nextInstance_++;
@@ -382,9 +391,10 @@ class WasmtimeEngine : public Napi::ObjectWrap<WasmtimeEngine> {
     wasm_trap_t* trap = nullptr;
     // The call first, then the check: as arguments of one call, `trap` could be read
     // before the call that sets it.
-    wasmtime_error_t* error =
-        api.wasmtime_func_call(api.wasmtime_store_context(live.store), &item.of.func, params.data(), params.size(),
-                               results.data(), results.size(), &trap);
+    wasmtime_error_t* error = Counted([&] {
+      return api.wasmtime_func_call(api.wasmtime_store_context(live.store), &item.of.func, params.data(), params.size(),
+                                    results.data(), results.size(), &trap);
+    });
     ThrowIfFailed(env, api, error, trap, "Wasmtime");
     Napi::Array out = Napi::Array::New(env, results.size());
     for (uint32_t i = 0; i < results.size(); i++) out.Set(i, WasmtimeValueToJs(env, results[i]));
@@ -408,11 +418,56 @@ class WasmtimeEngine : public Napi::ObjectWrap<WasmtimeEngine> {
     Napi::Env env = info.Env();
     const WasmtimeApi& api = RequireApi(env);
     Live& live = GetLive(env, info[0]);
-    api.wasmtime_store_delete(live.store);
+    Counted([&] { api.wasmtime_store_delete(live.store); });
     instances_.erase(GetU32(env, info[0], "instance"));
     return env.Undefined();
   }
 
+  void OpenCounters(Napi::Env env, const Napi::Value& ids) {
+    if (!ids.IsArray() || ids.As<Napi::Array>().Length() != SyscallCounters::kNames.size()) {
+      throw Napi::TypeError::New(env, "syscallTracepoints is an array of 4 tracepoint ids");
+    }
+    std::array<uint64_t, 4> values{};
+    for (uint32_t i = 0; i < values.size(); i++) {
+      values[i] = GetSize(env, ids.As<Napi::Array>().Get(i), "a tracepoint id");
+    }
+    countersUnavailable_ = counters_.Open(values);
+  }
+
+  // Runs `call` (a call into Wasmtime) with the syscall counters on, when they are open.
+  template <typename Call>
+  auto Counted(Call call) -> decltype(call()) {
+    if (!counters_.open()) return call();
+    counters_.Start();
+    struct Stop {
+      WasmtimeEngine* self;
+      ~Stop() {
+        self->lastCounts_ = self->counters_.Stop();
+        self->counted_ = true;
+      }
+    } stop{this};
+    return call();
+  }
+
+  Napi::Value LastSyscalls(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    Napi::Object result = Napi::Object::New(env);
+    if (!counters_.open()) {
+      result.Set("unavailable", countersUnavailable_.empty()
+                                    ? "no syscall tracepoints were given (tracefs is not readable)"
+                                    : countersUnavailable_);
+      return result;
+    }
+    for (size_t i = 0; i < SyscallCounters::kNames.size(); i++) {
+      result.Set(SyscallCounters::kNames[i], Napi::Number::New(env, counted_ ? lastCounts_[i] : 0));
+    }
+    return result;
+  }
+
+  SyscallCounters counters_;
+  std::string countersUnavailable_;
+  std::array<uint64_t, 4> lastCounts_{};
+  bool counted_ = false;
   wasm_engine_t* engine_ = nullptr;
   uint32_t epochTickMs_ = 0;
   std::unique_ptr<EpochTicker> ticker_;

@@ -13,6 +13,7 @@ import {
   type WasmtimeEngine,
 } from "../../extension/runner/native-backend";
 import { findWasmtime } from "../../extension/runner/wasmtime-discovery";
+import { syscallTracepoints } from "../../extension/runner/syscall-tracepoints";
 import { countPageStates } from "../../common/page-states";
 import { buildExamples } from "../../scripts/build-examples";
 import { requireBackend } from "../helpers/native";
@@ -337,5 +338,54 @@ describe("WASI, deadlines and what is left after a drop", () => {
     );
     assert.throws(() => engine.snapshotAt(memory.base + 4096n, 4096, 0, 0), RangeError);
     assert.throws(() => engine.snapshotAt(memory.base, memory.length * 2, 0, 0), RangeError);
+  });
+});
+
+describe("Wasmtime's own system calls, counted with the kernel's tracepoints", () => {
+  const tracepoints = syscallTracepoints();
+
+  test("without tracepoint ids there are no counts, and the reason says so", () => {
+    const engine = new addon.WasmtimeEngine({ totalMemories: 1 });
+    engine.drop(engine.instantiate(engine.compile(dirty), {}));
+    assert.match(
+      (engine.lastSyscalls() as { unavailable: string }).unavailable,
+      /no syscall tracepoints/,
+    );
+  });
+
+  test("an id the kernel has no tracepoint for: perf_event_open's refusal is the reason", () => {
+    const engine = new addon.WasmtimeEngine({
+      totalMemories: 1,
+      syscallTracepoints: [0x7fffffff, 0x7fffffff, 0x7fffffff, 0x7fffffff],
+    });
+    assert.match(
+      (engine.lastSyscalls() as { unavailable: string }).unavailable,
+      /^perf_event_open for sys_enter_mmap: /,
+    );
+  });
+
+  test("a cold slot maps the image once, the affine one maps nothing, the drop is one madvise", () => {
+    // Run as root with tracefs mounted (.ci/run mounts it): the counts must be there.
+    if (!("ids" in tracepoints)) assert.fail(tracepoints.unavailable);
+    const engine = new addon.WasmtimeEngine({ ...POOL, syscallTracepoints: tracepoints.ids });
+    const module = engine.compile(dirty);
+    const seen: string[] = [];
+    for (let n = 0; n < 2; n++) {
+      const instance = engine.instantiate(module, {});
+      seen.push(`instantiate ${JSON.stringify(engine.lastSyscalls())}`);
+      engine.drop(instance);
+      seen.push(`drop ${JSON.stringify(engine.lastSyscalls())}`);
+    }
+    // MemoryImageSlot::instantiate (Wasmtime's crates/wasmtime/src/runtime/vm/cow.rs) on a
+    // cold slot: one mmap of the image and one mprotect making [0, initial) accessible; on
+    // the affine slot the image and the accessible range are still there: nothing. The
+    // reset with Wasmtime's defaults (keep_resident 0): one MADV_DONTNEED per memory.
+    const none = { mmap: 0, mprotect: 0, madvise: 0, ioctl: 0 };
+    assert.deepEqual(seen, [
+      `instantiate ${JSON.stringify({ ...none, mmap: 1, mprotect: 1 })}`,
+      `drop ${JSON.stringify({ ...none, madvise: 1 })}`,
+      `instantiate ${JSON.stringify(none)}`,
+      `drop ${JSON.stringify({ ...none, madvise: 1 })}`,
+    ]);
   });
 });

@@ -82,6 +82,8 @@ export interface InspectJson {
 }
 
 export interface RunJson {
+  /** The engine that ran the module (`--engine`). */
+  engine?: { kind: string; version: string };
   steps: (Omit<StepRecord, "memories"> & {
     memories: Omit<StepRecord["memories"][number], "states">[];
   })[];

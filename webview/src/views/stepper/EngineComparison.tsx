@@ -4,18 +4,9 @@
 
 import type { ReactElement } from "react";
 import { pairEngineSteps, type EngineStep } from "../../../../common/engine-comparison";
-import { PAGE_STATES, type PageCounts } from "../../../../common/page-states";
+import { PAGE_STATE_WORDS, PAGE_STATES } from "../../../../common/page-states";
 import type { RunView } from "../../../../common/webview-protocol";
 import { grouped } from "../../../../common/format";
-
-const SHORT: Record<keyof PageCounts, string> = {
-  notPresent: "absent",
-  zero: "zero",
-  imageClean: "clean",
-  imageDirty: "image dirty",
-  anonDirty: "anon dirty",
-  swapped: "swapped",
-};
 
 export function EngineComparison({
   v8,
@@ -91,11 +82,11 @@ function stepCell(step: EngineStep | null): ReactElement {
   if (!step) return <span className="muted">not run</span>;
   return (
     <>
-      {step.pick && <span data-field="pick">{step.pick} slot. </span>}
+      {step.pick && <span data-field="pick">{step.pick} slot, </span>}
       {step.pages ? (
         <span data-field="pages">
           {PAGE_STATES.filter((state) => step.pages![state] > 0)
-            .map((state) => `${SHORT[state]} ${grouped(step.pages![state])}`)
+            .map((state) => `${PAGE_STATE_WORDS[state]} ${grouped(step.pages![state])}`)
             .join(", ")}
         </span>
       ) : (

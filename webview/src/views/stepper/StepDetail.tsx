@@ -181,7 +181,7 @@ function SyscallTable({ counts }: { counts: SyscallCounts }): ReactElement {
         <tr>
           {SYSCALLS.map((name) => (
             <td key={name} className="number" data-syscall={name}>
-              {counts[name]}
+              {counts[name] ?? "not seen"}
             </td>
           ))}
         </tr>
