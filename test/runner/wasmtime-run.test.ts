@@ -5,11 +5,14 @@
 // into the next 4 KiB page per call.
 
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { EXIT_STEP_FAILED } from "../../extension/cli/run-command";
+import { findWasmtime } from "../../extension/runner/wasmtime-discovery";
+import { WasmtimeSession } from "../../extension/runner/wasmtime-session";
+import { requireBackend } from "../helpers/native";
 import { buildExamples } from "../../scripts/build-examples";
 import { captureCli } from "../helpers/cli-capture";
 import { assertNoRunnerLeft } from "../helpers/runner-process";
@@ -119,6 +122,64 @@ describe("Wasmtime's slots, seen from the kernel", () => {
       });
       assert.equal(step.detail.bytesResident, 65536);
     }
+  });
+
+  test("another module takes the one slot over: a warm pick and a remap, seen by inode", async () => {
+    const addon = requireBackend();
+    addon.loadWasmtime((findWasmtime() as { found: { path: string } }).found.path);
+    // One slot and no spare warm slot: each module in turn takes it over from the other.
+    const session = new WasmtimeSession(
+      addon,
+      { slots: 1, maxUnusedWarmSlots: 0, includePageStates: false },
+      { totalMemories: 1, maxUnusedWarmSlots: 0 },
+    );
+    const other = await wat(
+      `(module (memory (export "memory") 16) (data (i32.const 0x3000) "another image"))`,
+    );
+    for (const [moduleId, bytes] of [
+      ["dirty", readFileSync(dirty)],
+      ["other", other],
+    ] as const) {
+      session.loadModule({
+        moduleId,
+        fileName: moduleId,
+        bytes,
+        pageSize: 4096,
+        denseLimit: 16 << 20,
+      });
+    }
+    const seen = ["dirty", "other", "dirty", "dirty"].map((moduleId) => {
+      const started = session.instantiate(moduleId, {
+        init: "cow",
+        initialize: false,
+        wasi: false,
+      });
+      const [step] = started.steps;
+      session.release(started.instance, "madvise", 0);
+      return { moduleId, step: step! };
+    });
+    assert.deepEqual(
+      seen.map(({ step }) => [step.pick, step.slot, step.detail!.imageRemapped]),
+      [
+        ["cold", 0, false],
+        ["warm", 0, true],
+        ["warm", 0, true],
+        ["affine", 0, false],
+      ],
+    );
+    const inode = (n: number) => seen[n]!.step.detail!.imageInode;
+    assert.notEqual(inode(1), inode(0), "the other module's image is another memfd");
+    assert.equal(inode(2), inode(0), "the first module's memfd again");
+    // Where each image lies, as the kernel lists it: the other module's data at 0x3000.
+    assert.deepEqual(
+      seen.map(({ step }) => [step.memories[0]!.imageOffset, step.memories[0]!.imageLength]),
+      [
+        [0, IMAGE_PAGES * 4096],
+        [0x3000, 4096],
+        [0, IMAGE_PAGES * 4096],
+        [0, IMAGE_PAGES * 4096],
+      ],
+    );
   });
 
   test("a module whose memory is not exported runs, and the report says it is not observed", async () => {
