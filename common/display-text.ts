@@ -32,6 +32,12 @@ export function markdownText(text: string): string {
   return displayText(text).replace(MARKDOWN_SPECIAL, (character) => `\\${character}`);
 }
 
+/** Text of several lines (a trap's message with its backtrace, captured output) with its
+ *  line breaks kept and every other unsafe character escaped (a lone CR included). */
+export function displayMultiline(text: string): string {
+  return displayLines(text.split("\n"));
+}
+
 /** Each line of a multi-line human report through displayText: the report's own line
  *  breaks stay, one embedded in a name cannot start a line of its own (it is inside a line). */
 export function displayLines(lines: readonly string[]): string {

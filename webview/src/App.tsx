@@ -26,6 +26,7 @@ import { enginesOf, type EngineChoice } from "./views/stepper/engine-choice";
 import type { ReportData, Selection, ViewProps } from "./views/view-props";
 import { loadState, onHostMessage, post, saveState, usePersistentState } from "./vscode-api";
 import type { EngineKind } from "../../common/run-types";
+import { displayMultiline, displayText } from "../../common/display-text";
 
 export const TABS = ["overview", "segments", "pages", "stepper", "pool"] as const;
 export type Tab = (typeof TABS)[number];
@@ -129,7 +130,8 @@ export function App(): ReactElement {
     return (
       <main className="app">
         <div className="error-banner" role="alert">
-          <strong>{left.fileName}</strong> could not be read: {left.error}
+          <strong>{displayText(left.fileName)}</strong> could not be read:{" "}
+          {displayMultiline(left.error)}
         </div>
       </main>
     );

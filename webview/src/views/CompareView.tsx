@@ -19,6 +19,7 @@ import { DifferenceNav } from "./compare/DifferenceNav";
 import { PageRangeList } from "./compare/PageRangeList";
 import { SegmentChanges } from "./compare/SegmentChanges";
 import type { ReportData } from "./view-props";
+import { displayMultiline, displayText } from "../../../common/display-text";
 
 /** A side as the app shell keeps it: the analysed module, or why it could not be. */
 export type CompareSide = { data: ReportData } | { error: string; fileName: string };
@@ -62,7 +63,8 @@ function SideStatus({ side, state }: { side: string; state?: CompareSide }): Rea
   if ("error" in state) {
     return (
       <div className="error-banner" role="alert" data-side={side}>
-        <strong>{state.fileName}</strong> ({side}) could not be read: {state.error}
+        <strong>{displayText(state.fileName)}</strong> ({side}) could not be read:{" "}
+        {displayMultiline(state.error)}
       </div>
     );
   }
@@ -101,7 +103,7 @@ function Comparison({ left, right, leftHashes, rightHashes }: ComparisonProps): 
       <section className="compare" aria-label="Compare memory layouts">
         {title}
         <div className="error-banner" role="alert">
-          These modules cannot be compared: {result.message}
+          These modules cannot be compared: {displayText(result.message)}
         </div>
       </section>
     );

@@ -8,6 +8,7 @@ import { imageLabel, v8VerdictText, wasmtimeVerdictText } from "../../../common/
 import type { ImageJson, MemoryJson, ReportJson } from "../../../common/report-json";
 import { post } from "../vscode-api";
 import type { ViewProps } from "./view-props";
+import { displayText } from "../../../common/display-text";
 
 export function OverviewView({ data }: ViewProps): ReactElement {
   const report = data.report;
@@ -86,12 +87,13 @@ function WasmtimeRefusal({ report }: { report: ReportJson }): ReactElement {
     <div className="notice" role="note" aria-label="Wasmtime verdict">
       <p>
         <strong>Wasmtime {report.wasmtime.version} cannot compile this module.</strong>{" "}
-        {report.wasmtime.reason}. The images below are what Wasmtime would map if it compiled.
+        {displayText(report.wasmtime.reason ?? "")}. The images below are what Wasmtime would map if
+        it compiled.
       </p>
       {report.wasmtime.advice.length > 0 && (
         <ul aria-label="How to make Wasmtime compile it">
           {report.wasmtime.advice.map((advice) => (
-            <li key={advice}>{advice}</li>
+            <li key={advice}>{displayText(advice)}</li>
           ))}
         </ul>
       )}
@@ -114,7 +116,7 @@ function MemoryPlan({
     <section aria-label={`Memory ${memory.index}`} className="memory-plan">
       <h2>
         Memory {memory.index}
-        {memory.name ? ` "${memory.name}"` : ""}:{" "}
+        {memory.name ? ` "${displayText(memory.name)}"` : ""}:{" "}
         {image.static ? "copy-on-write image" : "no CoW image"}
       </h2>
       <dl className="facts">
@@ -126,7 +128,7 @@ function MemoryPlan({
             memory.memory64 ? "64-bit" : "32-bit",
             memory.shared ? "shared" : null,
             memory.imported
-              ? `imported from ${memory.import!.module}.${memory.import!.name}`
+              ? `imported from ${displayText(memory.import!.module)}.${displayText(memory.import!.name)}`
               : "defined",
           ]
             .filter(Boolean)
@@ -134,10 +136,14 @@ function MemoryPlan({
         />
         <Fact label={label} field={`${prefix}.static`} value={image.static ? "yes" : "no"} />
         {image.reason && (
-          <Fact label="Reason" field={`${prefix}.reason`} value={image.reason} mono />
+          <Fact label="Reason" field={`${prefix}.reason`} value={displayText(image.reason)} mono />
         )}
         {image.explanation && (
-          <Fact label="Why" field={`${prefix}.explanation`} value={image.explanation} />
+          <Fact
+            label="Why"
+            field={`${prefix}.explanation`}
+            value={displayText(image.explanation)}
+          />
         )}
         <Fact label="Image offset (bytes)" field={`${prefix}.offset`} value={image.offset} />
         <Fact label="Image length (bytes)" field={`${prefix}.length`} value={image.length} />
@@ -155,7 +161,7 @@ function MemoryPlan({
       {image.advice.length > 0 && (
         <ul className="advice" aria-label={`Advice for memory ${memory.index}`}>
           {image.advice.map((advice) => (
-            <li key={advice}>{advice}</li>
+            <li key={advice}>{displayText(advice)}</li>
           ))}
         </ul>
       )}

@@ -16,6 +16,7 @@ import { usePageBytes } from "../page-map/use-page-bytes";
 import "../styles/page-map.css";
 import { HexView } from "./HexView";
 import type { ViewProps } from "./view-props";
+import { displayText } from "../../../common/display-text";
 
 type Source = "layer" | "runtime";
 
@@ -88,7 +89,7 @@ export function PageMapView({ data, run, selection, select }: ViewProps): ReactE
     );
   }
   const mapLabel = showRuntime
-    ? `Memory ${memory} pages after step ${steps.length} (${lastStep!.step}${lastStep!.export ? ` ${lastStep!.export}` : ""})`
+    ? `Memory ${memory} pages after step ${steps.length} (${lastStep!.step}${lastStep!.export ? ` ${displayText(lastStep!.export)}` : ""})`
     : `Memory ${memory} pages of the static image layer`;
   return (
     <section aria-label="Page map" className="page-map-view">
@@ -108,7 +109,7 @@ export function PageMapView({ data, run, selection, select }: ViewProps): ReactE
             >
               {memories.map((m) => (
                 <VscodeOption key={m.index} value={String(m.index)}>
-                  {`Memory ${m.index}${m.name ? ` "${m.name}"` : ""}`}
+                  {`Memory ${m.index}${m.name ? ` "${displayText(m.name)}"` : ""}`}
                 </VscodeOption>
               ))}
             </VscodeSingleSelect>

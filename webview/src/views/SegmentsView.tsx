@@ -25,6 +25,7 @@ import {
   type SortOrder,
 } from "./segments/sort-filter";
 import type { ReportData, ViewProps } from "./view-props";
+import { displayText } from "../../../common/display-text";
 
 const MODES: ModeFilter[] = ["all", "active", "passive"];
 
@@ -147,7 +148,7 @@ function SegmentBytes({ data, row }: { data: ReportData; row: SegmentRow }): Rea
     };
   }, [data.side, plan, row]);
 
-  const title = `Segment ${segment.index}${segment.name ? ` "${segment.name}"` : ""}`;
+  const title = `Segment ${segment.index}${segment.name ? ` "${displayText(segment.name)}"` : ""}`;
   const loaded = bytes?.for === row ? bytes : null;
   return (
     <section className="segment-bytes" aria-label={`${title} bytes`}>
@@ -158,7 +159,7 @@ function SegmentBytes({ data, row }: { data: ReportData; row: SegmentRow }): Rea
       </h2>
       {plan.kind === "none" ? (
         <p className="notice" role="note">
-          {plan.message}
+          {displayText(plan.message)}
         </p>
       ) : (
         <>
@@ -167,7 +168,9 @@ function SegmentBytes({ data, row }: { data: ReportData; row: SegmentRow }): Rea
             label={`${title} image bytes of memory ${plan.memory}`}
             baseAddress={plan.offset}
             bytes={loaded?.bytes ?? null}
-            unavailable={loaded?.error ? `The bytes could not be read: ${loaded.error}` : null}
+            unavailable={
+              loaded?.error ? `The bytes could not be read: ${displayText(loaded.error)}` : null
+            }
           />
         </>
       )}

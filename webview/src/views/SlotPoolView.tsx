@@ -16,6 +16,7 @@ import type { ViewProps } from "./view-props";
 import type { EngineKind, StepRecord } from "../../../common/run-types";
 import type { RunView } from "../../../common/webview-protocol";
 import { EnginePicker } from "./stepper/EnginePicker";
+import { displayMultiline } from "../../../common/display-text";
 
 /** What Wasmtime's instantiation left mapped, as /proc/self/maps showed it. */
 function wasmtimeMapping(step: StepRecord): string {
@@ -130,7 +131,7 @@ function EnginePool({
       {run?.error && (
         <div className="error-banner" role="alert" data-field="run-error">
           {titled && `${ENGINE_NAMES[engine]}: `}
-          {run.error}
+          {displayMultiline(run.error)}
         </div>
       )}
       <h2>{titled ? `Slots: ${ENGINE_NAMES[engine]}` : "Slots"}</h2>

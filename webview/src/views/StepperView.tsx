@@ -14,6 +14,7 @@ import { groupSteps, stepTitle } from "./stepper/step-groups";
 import { Timeline } from "./stepper/Timeline";
 import { formatNs } from "./stepper/format";
 import type { ViewProps } from "./view-props";
+import { displayMultiline } from "../../../common/display-text";
 
 export function StepperView({
   data,
@@ -58,7 +59,7 @@ export function StepperView({
       <RunActions report={data.report} live={live} gate={gate} />
       {run?.error && (
         <div className="error-banner" role="alert" data-field="run-error">
-          {run.error}
+          {displayMultiline(run.error)}
         </div>
       )}
       {step === null || run === null ? (

@@ -7,6 +7,7 @@ import { pairEngineSteps, type EngineStep } from "../../../../common/engine-comp
 import { PAGE_STATE_WORDS, PAGE_STATES } from "../../../../common/page-states";
 import type { RunView } from "../../../../common/webview-protocol";
 import { grouped } from "../../../../common/format";
+import { displayMultiline, displayText } from "../../../../common/display-text";
 
 export function EngineComparison({
   v8,
@@ -24,7 +25,7 @@ export function EngineComparison({
         (run) =>
           run?.error && (
             <div key={run.engine} className="error-banner" role="alert" data-field="run-error">
-              {run.engine === "v8" ? "V8" : "Wasmtime"}: {run.error}
+              {run.engine === "v8" ? "V8" : "Wasmtime"}: {displayMultiline(run.error)}
             </div>
           ),
       )}
@@ -74,7 +75,7 @@ export function EngineComparison({
 }
 
 function stepLabel(step: EngineStep): string {
-  const name = step.export ? `${step.step} ${step.export}` : step.step;
+  const name = step.export ? `${step.step} ${displayText(step.export)}` : step.step;
   return step.instance === null ? name : `#${step.instance} ${name}`;
 }
 
@@ -95,7 +96,7 @@ function stepCell(step: EngineStep | null): ReactElement {
       {step.error && (
         <span className="error-text" data-field="error">
           {" "}
-          Failed: {step.error}
+          Failed: {displayMultiline(step.error)}
         </span>
       )}
     </>

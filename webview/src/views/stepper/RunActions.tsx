@@ -13,6 +13,7 @@ import { useState, type FormEvent, type ReactElement } from "react";
 import type { ReportJson } from "../../../../common/report-json";
 import { RunButton } from "./RunButton";
 import { parseArguments, postRun, type RunGate } from "./run-gate";
+import { displayText } from "../../../../common/display-text";
 
 export interface RunActionsProps {
   report: ReportJson;
@@ -73,8 +74,9 @@ export function RunActions({ report, live, gate }: RunActionsProps): ReactElemen
                 onChange={(event) => setChosen((event.target as HTMLInputElement).value)}
               >
                 {functions.map((name) => (
+                  // The value is the exact name (sent to the host); the label is for reading.
                   <VscodeOption key={name} value={name}>
-                    {name}
+                    {displayText(name)}
                   </VscodeOption>
                 ))}
               </VscodeSingleSelect>

@@ -8,6 +8,7 @@ import { formatBytes, formatNs } from "./format";
 import { MemoryAfterStep } from "./MemoryAfterStep";
 import { stepOutput, stepTitle } from "./step-groups";
 import type { StepRecord, SyscallCounts } from "../../../../common/run-types";
+import { displayMultiline } from "../../../../common/display-text";
 
 export interface StepDetailProps {
   step: StepRecord;
@@ -97,7 +98,7 @@ export function StepDetail({
       )}
       {step.error && (
         <p className="error-banner" data-field="error">
-          <strong>Error:</strong> {step.error}
+          <strong>Error:</strong> {displayMultiline(step.error)}
         </p>
       )}
       {step.result && (
@@ -147,7 +148,9 @@ function DetailFact({
     <>
       <dt>{DETAIL_LABELS[name] ?? name}</dt>
       <dd data-detail={name} data-value={value === null ? "null" : String(value)}>
-        {detailValue(name, value)}
+        {typeof value === "string"
+          ? displayMultiline(detailValue(name, value))
+          : detailValue(name, value)}
       </dd>
     </>
   );
@@ -158,7 +161,7 @@ function Output({ name, text }: { name: string; text: string }): ReactElement {
     <figure className="step-output-stream">
       <figcaption>Captured {name}</figcaption>
       <pre className="mono" data-output={name} tabIndex={0}>
-        {text}
+        {displayMultiline(text)}
       </pre>
     </figure>
   );

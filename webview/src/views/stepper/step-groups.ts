@@ -3,6 +3,7 @@
 // group; a group is never merged with an earlier one, so the timeline stays in order.
 
 import { OTHER_MODULE_MARK, type StepRecord } from "../../../../common/run-types";
+import { displayText } from "../../../../common/display-text";
 
 export interface StepGroup {
   key: string;
@@ -65,7 +66,7 @@ export function stepTitle(step: StepRecord): string {
     case "start":
       return "Start (_start)";
     case "invoke":
-      return `Invoke ${other ? "" : (step.export ?? "")}`.trim();
+      return `Invoke ${other ? "" : displayText(step.export ?? "")}`.trim();
     case "reset": {
       const strategy =
         typeof step.detail?.strategy === "string" ? ` (${step.detail.strategy})` : "";
