@@ -17,6 +17,7 @@ import { newRecorder, openRunTab, postedRuns, type Recorder } from "./stepper-ru
 /** ESC, the right-to-left override and a carriage return. */
 const EXPORT = "boom\u001b[2J\u202e";
 /** Characters that must never reach the page as themselves. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const UNSAFE = /[\u001b\r\u202e\u2066]/;
 
 let harness: WebviewHarness;
