@@ -20,6 +20,7 @@
 import { readModule } from "../analysis/module-reader";
 import type { WasmModule } from "../analysis/module-types";
 import { planImages, type ImagePlan } from "../analysis/image-planner";
+import { exportMemories } from "../analysis/memory-exports";
 import type {
   MemoryStepState,
   PickKind,
@@ -66,8 +67,8 @@ interface LoadedModule {
   module: WasmModule;
   plan: ImagePlan;
   engineModule: number;
-  /** Each defined memory with the name it is exported under (the C API reaches a
-   *  memory only through an export); memories without one cannot be observed. */
+  /** Each defined memory with the name it is exported under in the compiled module (the
+   *  C API reaches a memory only through an export: exportMemories adds missing ones). */
   observable: { memory: number; exportName: string }[];
 }
 
@@ -97,7 +98,9 @@ interface LiveInstance {
   module: LoadedModule;
   /** Wasmtime's instance id; null when instantiation failed (nothing to drop). */
   engineInstance: number | null;
-  memories: { memory: number; exportName: string; slot: Slot }[];
+  /** Each observed memory: its slot and its accessible length now (a slot may have held
+   *  a larger memory before; what is observed is this one's range). */
+  memories: { memory: number; exportName: string; slot: Slot; length: number }[];
 }
 
 export class WasmtimeSession {
@@ -140,28 +143,39 @@ export class WasmtimeSession {
     const module = readModule(request.bytes);
     const plan = planImages(module, { pageSize: request.pageSize, denseLimit: request.denseLimit });
     const planStep = { ...blankStep("plan"), ns: elapsed(planStart) };
+    // Wasmtime's C API reaches a memory only through an export: memories the module does
+    // not export get one (the export section is the only change; the image is the same).
+    const defined = module.memories.filter((memory) => !memory.import).map((m) => m.index);
+    const exported = exportMemories(module, defined);
     const compileStart = process.hrtime.bigint();
-    const engineModule = this.engine.compile(request.bytes);
-    const compileStep = { ...blankStep("compile"), ns: elapsed(compileStart), ...this.counted() };
-    const observable = module.memories
-      .filter((memory) => !memory.import)
-      .flatMap((memory) => {
-        const exported = module.exports.find(
-          (e) => e.kind === "memory" && e.index === memory.index,
-        );
-        return exported ? [{ memory: memory.index, exportName: exported.name }] : [];
-      });
+    const engineModule = this.engine.compile(exported.bytes);
+    const counted = this.counted();
+    const compileStep: StepRecord = {
+      ...blankStep("compile"),
+      ns: elapsed(compileStart),
+      syscalls: counted.syscalls,
+      detail:
+        exported.added.length > 0 || counted.detail
+          ? {
+              ...counted.detail,
+              ...(exported.added.length > 0
+                ? {
+                    exportedToObserve: exported.added
+                      .map((memory) => `memory ${memory} as "${exported.names.get(memory)}"`)
+                      .join(", "),
+                  }
+                : {}),
+            }
+          : null,
+    };
     this.modules.set(request.moduleId, {
       id: request.moduleId,
       fileName: request.fileName,
       module,
       plan,
       engineModule,
-      observable,
+      observable: defined.map((memory) => ({ memory, exportName: exported.names.get(memory)! })),
     });
-    const unobserved = module.memories.filter(
-      (m) => !m.import && !observable.some((o) => o.memory === m.index),
-    );
     const summary: ModuleSummary = {
       moduleId: request.moduleId,
       // What the planner expects Wasmtime to map; each step reports what it did map.
@@ -175,9 +189,7 @@ export class WasmtimeSession {
           ? [{ memory: m.memory, offset: Number(m.image.offset), length: Number(m.image.length) }]
           : [],
       ),
-      unobservable: unobserved.length
-        ? `memory ${unobserved.map((m) => m.index).join(", ")} is not exported: Wasmtime's C API reaches a memory only through an export, so its pages cannot be observed`
-        : null,
+      unobservable: null,
     };
     return { summary, steps: [planStep, compileStep] };
   }
@@ -314,9 +326,10 @@ export class WasmtimeSession {
     this.engine.drop(live.engineInstance);
     const ns = elapsed(started);
     const counted = this.counted();
-    return live.memories.map(({ memory, slot }) => {
+    return live.memories.map(({ memory, slot, length }) => {
       slot.inUseBy = null;
-      const state = this.observing() ? this.observe(slot, memory, true) : null;
+      // The range the instance's memory had: what Wasmtime reset.
+      const state = this.observing() ? this.observe(slot, memory, length, true) : null;
       return {
         ...blankStep("reset"),
         instance: live.id,
@@ -338,7 +351,7 @@ export class WasmtimeSession {
 
   poolView(): SlotView[] {
     return [...this.slots.values()].map((slot) => {
-      this.readMappings(slot);
+      this.readMappings(slot, slot.length);
       const counts = pageCountsOf(this.engine.snapshotAt(slot.base, slot.length, 0, 0).tally);
       return {
         index: slot.index,
@@ -425,7 +438,7 @@ export class WasmtimeSession {
       slot.length = Math.max(slot.length, found.length);
       slot.affinity = affinity;
       slot.inUseBy = live.id;
-      live.memories.push({ memory, exportName, slot });
+      live.memories.push({ memory, exportName, slot, length: found.length });
       first ??= pick;
     }
     return first;
@@ -502,12 +515,15 @@ export class WasmtimeSession {
       ns,
       syscalls: counted.syscalls,
       memories: this.observing()
-        ? live.memories.map(({ memory, exportName, slot }) => {
-            // A call may have grown the memory: the slot's range and mappings follow it.
-            const now = this.engine.memory(live.engineInstance!, exportName);
-            const grew = now !== null && now.length > slot.length;
-            if (grew) slot.length = now.length;
-            return this.observe(slot, memory, step === "instantiate" || grew);
+        ? live.memories.map((use) => {
+            // A call may have grown the memory: the observed range and mappings follow it.
+            const now = this.engine.memory(live.engineInstance!, use.exportName);
+            const grew = now !== null && now.length > use.length;
+            if (grew) {
+              use.length = now.length;
+              use.slot.length = Math.max(use.slot.length, now.length);
+            }
+            return this.observe(use.slot, use.memory, use.length, step === "instantiate" || grew);
           })
         : [],
       output: written.output,
@@ -520,12 +536,21 @@ export class WasmtimeSession {
    *  read where they can change: when Wasmtime instantiates or drops (`readMappings`), and
    *  when a call grew the memory; a call cannot otherwise change them (Wasmtime maps and
    *  unmaps only around a Store's life), and each read costs about 3 µs per mapping. */
-  private observe(slot: Slot, memory: number, readMappings: boolean): MemoryStepState {
-    if (readMappings) this.readMappings(slot);
-    const image = slot.image;
+  private observe(
+    slot: Slot,
+    memory: number,
+    length: number,
+    readMappings: boolean,
+  ): MemoryStepState {
+    if (readMappings) this.readMappings(slot, length);
+    // The image as far as it lies in this memory's range.
+    const image =
+      slot.image && slot.image.offset < length
+        ? { ...slot.image, length: Math.min(slot.image.length, length - slot.image.offset) }
+        : null;
     const snapshot = this.engine.snapshotAt(
       slot.base,
-      slot.length,
+      length,
       image?.offset ?? 0,
       image?.length ?? 0,
     );
@@ -539,17 +564,17 @@ export class WasmtimeSession {
     });
   }
 
-  /** The slot's mappings now: how many, and the image among them (Wasmtime's memfd, by
-   *  name). */
-  private readMappings(slot: Slot): void {
-    const mappings = this.addon.mappingsIn(slot.base, slot.length);
+  /** The mappings over the slot's first `length` bytes now: how many, and the image among
+   *  them (Wasmtime's memfd, by name). */
+  private readMappings(slot: Slot, length: number): void {
+    const mappings = this.addon.mappingsIn(slot.base, length);
     slot.mappings = mappings.length;
     const image = mergedImage(mappings.filter((m) => m.name === WASMTIME_IMAGE_MAPPING));
     if (!image) {
       slot.image = null;
       return;
     }
-    const end = Math.min(Number(image.end - slot.base), slot.length);
+    const end = Math.min(Number(image.end - slot.base), length);
     const offset = Math.max(0, Number(image.start - slot.base));
     slot.image = { offset, length: end - offset, inode: image.inode };
   }

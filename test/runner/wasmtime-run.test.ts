@@ -182,17 +182,28 @@ describe("Wasmtime's slots, seen from the kernel", () => {
     );
   });
 
-  test("a module whose memory is not exported runs, and the report says it is not observed", async () => {
+  test("a memory the module does not export is exported for Wasmtime's C API, and observed", async () => {
     const file = await moduleFile(
       "hidden",
       `(module (memory 1) (data (i32.const 0) "x") (func (export "f") (result i32) (i32.load8_u (i32.const 0))))`,
     );
     const { code, report, stderr } = await run(file, "--invoke", "f");
     assert.equal(code, 0, stderr);
-    assert.match(report.module.unobservable, /memory 0 is not exported/);
+    assert.equal(report.module.unobservable, null);
+    const [compile] = stepsOf(report, "compile");
+    assert.equal(compile.detail.exportedToObserve, 'memory 0 as "wasm-cow:memory0"');
+    const [instantiate] = stepsOf(report, "instantiate");
+    // The image Wasmtime mapped for the module as it is: one page with "x" at 0.
+    assert.equal(instantiate.detail.imageMapped, true);
+    assert.deepEqual(
+      [instantiate.memories[0].imageOffset, instantiate.memories[0].imageLength],
+      [0, 4096],
+    );
     const [invoke] = stepsOf(report, "invoke");
     assert.deepEqual(invoke.result, [{ type: "i32", value: 120 }]);
-    assert.deepEqual(invoke.memories, []);
+    // The load read the image page: clean, shared with the memfd.
+    assert.equal(invoke.memories[0].pages.imageClean, 1);
+    assert.equal(invoke.memories[0].pages.imageDirty, 0);
   });
 });
 
