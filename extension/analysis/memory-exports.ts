@@ -6,28 +6,11 @@
 
 import { BinaryCursor } from "./binary-cursor";
 import { BinaryWriter, encodeSection } from "./binary-writer";
+import { SECTION_ORDER } from "./module-reader";
 import type { WasmModule } from "./module-types";
 
 const EXPORT_SECTION = 7;
 const MEMORY_KIND = 0x02;
-
-/** Where each known section id stands in the binary format's order (the tag section,
- *  13, sits between memory and global; data count, 12, between element and code). */
-const SECTION_RANK: Readonly<Record<number, number>> = {
-  1: 1,
-  2: 2,
-  3: 3,
-  4: 4,
-  5: 5,
-  13: 6,
-  6: 7,
-  7: 8,
-  8: 9,
-  9: 10,
-  12: 11,
-  10: 12,
-  11: 13,
-};
 
 export interface MemoryExports {
   bytes: Uint8Array;
@@ -71,8 +54,8 @@ export function exportMemories(module: WasmModule, memories: readonly number[]):
   const out = new BinaryWriter().bytes(module.bytes.subarray(0, 8));
   let written = false;
   for (const current of module.sections) {
-    const rank = SECTION_RANK[current.id];
-    if (!written && !section && rank !== undefined && rank > SECTION_RANK[EXPORT_SECTION]!) {
+    const rank = SECTION_ORDER[current.id];
+    if (!written && !section && rank !== undefined && rank > SECTION_ORDER[EXPORT_SECTION]!) {
       out.bytes(exportSection);
       written = true;
     }

@@ -61,7 +61,7 @@ const SECTION_NAMES: Record<number, SectionName> = {
 
 /** Required order of the known sections (the tag and data-count sections sit between
  *  the numeric ids). */
-const SECTION_ORDER: Record<number, number> = {
+export const SECTION_ORDER: Readonly<Record<number, number>> = {
   1: 1,
   2: 2,
   3: 3,
