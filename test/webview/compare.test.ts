@@ -301,6 +301,18 @@ async function maps(view: WebviewPage, page: number) {
   );
 }
 
+/** `maps`, once every map that has `page` focuses it and shows it (or after 5 s, when
+ *  the assertions that follow say what is wrong). */
+async function settledMaps(view: WebviewPage, page: number): ReturnType<typeof maps> {
+  const deadline = Date.now() + 5_000;
+  for (;;) {
+    const shown = await maps(view, page);
+    const settled = shown.filter((m) => page < m.pages).every((m) => m.focus === page && m.visible);
+    if (settled || Date.now() > deadline) return shown;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 function assertClean(view: WebviewPage): void {
   assert.deepEqual(view.cspViolations(), []);
   assert.deepEqual(view.collectConsoleErrors(), []);
@@ -385,7 +397,9 @@ test("Next/Previous visit every difference in address order and scroll both maps
         assert.equal(now.index, i);
         seen.push({ kind: now.kind, memory: now.memory, start: now.start, end: now.end });
         const firstPage = Math.floor(now.start / PAGE_SIZE);
-        const shown = await maps(view, firstPage);
+        // The maps follow the status in a later render (focus, then the scroll that reveals
+        // it): wait for them to settle, then check what they show.
+        const shown = await settledMaps(view, firstPage);
         assert.equal(shown[0]!.cell, shown[1]!.cell, "both maps at one scale");
         for (const map of shown.filter((m) => firstPage < m.pages)) {
           assert.equal(map.focus, firstPage);
