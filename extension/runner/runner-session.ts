@@ -7,13 +7,12 @@
 import { rewriteForCow, type ImportedSlotMemory } from "../analysis/cow-rewriter";
 import { scanFeatures } from "../analysis/feature-scan";
 import { formatFeatureUse } from "../../common/feature-text";
-import { materializeImage, planImages, type ImagePlan } from "../analysis/image-planner";
-import { readModule } from "../analysis/module-reader";
+import { materializeImage, type ImagePlan } from "../analysis/image-planner";
 import type { WasmModule } from "../analysis/module-types";
 import { v8Implements } from "../analysis/v8-feature-probes";
 import { buildImports } from "./instance-imports";
 import { NO_SYSCALLS, type Accounting, type NativeAddon } from "./native-backend";
-import { blankStep, elapsed, memoryStepState, thrownText } from "./step-records";
+import { blankStep, elapsed, memoryStepState, plannedModule, thrownText } from "./step-records";
 import type {
   SessionConfig,
   InitMode,
@@ -25,7 +24,7 @@ import { SlotPool, type SlotImage, type SlotRequest } from "./slot-pool";
 import type { OutputMirror } from "./output-mirror";
 import { DEFAULT_MAX_OUTPUT_BYTES } from "./limits";
 import type { OutputCapture } from "./wasi-output";
-import { parseArgument, resultJson } from "./wasm-values";
+import { exportSignature, parseArgument, resultJson } from "./wasm-values";
 import type {
   MemoryStepState,
   ResetStrategy,
@@ -100,10 +99,7 @@ export class RunnerSession {
 
   loadModule(request: LoadModuleRequest): { summary: ModuleSummary; steps: StepRecord[] } {
     this.unloadModule(request.moduleId);
-    const planStart = process.hrtime.bigint();
-    const module = readModule(request.bytes);
-    const plan = planImages(module, { pageSize: request.pageSize, denseLimit: request.denseLimit });
-    const planStep = this.moduleStep("plan", elapsed(planStart));
+    const { module, plan, step: planStep } = plannedModule(request);
 
     const imageStart = process.hrtime.bigint();
     const unpoolable = unpoolableReason(module);
@@ -272,17 +268,8 @@ export class RunnerSession {
     const live = this.live(instanceId);
     if (!live.instance) throw new Error(`instance ${instanceId} failed to instantiate`);
     const fn = live.instance.exports[exportName];
-    const exported = live.module.module.exports.find((e) => e.name === exportName);
-    if (typeof fn !== "function" || exported?.kind !== "func")
-      throw new Error(`no exported function "${exportName}"`);
-    const signature =
-      live.module.module.funcTypes[live.module.module.functionTypes[exported.index]!];
-    if (!signature) throw new Error(`export "${exportName}" has no function type`);
-    if (args.length !== signature.params.length) {
-      throw new Error(
-        `"${exportName}" takes ${signature.params.length} argument(s) (${signature.params.join(", ")}), got ${args.length}`,
-      );
-    }
+    if (typeof fn !== "function") throw new Error(`no exported function "${exportName}"`);
+    const signature = exportSignature(live.module.module, exportName, args);
     const values = args.map((text, i) => parseArgument(text, signature.params[i]!, i));
     return this.timedCall(live, "invoke", exportName, () => {
       const returned = (fn as (...a: unknown[]) => unknown)(...values);

@@ -3,12 +3,28 @@
 // threw, in words.
 
 import { pageCountsOf } from "../../common/page-states";
+import { planImages, type ImagePlan } from "../analysis/image-planner";
+import { readModule } from "../analysis/module-reader";
+import type { WasmModule } from "../analysis/module-types";
+import type { LoadModuleRequest } from "./protocol";
 import type { MemoryStepState, StepRecord } from "../../common/run-types";
 import type { Snapshot } from "./native-backend";
 import { NO_SYSCALLS } from "./native-backend";
 
 export function elapsed(since: bigint): number {
   return Number(process.hrtime.bigint() - since);
+}
+
+/** The module of a load request, read and planned, with the timed "plan" step. */
+export function plannedModule(request: LoadModuleRequest): {
+  module: WasmModule;
+  plan: ImagePlan;
+  step: StepRecord;
+} {
+  const started = process.hrtime.bigint();
+  const module = readModule(request.bytes);
+  const plan = planImages(module, { pageSize: request.pageSize, denseLimit: request.denseLimit });
+  return { module, plan, step: { ...blankStep("plan"), ns: elapsed(started) } };
 }
 
 /** A step of `step` with every observation empty; callers fill in what they saw. */

@@ -3,6 +3,22 @@
 // JSON-safe values (i64 as a decimal string, floats as numbers or "nan"/"inf" text).
 
 import type { WasmValueJson } from "../../common/run-types";
+import type { FuncType, WasmModule } from "../analysis/module-types";
+
+/** The signature of the exported function `exportName`, once `args` fit its parameter
+ *  count; throws naming what is wrong (both engines call exports through this). */
+export function exportSignature(module: WasmModule, exportName: string, args: string[]): FuncType {
+  const exported = module.exports.find((e) => e.kind === "func" && e.name === exportName);
+  if (!exported) throw new Error(`no exported function "${exportName}"`);
+  const signature = module.funcTypes[module.functionTypes[exported.index]!];
+  if (!signature) throw new Error(`export "${exportName}" has no function type`);
+  if (args.length !== signature.params.length) {
+    throw new Error(
+      `"${exportName}" takes ${signature.params.length} argument(s) (${signature.params.join(", ")}), got ${args.length}`,
+    );
+  }
+  return signature;
+}
 
 export function parseArgument(
   text: string,

@@ -17,9 +17,8 @@
 //   kernel's syscall tracepoints on the runner's thread where the kernel allows it
 //   (syscall-tracepoints.ts); otherwise `syscalls` is null and the detail says why.
 
-import { readModule } from "../analysis/module-reader";
 import type { WasmModule } from "../analysis/module-types";
-import { planImages, type ImagePlan } from "../analysis/image-planner";
+import type { ImagePlan } from "../analysis/image-planner";
 import { exportMemories } from "../analysis/memory-exports";
 import type {
   MemoryStepState,
@@ -46,9 +45,9 @@ import type {
   SessionConfig,
   WasmtimePooling,
 } from "./protocol";
-import { blankStep, elapsed, memoryStepState, thrownText } from "./step-records";
+import { blankStep, elapsed, memoryStepState, plannedModule, thrownText } from "./step-records";
 import { pageCountsOf } from "../../common/page-states";
-import { parseArgument, resultJson } from "./wasm-values";
+import { exportSignature, parseArgument, resultJson } from "./wasm-values";
 import { usesWasi } from "./instance-imports";
 import { syscallTracepoints, type TracepointIds } from "./syscall-tracepoints";
 
@@ -139,10 +138,7 @@ export class WasmtimeSession {
 
   loadModule(request: LoadModuleRequest): { summary: ModuleSummary; steps: StepRecord[] } {
     this.unloadModule(request.moduleId);
-    const planStart = process.hrtime.bigint();
-    const module = readModule(request.bytes);
-    const plan = planImages(module, { pageSize: request.pageSize, denseLimit: request.denseLimit });
-    const planStep = { ...blankStep("plan"), ns: elapsed(planStart) };
+    const { module, plan, step: planStep } = plannedModule(request);
     // Wasmtime's C API reaches a memory only through an export: memories the module does
     // not export get one (the export section is the only change; the image is the same).
     const defined = module.memories.filter((memory) => !memory.import).map((m) => m.index);
@@ -285,16 +281,7 @@ export class WasmtimeSession {
     const live = this.live(instanceId);
     if (live.engineInstance === null)
       throw new Error(`instance ${instanceId} failed to instantiate`);
-    const module = live.module.module;
-    const exported = module.exports.find((e) => e.kind === "func" && e.name === exportName);
-    if (!exported) throw new Error(`no exported function "${exportName}"`);
-    const signature = module.funcTypes[module.functionTypes[exported.index]!];
-    if (!signature) throw new Error(`export "${exportName}" has no function type`);
-    if (args.length !== signature.params.length) {
-      throw new Error(
-        `"${exportName}" takes ${signature.params.length} argument(s) (${signature.params.join(", ")}), got ${args.length}`,
-      );
-    }
+    const signature = exportSignature(live.module.module, exportName, args);
     const unsupported = [...signature.params, ...signature.results].find(
       (type) => !NUMBER_TYPES.has(type),
     );
