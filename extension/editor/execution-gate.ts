@@ -11,7 +11,7 @@ import type { EngineKind } from "../../common/run-types";
 import type { Capabilities, WasmtimeAvailability } from "../../common/webview-protocol";
 import type { SessionConfig } from "../runner/protocol";
 import { RunnerClient } from "../runner/runner-client";
-import { findWasmtime, type WasmtimeLibrary } from "../runner/wasmtime-discovery";
+import { findWasmtimeAsync, type WasmtimeSearch } from "../runner/wasmtime-discovery";
 import { readSettings } from "../settings";
 
 const RESTRICTED_REASON =
@@ -29,8 +29,10 @@ export class ExecutionGate implements vscode.Disposable {
   private client: RunnerClient | null = null;
   /** Wasmtime runners by the keep-resident bytes their engine was made with. */
   private readonly wasmtimeClients = new Map<number, RunnerClient>();
-  /** Where Wasmtime's library is, once looked for (forgotten when settings change). */
-  private wasmtimeSearch: { found: WasmtimeLibrary } | { missing: string } | null = null;
+  /** Where Wasmtime's library is: the search, started once per settings (it asks
+   *  python3, which takes about 0.3 s), and its answer once it came. */
+  private wasmtimeSearch: Promise<WasmtimeSearch> | null = null;
+  private wasmtimeFound: WasmtimeSearch | null = null;
   /** The runner's answer, once it came (forgotten when the runner restarts). */
   private probed: Capabilities | null = null;
   private readonly changed = new vscode.EventEmitter<void>();
@@ -55,34 +57,33 @@ export class ExecutionGate implements vscode.Disposable {
         executionUnavailable: null,
         pending: true,
         hostPageSize: null,
-        wasmtime: this.wasmtime(),
+        // Not shown while pending: the runner's answer brings the search's.
+        wasmtime: this.wasmtimeFound
+          ? availability(this.wasmtimeFound)
+          : { available: false, reason: "looking for Wasmtime's library" },
       }
     );
   }
 
-  /** Wasmtime's library: the setting, else the `wasmtime` Python package; looked for
-   *  once per settings (it asks python3, which takes a moment). */
-  private wasmtimeLibrary(): { found: WasmtimeLibrary } | { missing: string } {
-    const library = readSettings().wasmtimeLibrary;
-    this.wasmtimeSearch ??= findWasmtime(library ? { given: library } : {});
+  /** Wasmtime's library: the setting, else the `wasmtime` Python package, looked for
+   *  without blocking the extension host; once per settings. */
+  private wasmtimeLibrary(): Promise<WasmtimeSearch> {
+    if (!this.wasmtimeSearch) {
+      const library = readSettings().wasmtimeLibrary;
+      const search = findWasmtimeAsync(library ? { given: library } : {});
+      this.wasmtimeSearch = search;
+      void search.then((found) => {
+        if (this.wasmtimeSearch === search) this.wasmtimeFound = found;
+      });
+    }
     return this.wasmtimeSearch;
-  }
-
-  /** Whether real Wasmtime can run, and if not why not and how to get it. */
-  private wasmtime(): WasmtimeAvailability {
-    const search = this.wasmtimeLibrary();
-    return "found" in search
-      ? { available: true, version: search.found.version, library: search.found.path }
-      : {
-          available: false,
-          reason: `${search.missing}; then set wasmCow.wasmtime.library if it is not found by itself`,
-        };
   }
 
   /** What the runner's backend offers (it starts the runner if needed). */
   async capabilities(): Promise<Capabilities> {
     if (!vscode.workspace.isTrusted) return RESTRICTED;
     const client = this.runner();
+    const wasmtime = availability(await this.wasmtimeLibrary());
     let probed: Capabilities;
     try {
       const status = await client.status();
@@ -92,14 +93,14 @@ export class ExecutionGate implements vscode.Disposable {
             executionUnavailable: null,
             pending: false,
             hostPageSize: status.probe.hostPageSize,
-            wasmtime: this.wasmtime(),
+            wasmtime,
           }
         : {
             execution: false,
             executionUnavailable: `copy-on-write execution is unavailable here: ${status.reason}`,
             pending: false,
             hostPageSize: null,
-            wasmtime: this.wasmtime(),
+            wasmtime,
           };
     } catch (error) {
       probed = {
@@ -107,7 +108,7 @@ export class ExecutionGate implements vscode.Disposable {
         executionUnavailable: `the runner could not start: ${(error as Error).message}`,
         pending: false,
         hostPageSize: null,
-        wasmtime: this.wasmtime(),
+        wasmtime,
       };
     }
     if (this.client === client) this.probed = probed; // not an answer from a runner since replaced
@@ -138,7 +139,9 @@ export class ExecutionGate implements vscode.Disposable {
     }
     const existing = this.wasmtimeClients.get(keepResident);
     if (existing) return existing;
-    const search = this.wasmtimeLibrary();
+    // Asked for only after capabilities() has answered, which waited for the search.
+    const search = this.wasmtimeFound;
+    if (!search) throw new Error("Wasmtime's library is still being looked for");
     if (!("found" in search)) throw new Error(`real Wasmtime is unavailable: ${search.missing}`);
     const made = client(
       {
@@ -166,6 +169,7 @@ export class ExecutionGate implements vscode.Disposable {
     for (const made of this.wasmtimeClients.values()) made.dispose();
     this.wasmtimeClients.clear();
     this.wasmtimeSearch = null;
+    this.wasmtimeFound = null;
     this.probed = null;
     this.changed.fire();
   }
@@ -176,4 +180,14 @@ export class ExecutionGate implements vscode.Disposable {
     this.changed.dispose();
     for (const subscription of this.subscriptions) subscription.dispose();
   }
+}
+
+/** Whether real Wasmtime can run, and if not why not and how to get it. */
+function availability(search: WasmtimeSearch): WasmtimeAvailability {
+  return "found" in search
+    ? { available: true, version: search.found.version, library: search.found.path }
+    : {
+        available: false,
+        reason: `${search.missing}; then set wasmCow.wasmtime.library if it is not found by itself`,
+      };
 }

@@ -5,7 +5,7 @@
 // library (the wheel's METADATA, the release's include/wasmtime.h): the engine is written
 // against one version's C API types, so a library of another version is refused.
 
-import { spawnSync } from "node:child_process";
+import { execFile, spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 
@@ -33,8 +33,23 @@ const HOW_TO_GET =
   "install the wheel (`python3 -m pip install wasmtime==49.0.0`) or unpack a Wasmtime 49 C API release and give its directory";
 
 export function findWasmtime(options: WasmtimeSearchOptions = {}): WasmtimeSearch {
+  const python = options.given === undefined ? pythonPackageDir(options.python ?? "python3") : null;
+  return located(options, python);
+}
+
+/** The same search, with python3 asked without blocking the caller's event loop (the
+ *  extension host: python3 takes about 0.3 s to answer). */
+export async function findWasmtimeAsync(
+  options: WasmtimeSearchOptions = {},
+): Promise<WasmtimeSearch> {
+  const python =
+    options.given === undefined ? await pythonPackageDirAsync(options.python ?? "python3") : null;
+  return located(options, python);
+}
+
+/** The search, given where python3 imports `wasmtime` from (null: nowhere, or not asked). */
+function located(options: WasmtimeSearchOptions, python: string | null): WasmtimeSearch {
   if (options.given !== undefined) return checked(fromGivenPath(options.given), "path given");
-  const python = pythonPackageDir(options.python ?? "python3");
   if (python) return checked(fromWheel(python), "python package");
   for (const dir of options.releaseDirs ?? []) {
     const release = fromRelease(dir);
@@ -106,17 +121,31 @@ function fromRelease(dir: string): Located {
   return { path: library, version };
 }
 
+// find_spec locates the package without importing it (importing loads the library).
+const FIND_PACKAGE = [
+  "-c",
+  "import importlib.util, os; s = importlib.util.find_spec('wasmtime'); print(os.path.dirname(s.origin) if s and s.origin else '')",
+];
+const PYTHON_TIMEOUT_MS = 10_000;
+
 /** Where python3 imports `wasmtime` from, or null (no python3, no package, a hang). */
 function pythonPackageDir(python: string): string | null {
-  const found = spawnSync(
-    python,
-    // find_spec locates the package without importing it (importing loads the library).
-    [
-      "-c",
-      "import importlib.util, os; s = importlib.util.find_spec('wasmtime'); print(os.path.dirname(s.origin) if s and s.origin else '')",
-    ],
-    { encoding: "utf8", timeout: 10_000 },
-  );
-  const dir = found.status === 0 ? found.stdout.trim() : "";
+  const found = spawnSync(python, FIND_PACKAGE, { encoding: "utf8", timeout: PYTHON_TIMEOUT_MS });
+  return packageDirIn(found.status === 0 ? found.stdout : "");
+}
+
+function pythonPackageDirAsync(python: string): Promise<string | null> {
+  return new Promise((resolve) => {
+    execFile(
+      python,
+      FIND_PACKAGE,
+      { encoding: "utf8", timeout: PYTHON_TIMEOUT_MS },
+      (error, stdout) => resolve(packageDirIn(error ? "" : stdout)),
+    );
+  });
+}
+
+function packageDirIn(stdout: string): string | null {
+  const dir = stdout.trim();
   return dir && existsSync(dir) ? dir : null;
 }

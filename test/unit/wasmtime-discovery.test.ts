@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, describe, test } from "node:test";
-import { findWasmtime } from "../../extension/runner/wasmtime-discovery";
+import { findWasmtime, findWasmtimeAsync } from "../../extension/runner/wasmtime-discovery";
 
 const dir = mkdtempSync(path.join(tmpdir(), "wasm-cow-wasmtime-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -106,5 +106,13 @@ describe("searching", () => {
     assert.equal(search.found.foundBy, "python package");
     assert.ok(search.found.path.endsWith("/wasmtime/linux-x86_64/_libwasmtime.so"));
     assert.ok(existsSync(search.found.path));
+  });
+
+  test("the asynchronous search (the extension host's) finds the same, or the same nothing", async () => {
+    assert.deepEqual(await findWasmtimeAsync(), findWasmtime());
+    assert.deepEqual(
+      await findWasmtimeAsync({ python: NO_PYTHON, releaseDirs: [] }),
+      findWasmtime({ python: NO_PYTHON, releaseDirs: [] }),
+    );
   });
 });
