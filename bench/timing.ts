@@ -76,6 +76,28 @@ export function sample(task: () => void, options: SampleOptions = {}): Stats {
   return sampleMeasured(() => timeOnce(task), options);
 }
 
+/** Times several tasks in rounds, each task once per round, so that a machine getting
+ *  faster or slower during the run (these are noisy VMs) shifts every task alike; a
+ *  difference between tasks can then be taken per round (paired). Returns each task's
+ *  durations in ms, index i of every list from the same round. */
+export function sampleRounds(
+  tasks: readonly (() => void)[],
+  options: Omit<SampleOptions, "every"> = {},
+): number[][] {
+  const { warmup = 3, minRuns = 20, maxRuns = 10_000, budgetMs = 2_000 } = options;
+  for (let i = 0; i < warmup; i++) for (const task of tasks) task();
+  const samples = tasks.map((): number[] => []);
+  let spent = 0;
+  for (let round = 0; round < maxRuns && (round < minRuns || spent < budgetMs); round++) {
+    tasks.forEach((task, i) => {
+      const ms = timeOnce(task);
+      samples[i]!.push(ms);
+      spent += ms;
+    });
+  }
+  return samples;
+}
+
 let gcFunction: (() => void) | null | undefined;
 
 /** A full GC, so dropped WebAssembly memories (and their reservations and mappings) are

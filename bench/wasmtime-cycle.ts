@@ -27,7 +27,7 @@ import { syscallTracepoints } from "../extension/runner/syscall-tracepoints";
 import { imageModule, SIXTEEN_MIB_IMAGE } from "./image-module";
 import { MIB, requireAddon } from "./native";
 import { describeMachine, formatTable, writeResults } from "./report";
-import { formatMs, formatRatio, sample, type Stats } from "./timing";
+import { formatMs, formatRatio, sampleRounds, summarize, type Stats } from "./timing";
 
 const STORE_ADDRESS = SIXTEEN_MIB_IMAGE.storeAddress;
 const BUDGET_MS = Number(process.env.BENCH_BUDGET_MS ?? 2_000);
@@ -35,13 +35,13 @@ const MIN_RUNS = 200;
 /** Small pool, so the affine slot is the only warm one. */
 const POOLING = { totalMemories: 2, maxMemorySize: 64 * MIB };
 
-interface Row {
+interface Loop {
   path: string;
-  stats: Stats;
+  cycle: () => void;
 }
 
 /** The loop on the engine alone; with `tracepoints`, Wasmtime's system calls counted. */
-function direct(addon: NativeAddon, bytes: Uint8Array, tracepoints: number[] | null): Row {
+function direct(addon: NativeAddon, bytes: Uint8Array, tracepoints: number[] | null): Loop {
   const engine = new addon.WasmtimeEngine(
     tracepoints ? { ...POOLING, syscallTracepoints: tracepoints } : POOLING,
   );
@@ -64,16 +64,15 @@ function direct(addon: NativeAddon, bytes: Uint8Array, tracepoints: number[] | n
   if (bases.size !== 1) throw new Error("direct: the cycles did not reuse one slot");
   if (tracepoints && "unavailable" in engine.lastSyscalls())
     throw new Error("direct: the system calls were not counted");
-  const stats = sample(cycle, { minRuns: MIN_RUNS, budgetMs: BUDGET_MS, warmup: 20 });
   return {
     path: tracepoints
       ? "direct, with Wasmtime's system calls counted (perf tracepoints)"
       : "direct: WasmtimeEngine instantiate + store + drop",
-    stats,
+    cycle,
   };
 }
 
-function session(addon: NativeAddon, bytes: Uint8Array, snapshots: boolean): Row {
+function session(addon: NativeAddon, bytes: Uint8Array, snapshots: boolean): Loop {
   const run = new WasmtimeSession(
     addon,
     { slots: 2, maxUnusedWarmSlots: 100, includePageStates: false, snapshots },
@@ -101,13 +100,19 @@ function session(addon: NativeAddon, bytes: Uint8Array, snapshots: boolean): Row
   if (checked.pick !== "affine") throw new Error(`session: picked ${checked.pick}, not affine`);
   if (snapshots ? checked.dirty !== 1 : checked.dirty !== null)
     throw new Error(`session: the store's page states are ${checked.dirty}`);
-  const stats = sample(cycle, { minRuns: MIN_RUNS, budgetMs: BUDGET_MS, warmup: 20 });
   return {
     path: snapshots
       ? "WasmtimeSession with per-step snapshots (as wasm-cow run)"
       : "WasmtimeSession without snapshots",
-    stats,
+    cycle,
   };
+}
+
+/** Per-round differences: `plus` minus `minus`, each a list of loop indexes. */
+function shareOf(samples: number[][], plus: number[], minus: number[]): Stats {
+  const sum = (loops: number[], round: number): number =>
+    loops.reduce((total, loop) => total + samples[loop]![round]!, 0);
+  return summarize(samples[0]!.map((_, round) => sum(plus, round) - sum(minus, round)));
 }
 
 export async function runWasmtimeCycle(): Promise<void> {
@@ -120,12 +125,18 @@ export async function runWasmtimeCycle(): Promise<void> {
   addon.loadWasmtime(search.found.path);
   const bytes = imageModule(SIXTEEN_MIB_IMAGE);
   const tracepoints = syscallTracepoints();
-  const rows = [
+  const counted = "ids" in tracepoints;
+  const loops = [
     direct(addon, bytes, null),
-    ...("ids" in tracepoints ? [direct(addon, bytes, tracepoints.ids)] : []),
+    ...(counted ? [direct(addon, bytes, tracepoints.ids)] : []),
     session(addon, bytes, false),
     session(addon, bytes, true),
   ];
+  const samples = sampleRounds(
+    loops.map((loop) => loop.cycle),
+    { minRuns: MIN_RUNS, budgetMs: BUDGET_MS, warmup: 20 },
+  );
+  const rows = loops.map((loop, i) => ({ path: loop.path, stats: summarize(samples[i]!) }));
   const base = rows[0]!.stats.medianMs;
   console.log(describeMachine());
   console.log(`Wasmtime ${search.found.version}, 16 MiB image, affine cycle, madvise reset`);
@@ -142,15 +153,21 @@ export async function runWasmtimeCycle(): Promise<void> {
       ]),
     ),
   );
-  const [plain, observed] = rows.slice(-2);
-  const us = (ms: number): string => `${(ms * 1000).toFixed(1)} µs`;
-  const added = observed!.stats.medianMs - plain!.stats.medianMs;
+  const [plain, observed] = [loops.length - 2, loops.length - 1];
+  const us = (stats: Stats): string =>
+    `${(stats.medianMs * 1000).toFixed(1)} µs (p10 ${(stats.p10Ms * 1000).toFixed(1)}, p90 ${(stats.p90Ms * 1000).toFixed(1)})`;
+  const observing = shareOf(samples, [observed], [plain]);
   // The syscall counting's share, measured on the engine alone.
-  const counting = "ids" in tracepoints ? rows[1]!.stats.medianMs - base : 0;
+  const counting = counted ? shareOf(samples, [1], [0]) : null;
+  const snapshots = counted ? shareOf(samples, [observed, 0], [plain, 1]) : observing;
   console.log(
-    `session without snapshots: ${formatRatio(plain!.stats.medianMs / base)} the direct loop (target ≤ 1.5×); ` +
-      `observing adds ${us(added)} per cycle: the page states and mappings ${us(added - counting)} ` +
-      `(target ≤ 60 µs), counting Wasmtime's system calls ${"ids" in tracepoints ? us(counting) : `nothing (${tracepoints.unavailable})`}`,
+    `session without snapshots: ${formatRatio(rows[plain]!.stats.medianMs / base)} the direct loop (target ≤ 1.5×); ` +
+      `observing adds ${us(observing)} per cycle: the page states and mappings ${us(snapshots)} ` +
+      `(target ≤ 60 µs), counting Wasmtime's system calls ${"unavailable" in tracepoints ? `nothing (${tracepoints.unavailable})` : us(counting!)}`,
   );
-  writeResults("wasmtime-cycle", { wasmtime: search.found.version, rows });
+  writeResults("wasmtime-cycle", {
+    wasmtime: search.found.version,
+    rows,
+    shares: { observing, snapshots, counting },
+  });
 }

@@ -46,10 +46,11 @@ export interface ResetOutcome extends TimedOperation {
 }
 
 export interface Snapshot {
-  /** One PageState per host page of the accessible memory. */
-  states: Uint8Array;
+  /** One PageState per host page of the accessible memory; null unless asked for
+   *  (`withStates`), since most steps need only the tally. */
+  states: Uint8Array | null;
   /** Pages per state, indexed like PAGE_STATES (common/page-states.ts). */
-  tally: Uint32Array;
+  tally: number[];
   method: "pagemap-scan" | "pagemap";
   ns: number;
   /** Clean image pages mapped elsewhere too (not exclusively mapped here). */
@@ -59,6 +60,11 @@ export interface Snapshot {
    *  least one image page is clean; null otherwise. */
   imageFrames: BigUint64Array | null;
 }
+
+/** A snapshot as asked for: with its per-page states unless `withStates` was false. */
+export type SnapshotAs<WithStates extends boolean> = WithStates extends false
+  ? Snapshot
+  : Snapshot & { states: Uint8Array };
 
 export interface Accounting extends SmapsFigures {
   ns: number;
@@ -87,7 +93,14 @@ export interface NativeAddon {
     image: NativeImage | null,
     imageOffset: number,
   ): ResetOutcome;
-  snapshot(memory: WebAssembly.Memory, imageOffset: number, imageLength: number): Snapshot;
+  /** The kernel's page states of the memory; `withStates` (default true) asks for one
+   *  state per page on top of the tally. */
+  snapshot<WithStates extends boolean = true>(
+    memory: WebAssembly.Memory,
+    imageOffset: number,
+    imageLength: number,
+    withStates?: WithStates,
+  ): SnapshotAs<WithStates>;
   accounting(memory: WebAssembly.Memory): Accounting;
   /** Asks the kernel to SIGKILL this process when its parent ends; kills it at once if
    *  the parent (`expectedParentPid`) has already gone. */
@@ -95,9 +108,10 @@ export interface NativeAddon {
   /** Loads Wasmtime's C API library (once per process) and checks every function the
    *  Wasmtime engine needs (native/src/wasmtime_symbols.h); throws naming what is missing. */
   loadWasmtime(path: string): { path: string; functions: number };
-  /** The mappings overlapping [base, base + length), in address order (PROCMAP_QUERY, or
+  /** How [base, base + length) is mapped now: how many mappings overlap it, and the part
+   *  the first run of adjacent mappings of the file `fileName` covers (PROCMAP_QUERY, or
    *  the text of /proc/self/maps on kernels before 6.11). */
-  mappingsIn(base: bigint, length: number): Mapping[];
+  mappingsIn(base: bigint, length: number, fileName: string): RangeMappings;
   /** Real Wasmtime with the pooling allocator and CoW (native/src/wasmtime_engine.cc). */
   WasmtimeEngine: new (options: WasmtimeEngineOptions) => WasmtimeEngine;
 }
@@ -161,9 +175,15 @@ export interface WasmtimeEngine {
     exportName: string,
     imageOffset: number,
     imageLength: number,
-  ): Snapshot;
+  ): SnapshotAs<true>;
   /** The same for a range this engine reported as a memory's, e.g. after its Store's drop. */
-  snapshotAt(base: bigint, length: number, imageOffset: number, imageLength: number): Snapshot;
+  snapshotAt<WithStates extends boolean = true>(
+    base: bigint,
+    length: number,
+    imageOffset: number,
+    imageLength: number,
+    withStates?: WithStates,
+  ): SnapshotAs<WithStates>;
   /** Drops the instance's Store: Wasmtime resets its slot. */
   drop(instance: number): void;
   /** The system calls this thread made in the last instantiate, call or drop. */
@@ -171,17 +191,12 @@ export interface WasmtimeEngine {
     { mmap: number; mprotect: number; madvise: number; ioctl: number } | { unavailable: string };
 }
 
-/** One mapping (VMA) of this process, as /proc/self/maps lists it. */
-export interface Mapping {
-  start: bigint;
-  end: bigint;
-  /** Offset of the mapping in its file (the image's memfd, say). */
-  offset: number;
-  inode: number;
-  /** The path or name ("/memfd:wasm-memory-image (deleted)"), "" when anonymous. */
-  name: string;
-  readable: boolean;
-  writable: boolean;
+/** A range's mappings (VMAs), as /proc/self/maps lists them. */
+export interface RangeMappings {
+  /** Mappings overlapping the range. */
+  count: number;
+  /** Where the named file is mapped in the range, in bytes from its start; null if not. */
+  file: { offset: number; length: number; inode: number } | null;
 }
 
 export type BackendLoad =

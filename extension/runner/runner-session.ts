@@ -466,12 +466,17 @@ export class RunnerSession {
       const memory = this.pool.memoryOf(slot);
       const mapped = this.pool.mappedImage(slot);
       const image = mapped ? { offset: mapped.offset, length: mapped.native.length } : null;
-      return memoryStepState(this.addon.snapshot(memory, image?.offset ?? 0, image?.length ?? 0), {
+      const snapshot = this.addon.snapshot(
+        memory,
+        image?.offset ?? 0,
+        image?.length ?? 0,
+        this.options.includePageStates,
+      );
+      return memoryStepState(snapshot, {
         memory: memoryIndex,
         slot,
         image,
         hostPageSize: this.hostPageSize,
-        includeStates: this.options.includePageStates,
         smaps: this.options.smaps ? smapsFigures(this.addon.accounting(memory)) : null,
       });
     });

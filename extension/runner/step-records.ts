@@ -55,7 +55,6 @@ export function memoryStepState(
     slot: number;
     image: { offset: number; length: number } | null;
     hostPageSize: number;
-    includeStates: boolean;
     smaps: MemoryStepState["smaps"];
   },
 ): MemoryStepState {
@@ -71,7 +70,7 @@ export function memoryStepState(
     smaps: where.smaps,
     imageOffset: where.image?.offset ?? null,
     imageLength: where.image?.length ?? null,
-    states: where.includeStates ? snapshot.states : null,
+    states: snapshot.states,
   };
 }
 

@@ -31,8 +31,8 @@ import type {
 import { DEFAULT_MAX_OUTPUT_BYTES } from "./limits";
 import {
   WASMTIME_TRAP_INTERRUPT,
-  type Mapping,
   type NativeAddon,
+  type RangeMappings,
   type WasmtimeEngine,
   type WasmtimeError,
   type WasmtimeValueType,
@@ -81,15 +81,9 @@ interface Slot {
   /** The live instance using it, or null (warm: Wasmtime keeps it for reuse). */
   inUseBy: number | null;
   /** The image mapping seen there last: a change of inode or place is a remap. */
-  image: ObservedImage | null;
+  image: RangeMappings["file"];
   /** How many mappings (VMAs) covered the memory's range when last read. */
   mappings: number | null;
-}
-
-interface ObservedImage {
-  offset: number;
-  length: number;
-  inode: number;
 }
 
 interface LiveInstance {
@@ -339,7 +333,9 @@ export class WasmtimeSession {
   poolView(): SlotView[] {
     return [...this.slots.values()].map((slot) => {
       this.readMappings(slot, slot.length);
-      const counts = pageCountsOf(this.engine.snapshotAt(slot.base, slot.length, 0, 0).tally);
+      const counts = pageCountsOf(
+        this.engine.snapshotAt(slot.base, slot.length, 0, 0, false).tally,
+      );
       return {
         index: slot.index,
         state: slot.inUseBy === null ? "warm" : "in-use",
@@ -522,7 +518,7 @@ export class WasmtimeSession {
    *  the slot's, so the next step can tell whether Wasmtime remapped it). The mappings are
    *  read where they can change: when Wasmtime instantiates or drops (`readMappings`), and
    *  when a call grew the memory; a call cannot otherwise change them (Wasmtime maps and
-   *  unmaps only around a Store's life), and each read costs about 3 µs per mapping. */
+   *  unmaps only around a Store's life), and each read costs a system call per mapping. */
   private observe(
     slot: Slot,
     memory: number,
@@ -540,13 +536,13 @@ export class WasmtimeSession {
       length,
       image?.offset ?? 0,
       image?.length ?? 0,
+      this.options.includePageStates,
     );
     return memoryStepState(snapshot, {
       memory,
       slot: slot.index,
       image,
       hostPageSize: this.hostPageSize,
-      includeStates: this.options.includePageStates,
       smaps: null,
     });
   }
@@ -554,26 +550,8 @@ export class WasmtimeSession {
   /** The mappings over the slot's first `length` bytes now: how many, and the image among
    *  them (Wasmtime's memfd, by name). */
   private readMappings(slot: Slot, length: number): void {
-    const mappings = this.addon.mappingsIn(slot.base, length);
-    slot.mappings = mappings.length;
-    const image = mergedImage(mappings.filter((m) => m.name === WASMTIME_IMAGE_MAPPING));
-    if (!image) {
-      slot.image = null;
-      return;
-    }
-    const end = Math.min(Number(image.end - slot.base), length);
-    const offset = Math.max(0, Number(image.start - slot.base));
-    slot.image = { offset, length: end - offset, inode: image.inode };
+    const mappings = this.addon.mappingsIn(slot.base, length, WASMTIME_IMAGE_MAPPING);
+    slot.mappings = mappings.count;
+    slot.image = mappings.file;
   }
-}
-
-/** Adjacent mappings of one file (an image split by an mprotect) as one range. */
-function mergedImage(mappings: Mapping[]): Mapping | null {
-  let merged: Mapping | null = null;
-  for (const mapping of mappings) {
-    if (!merged) merged = { ...mapping };
-    else if (mapping.start === merged.end && mapping.inode === merged.inode)
-      merged.end = mapping.end;
-  }
-  return merged;
 }

@@ -1,15 +1,19 @@
-// mappingsIn(base, length) → [{ start, end, offset, inode, name, readable, writable }]
+// mappingsIn(base, length, fileName) → { count, file: { offset, length, inode } | null }
 //
-// The mappings (VMAs) of this process that overlap [base, base + length), in address
-// order, as the kernel lists them in /proc/self/maps: how a memory's range is mapped now
-// (which part is the image's memfd, which is anonymous, which is PROT_NONE). It reads the
+// How a memory's range [base, base + length) is mapped now, from the mappings (VMAs) of
+// this process as the kernel lists them in /proc/self/maps: how many overlap it, and the
+// part of the range covered by the first run of adjacent mappings of the file named
+// `fileName` (a memfd image: an mprotect may split its mapping in two), with offsets from
+// `base`. It is summarised here because the session asks after every instantiation and
+// reset, and a JS object per mapping cost more than the kernel's answer. It reads the
 // kernel's tables and touches no memory, so any range is safe to ask about. PROCMAP_QUERY
-// (Linux 6.11+) answers per VMA in microseconds; older kernels get the same answer from
-// the text of /proc/self/maps, which takes a millisecond in a V8 process.
+// (Linux 6.11+) answers per VMA in about a microsecond; older kernels get the same answer
+// from the text of /proc/self/maps, which takes a millisecond in a V8 process.
 #include <fcntl.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cinttypes>
 #include <cstdio>
@@ -28,11 +32,8 @@ namespace {
 struct Mapping {
   uint64_t start;
   uint64_t end;
-  uint64_t offset;
   uint64_t inode;
   std::string name;
-  bool readable;
-  bool writable;
 };
 
 // /proc/self/maps, opened once: PROCMAP_QUERY answers about the process as it is at each
@@ -55,9 +56,8 @@ bool QueryVmas(int fd, uint64_t from, uint64_t to, std::vector<Mapping>& out) {
     query.vmaNameSize = sizeof name;
     if (ioctl(fd, kProcmapQuery, &query) != 0) return errno == ENOENT;  // ENOENT: nothing at or after `at`
     if (query.vmaStart >= to) return true;
-    out.push_back({query.vmaStart, query.vmaEnd, query.vmaOffset, query.inode,
-                   query.vmaNameSize > 0 ? std::string(name, strnlen(name, query.vmaNameSize)) : std::string(),
-                   (query.vmaFlags & kProcmapVmaReadable) != 0, (query.vmaFlags & kProcmapVmaWritable) != 0});
+    out.push_back({query.vmaStart, query.vmaEnd, query.inode,
+                   query.vmaNameSize > 0 ? std::string(name, strnlen(name, query.vmaNameSize)) : std::string()});
     at = query.vmaEnd;
   }
   return true;
@@ -69,17 +69,15 @@ bool ReadVmas(uint64_t from, uint64_t to, std::vector<Mapping>& out) {
   if (!file) return false;
   char line[4352];
   while (fgets(line, sizeof line, file)) {
-    uint64_t start = 0, end = 0, offset = 0, inode = 0;
-    char perms[8] = {};
+    uint64_t start = 0, end = 0, inode = 0;
     int nameAt = 0;
-    if (sscanf(line, "%" SCNx64 "-%" SCNx64 " %7s %" SCNx64 " %*s %" SCNu64 " %n", &start, &end, perms, &offset, &inode,
-               &nameAt) < 5) {
+    if (sscanf(line, "%" SCNx64 "-%" SCNx64 " %*s %*s %*s %" SCNu64 " %n", &start, &end, &inode, &nameAt) < 3) {
       continue;
     }
     if (end <= from || start >= to) continue;
     std::string name(line + nameAt);
     while (!name.empty() && (name.back() == '\n' || name.back() == ' ')) name.pop_back();
-    out.push_back({start, end, offset, inode, name, perms[0] == 'r', perms[1] == 'w'});
+    out.push_back({start, end, inode, name});
   }
   fclose(file);
   return true;
@@ -87,8 +85,8 @@ bool ReadVmas(uint64_t from, uint64_t to, std::vector<Mapping>& out) {
 
 Napi::Value MappingsIn(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (info.Length() != 2 || !info[0].IsBigInt()) {
-    throw Napi::TypeError::New(env, "mappingsIn(base: bigint, length) takes 2 arguments");
+  if (info.Length() != 3 || !info[0].IsBigInt() || !info[2].IsString()) {
+    throw Napi::TypeError::New(env, "mappingsIn(base: bigint, length, fileName: string) takes 3 arguments");
   }
   bool lossless = false;
   uint64_t from = info[0].As<Napi::BigInt>().Uint64Value(&lossless);
@@ -96,26 +94,33 @@ Napi::Value MappingsIn(const Napi::CallbackInfo& info) {
   size_t length = GetSize(env, info[1], "length");
   if (length > UINT64_MAX - from) throw Napi::RangeError::New(env, "base + length passes the end of the address space");
   uint64_t to = from + length;
+  std::string fileName = info[2].As<Napi::String>().Utf8Value();
 
   std::vector<Mapping> found;
   if (MapsFd() < 0 || !QueryVmas(MapsFd(), from, to, found)) {
     found.clear();
     if (!ReadVmas(from, to, found)) ThrowErrno(env, "cannot read /proc/self/maps");
   }
-  Napi::Array out = Napi::Array::New(env, found.size());
+  Napi::Value file = env.Null();
   for (size_t i = 0; i < found.size(); i++) {
-    const Mapping& m = found[i];
-    Napi::Object item = Napi::Object::New(env);
-    item.Set("start", Napi::BigInt::New(env, m.start));
-    item.Set("end", Napi::BigInt::New(env, m.end));
-    item.Set("offset", Napi::Number::New(env, static_cast<double>(m.offset)));
-    item.Set("inode", Napi::Number::New(env, static_cast<double>(m.inode)));
-    item.Set("name", Napi::String::New(env, m.name));
-    item.Set("readable", Napi::Boolean::New(env, m.readable));
-    item.Set("writable", Napi::Boolean::New(env, m.writable));
-    out.Set(static_cast<uint32_t>(i), item);
+    if (found[i].name != fileName) continue;
+    uint64_t end = found[i].end;
+    for (size_t next = i + 1; next < found.size() && found[next].start == end && found[next].inode == found[i].inode;
+         next++) {
+      end = found[next].end;
+    }
+    uint64_t first = std::max(found[i].start, from);
+    Napi::Object part = Napi::Object::New(env);
+    part.Set("offset", Napi::Number::New(env, static_cast<double>(first - from)));
+    part.Set("length", Napi::Number::New(env, static_cast<double>(std::min(end, to) - first)));
+    part.Set("inode", Napi::Number::New(env, static_cast<double>(found[i].inode)));
+    file = part;
+    break;
   }
-  return out;
+  Napi::Object result = Napi::Object::New(env);
+  result.Set("count", Napi::Number::New(env, static_cast<double>(found.size())));
+  result.Set("file", file);
+  return result;
 }
 
 }  // namespace

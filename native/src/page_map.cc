@@ -6,6 +6,8 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
+#include <cstring>
 #include <vector>
 
 #include "common.h"
@@ -23,9 +25,12 @@ PageMap::PageMap() {
   if (fd_ < 0) return;
 
   // Support probe as in Wasmtime: a zero-length scan succeeds only where the ioctl exists.
+  // WASM_COW_NO_PAGEMAP_SCAN=1 takes the path of kernels before 6.7 (Debian 12's 6.1), so
+  // that path is tested on newer ones.
   PmScanArg probe{};
   probe.size = sizeof(probe);
-  scanSupported_ = ioctl(fd_, kPagemapScan, &probe) == 0;
+  const char* noScan = getenv("WASM_COW_NO_PAGEMAP_SCAN");
+  scanSupported_ = !(noScan && strcmp(noScan, "1") == 0) && ioctl(fd_, kPagemapScan, &probe) == 0;
 
   // Frame numbers read as zero without CAP_SYS_ADMIN: look at a page we just wrote, and
   // at one we only read (the shared zero page) to learn its frame.
@@ -55,7 +60,9 @@ ScanResult PageMap::Scan(uintptr_t start, uintptr_t end, const ScanQuery& query,
   // The kernel fills at most vec_len regions per call and reports where it stopped;
   // keep walking from there, so no region limit ever leaves part of the range unseen
   // (the 32-region cut-off Wasmtime's PR #14357 fixes).
-  std::vector<PageRegion> regions(512);
+  // One buffer per thread for every scan: a fresh one per call was freed and re-faulted
+  // by glibc, which took longer than the ioctl.
+  thread_local std::vector<PageRegion> regions(512);
   uintptr_t cursor = start;
   while (cursor < end) {
     PmScanArg arg{};

@@ -54,8 +54,53 @@ PageState FromEntry(uint64_t entry, bool inImage, const PageMap& pagemap) {
   return inImage ? kImageDirty : kAnonDirty;
 }
 
-void ReadAllEntries(Napi::Env env, const PageMap& pagemap, uintptr_t start, size_t pages, uint8_t* states,
-                    const Range& range) {
+// Consecutive pages in one state. A snapshot is a handful of runs (a fresh or reset slot
+// is one run of pages not present), so the counts, the sharing pass and the optional
+// per-page states are all derived from them, never from a pass over every page.
+struct PageRun {
+  size_t first;
+  size_t end;
+  PageState state;
+};
+
+// Appends pages [first, end) in `state`, merging with the previous run where they meet.
+void AddRun(std::vector<PageRun>& runs, size_t first, size_t end, PageState state) {
+  if (first == end) return;
+  if (!runs.empty() && runs.back().end == first && runs.back().state == state) {
+    runs.back().end = end;
+  } else {
+    runs.push_back({first, end, state});
+  }
+}
+
+// A region the scan reported, split where the image begins and ends (a dirty page is an
+// image page or not by where it lies).
+void AddRegion(std::vector<PageRun>& runs, size_t first, size_t end, uint64_t categories, const Range& range) {
+  size_t imageFirst = std::clamp(range.imageFirst, first, end);
+  size_t imageEnd = std::clamp(range.imageEnd, imageFirst, end);
+  AddRun(runs, first, imageFirst, FromCategories(categories, false));
+  AddRun(runs, imageFirst, imageEnd, FromCategories(categories, true));
+  AddRun(runs, imageEnd, end, FromCategories(categories, false));
+}
+
+// The present and swapped pages as runs, with PAGEMAP_SCAN; false if the kernel refused.
+bool ScanRuns(const PageMap& pagemap, uintptr_t start, size_t pages, const Range& range, std::vector<PageRun>& runs) {
+  if (!pagemap.scanSupported()) return false;
+  size_t pageSize = HostPageSize();
+  ScanQuery query;
+  query.categoryAnyOf = kPageIsPresent | kPageIsSwapped;
+  query.returnMask = kPageIsPresent | kPageIsSwapped | kPageIsFile | kPageIsPfnZero;
+  ScanResult scan =
+      pagemap.Scan(start, start + pages * pageSize, query, [&](uintptr_t from, uintptr_t to, uint64_t categories) {
+        AddRegion(runs, (from - start) / pageSize, (to - start) / pageSize, categories, range);
+      });
+  if (!scan.ok) runs.clear();
+  return scan.ok;
+}
+
+// The same runs from every page's /proc/self/pagemap entry (kernels before 6.7).
+void ReadRuns(Napi::Env env, const PageMap& pagemap, uintptr_t start, size_t pages, const Range& range,
+              std::vector<PageRun>& runs) {
   constexpr size_t kChunk = 65536;
   std::vector<uint64_t> entries(std::min(pages, kChunk));
   for (size_t first = 0; first < pages; first += kChunk) {
@@ -63,28 +108,34 @@ void ReadAllEntries(Napi::Env env, const PageMap& pagemap, uintptr_t start, size
     if (!pagemap.ReadEntries(start + first * HostPageSize(), count, entries.data())) {
       ThrowErrno(env, "reading /proc/self/pagemap failed");
     }
-    for (size_t i = 0; i < count; i++) states[first + i] = FromEntry(entries[i], range.InImage(first + i), pagemap);
+    for (size_t i = 0; i < count; i++) {
+      PageState state = FromEntry(entries[i], range.InImage(first + i), pagemap);
+      if (state != kNotPresent) AddRun(runs, first + i, first + i + 1, state);
+    }
   }
 }
 
-// snapshot(memory, imageOffset, imageLength) →
-//   { states: Uint8Array, method, ns, imageSharedPages, imageExclusivePages, imageFrames }
+// snapshot(memory, imageOffset, imageLength, withStates = true) →
+//   { tally, states, method, ns, imageSharedPages, imageExclusivePages, imageFrames }
 Napi::Value Snapshot(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (info.Length() != 3)
-    throw Napi::TypeError::New(env, "snapshot(memory, imageOffset, imageLength) takes 3 arguments");
-  return SnapshotOf(env, GetMemory(env, info[0], "memory"), info[1], info[2]);
+  if (info.Length() < 3 || info.Length() > 4)
+    throw Napi::TypeError::New(env, "snapshot(memory, imageOffset, imageLength, withStates?) takes 3 or 4 arguments");
+  return SnapshotOf(env, GetMemory(env, info[0], "memory"), info[1], info[2], info[3]);
 }
 
 }  // namespace
 
 Napi::Value SnapshotOf(Napi::Env env, const LinearMemory& memory, const Napi::Value& imageOffsetValue,
-                       const Napi::Value& imageLengthValue) {
+                       const Napi::Value& imageLengthValue, const Napi::Value& withStatesValue) {
   size_t imageOffset = GetSize(env, imageOffsetValue, "imageOffset");
   size_t imageLength = GetSize(env, imageLengthValue, "imageLength");
   CheckPageAligned(env, imageOffset, "imageOffset");
   CheckPageAligned(env, imageLength, "imageLength");
   CheckInside(env, memory, imageOffset, imageLength, "image range");
+  if (!withStatesValue.IsUndefined() && !withStatesValue.IsBoolean())
+    throw Napi::TypeError::New(env, "withStates must be a boolean");
+  bool withStates = withStatesValue.IsUndefined() || withStatesValue.As<Napi::Boolean>().Value();
   const PageMap& pagemap = PageMap::Instance();
   if (!pagemap.open()) ThrowErrno(env, "cannot open /proc/self/pagemap");
 
@@ -94,27 +145,25 @@ Napi::Value SnapshotOf(Napi::Env env, const LinearMemory& memory, const Napi::Va
   uintptr_t start = reinterpret_cast<uintptr_t>(memory.base);
   uint64_t started = MonotonicNs();
 
-  Napi::ArrayBuffer buffer = Napi::ArrayBuffer::New(env, pages);
-  uint8_t* states = static_cast<uint8_t*>(buffer.Data());
-  std::fill(states, states + pages, kNotPresent);
+  // Reused by every snapshot on this thread: allocating per call made glibc return and
+  // re-fault the memory, which cost more than the scan itself.
+  thread_local std::vector<PageRun> runs;
+  runs.clear();
   const char* method = "pagemap-scan";
-  bool scanned = false;
-  if (pagemap.scanSupported()) {
-    ScanQuery query;
-    query.categoryAnyOf = kPageIsPresent | kPageIsSwapped;
-    query.returnMask = kPageIsPresent | kPageIsSwapped | kPageIsFile | kPageIsPfnZero;
-    ScanResult scan =
-        pagemap.Scan(start, start + pages * pageSize, query, [&](uintptr_t from, uintptr_t to, uint64_t categories) {
-          for (size_t page = (from - start) / pageSize; page < (to - start) / pageSize; page++) {
-            states[page] = FromCategories(categories, range.InImage(page));
-          }
-        });
-    scanned = scan.ok;
-  }
-  if (!scanned) {
+  if (!ScanRuns(pagemap, start, pages, range, runs)) {
     method = "pagemap";
-    ReadAllEntries(env, pagemap, start, pages, states, range);
+    ReadRuns(env, pagemap, start, pages, range, runs);
   }
+
+  // Pages per state; the pages in no run are not present.
+  constexpr size_t kStates = 6;
+  uint32_t counts[kStates] = {};
+  size_t covered = 0;
+  for (const PageRun& run : runs) {
+    counts[run.state] += static_cast<uint32_t>(run.end - run.first);
+    covered += run.end - run.first;
+  }
+  counts[kNotPresent] = static_cast<uint32_t>(pages - covered);
 
   // Sharing of the image's clean pages: the exclusive bit, and frames where readable.
   // Only runs of clean image pages can be shared, so only their entries are read.
@@ -134,37 +183,37 @@ Napi::Value SnapshotOf(Napi::Env env, const LinearMemory& memory, const Napi::Va
     return frameSlots;
   };
   std::vector<uint64_t> entries;
-  for (size_t page = range.imageFirst; page < range.imageEnd;) {
-    if (states[page] != kImageClean) {
-      page++;
-      continue;
-    }
-    size_t runEnd = page;
-    while (runEnd < range.imageEnd && states[runEnd] == kImageClean) runEnd++;
-    entries.resize(runEnd - page);
-    if (!pagemap.ReadEntries(start + page * pageSize, entries.size(), entries.data())) {
+  for (const PageRun& run : runs) {
+    // Clean runs lie inside the image or outside it entirely (AddRegion splits them).
+    if (run.state != kImageClean || !range.InImage(run.first)) continue;
+    entries.resize(run.end - run.first);
+    if (!pagemap.ReadEntries(start + run.first * pageSize, entries.size(), entries.data())) {
       ThrowErrno(env, "reading /proc/self/pagemap failed");
     }
     for (size_t i = 0; i < entries.size(); i++) {
       uint64_t entry = entries[i];
       if (!(entry & kPagemapPresent) || !(entry & kPagemapFileOrSharedAnon)) continue;  // changed since the scan
       ((entry & kPagemapExclusive) ? exclusive : shared)++;
-      if (pagemap.pfnReadable()) frameSlotsFor()[page - range.imageFirst + i] = entry & kPagemapPfnMask;
+      if (pagemap.pfnReadable()) frameSlotsFor()[run.first - range.imageFirst + i] = entry & kPagemapPfnMask;
     }
-    page = runEnd;
   }
-  // Pages per state, counted here: the same loop in JS costs several microseconds for a
-  // 16 MiB memory, after every step.
-  constexpr size_t kStates = 6;
-  Napi::Uint32Array tally = Napi::Uint32Array::New(env, kStates);  // zero-filled
-  for (size_t page = 0; page < pages; page++) {
-    if (states[page] < kStates) tally[states[page]]++;
+
+  // One byte per page only when asked: the counts are all most steps need.
+  Napi::Value states = env.Null();
+  if (withStates) {
+    Napi::ArrayBuffer buffer = Napi::ArrayBuffer::New(env, pages);
+    uint8_t* bytes = static_cast<uint8_t*>(buffer.Data());
+    std::fill(bytes, bytes + pages, kNotPresent);
+    for (const PageRun& run : runs) std::fill(bytes + run.first, bytes + run.end, run.state);
+    states = Napi::Uint8Array::New(env, pages, buffer, 0);
   }
   uint64_t ns = MonotonicNs() - started;
 
+  Napi::Array tally = Napi::Array::New(env, kStates);
+  for (size_t i = 0; i < kStates; i++) tally.Set(static_cast<uint32_t>(i), counts[i]);
   Napi::Object result = Napi::Object::New(env);
   result.Set("tally", tally);
-  result.Set("states", Napi::Uint8Array::New(env, pages, buffer, 0));
+  result.Set("states", states);
   result.Set("method", method);
   result.Set("ns", Napi::Number::New(env, static_cast<double>(ns)));
   result.Set("imageSharedPages", shared);

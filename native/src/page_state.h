@@ -9,9 +9,10 @@
 
 namespace wasm_cow {
 
-// { states, tally, method, ns, imageSharedPages, imageExclusivePages, imageFrames }; the image
-// range (offset and length from JS values) must be page-aligned and inside the memory.
+// { tally, states, method, ns, imageSharedPages, imageExclusivePages, imageFrames }; the image
+// range (offset and length from JS values) must be page-aligned and inside the memory;
+// `withStates` (a boolean, or undefined for true) asks for the per-page states, null otherwise.
 Napi::Value SnapshotOf(Napi::Env env, const LinearMemory& memory, const Napi::Value& imageOffset,
-                       const Napi::Value& imageLength);
+                       const Napi::Value& imageLength, const Napi::Value& withStates);
 
 }  // namespace wasm_cow

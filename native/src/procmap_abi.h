@@ -28,8 +28,6 @@ static_assert(sizeof(ProcmapQuery) == 104, "struct procmap_query is 104 bytes");
 
 // _IOWR('f', 17, struct procmap_query)
 constexpr unsigned long kProcmapQuery = 0xC0686611UL;
-constexpr uint64_t kProcmapVmaReadable = 0x01;
-constexpr uint64_t kProcmapVmaWritable = 0x02;
 constexpr uint64_t kProcmapCoveringOrNextVma = 0x10;
 
 }  // namespace wasm_cow

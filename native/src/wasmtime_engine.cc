@@ -13,8 +13,9 @@
 //   .call(instance, exportName, args [{ type, value }], resultTypes, deadlineMs?) → values
 //   .takeOutput(instance) → { stdout, stderr, droppedStdout, droppedStderr }
 //   .read(instance, exportName, offset, length) → Uint8Array (a copy)
-//   .snapshot(instance, exportName, imageOffset, imageLength) → page states (page_state.h)
-//   .snapshotAt(base, length, imageOffset, imageLength): the same for a range this engine
+//   .snapshot(instance, exportName, imageOffset, imageLength, withStates?) → page states
+//       (page_state.h)
+//   .snapshotAt(base, length, imageOffset, imageLength, withStates?): the same for a range this engine
 //       reported as a memory's (a slot after its Store was dropped)
 //   .drop(instance)
 //   .lastSyscalls() → { mmap, mprotect, madvise, ioctl } made by the last instantiate, call
@@ -337,7 +338,7 @@ class WasmtimeEngine : public Napi::ObjectWrap<WasmtimeEngine> {
     Napi::Env env = info.Env();
     LinearMemory memory{};
     if (!ExportedMemory(info, memory)) throw Napi::Error::New(env, "no exported memory of this name");
-    return SnapshotOf(env, memory, info[2], info[3]);
+    return SnapshotOf(env, memory, info[2], info[3], info[4]);
   }
 
   // The same for a range that was a memory of this engine's: page states come from
@@ -351,7 +352,7 @@ class WasmtimeEngine : public Napi::ObjectWrap<WasmtimeEngine> {
     if (seen == seenMemories_.end() || length > seen->second) {
       throw Napi::RangeError::New(env, "snapshotAt takes a range this engine reported as a memory's");
     }
-    return SnapshotOf(env, {reinterpret_cast<uint8_t*>(base), length}, info[2], info[3]);
+    return SnapshotOf(env, {reinterpret_cast<uint8_t*>(base), length}, info[2], info[3], info[4]);
   }
 
   Napi::Value Read(const Napi::CallbackInfo& info) {

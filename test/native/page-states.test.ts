@@ -26,6 +26,7 @@ import {
 } from "../helpers/native";
 
 const addon = requireBackend();
+const PROBE = addon.probe();
 /** "zero", or "anonDirty" on a kernel that gives read faults a private page. */
 const READ_STATE = anonymousReadState(addon);
 
@@ -47,6 +48,15 @@ function snap(m: MappedMemory) {
     stateNames(snapshot.states),
     oracleStates(addon, m.memory, m.offset, m.bytes.length),
     "snapshot disagrees with the raw /proc/self/pagemap oracle",
+  );
+  assert.deepEqual(pageCountsOf(snapshot.tally), countPageStates(snapshot.states));
+  assert.equal(snapshot.method, PROBE.pagemapScan ? "pagemap-scan" : "pagemap");
+  // Without the per-page states: the same counts and sharing.
+  const counted = addon.snapshot(m.memory, m.offset, m.bytes.length, false);
+  assert.equal(counted.states, null);
+  assert.deepEqual(
+    [counted.tally, counted.imageSharedPages, counted.imageExclusivePages],
+    [snapshot.tally, snapshot.imageSharedPages, snapshot.imageExclusivePages],
   );
   return snapshot;
 }

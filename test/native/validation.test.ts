@@ -271,7 +271,8 @@ describe("snapshot", () => {
   test("rejects bad counts, offsets, lengths and ranges", () => {
     const memory = new WebAssembly.Memory({ initial: 1 });
     assertThrowsJs(() => loose.snapshot!(memory, 0), "2 arguments");
-    assertThrowsJs(() => loose.snapshot!(memory, 0, 0, 0), "4 arguments");
+    assertThrowsJs(() => loose.snapshot!(memory, 0, 0, 0), "withStates 0");
+    assertThrowsJs(() => loose.snapshot!(memory, 0, 0, true, 0), "5 arguments");
     for (const [label, bad] of BAD_NUMBERS) {
       assertThrowsJs(() => loose.snapshot!(memory, bad, 0), `imageOffset ${label}`);
       assertThrowsJs(() => loose.snapshot!(memory, 0, bad), `imageLength ${label}`);
@@ -281,6 +282,22 @@ describe("snapshot", () => {
     assert.throws(() => addon.snapshot(memory, 0, 2 * WASM_PAGE), RangeError);
     assert.throws(() => addon.snapshot(memory, WASM_PAGE, HOST_PAGE), RangeError);
     assert.throws(() => addon.snapshot(memory, 2 ** 52, 0), RangeError);
+  });
+});
+
+describe("mappingsIn", () => {
+  test("rejects bad counts, bases, lengths and names", () => {
+    const base = addon.memoryBase(new WebAssembly.Memory({ initial: 1 }));
+    assertThrowsJs(() => loose.mappingsIn!(base, WASM_PAGE), "2 arguments");
+    assertThrowsJs(() => loose.mappingsIn!(base, WASM_PAGE, "", 0), "4 arguments");
+    assertThrowsJs(() => loose.mappingsIn!(Number(base), WASM_PAGE, ""), "a number base");
+    assertThrowsJs(() => loose.mappingsIn!(-1n, WASM_PAGE, ""), "a negative base");
+    assertThrowsJs(() => loose.mappingsIn!(base, WASM_PAGE, 7), "a number name");
+    for (const [label, bad] of BAD_NUMBERS)
+      assertThrowsJs(() => loose.mappingsIn!(base, bad, ""), `length ${label}`);
+    assert.throws(() => addon.mappingsIn(2n ** 64n - 1n, 2, ""), RangeError);
+    // Asking about a range touches nothing: even one where nothing is mapped.
+    assert.deepEqual(addon.mappingsIn(0n, HOST_PAGE, ""), { count: 0, file: null });
   });
 });
 

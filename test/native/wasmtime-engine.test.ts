@@ -29,15 +29,23 @@ const NONE = { notPresent: 0, zero: 0, imageClean: 0, imageDirty: 0, anonDirty: 
 
 const POOL = { totalMemories: 4, maxMemorySize: 1 << 30, keepResident: 0, maxUnusedWarmSlots: 100 };
 
-/** The lines of /proc/self/maps that map Wasmtime's image memfd. */
-function imageMappings(): { start: bigint; end: bigint }[] {
+const IMAGE_FILE = "/memfd:wasm-memory-image (deleted)";
+
+/** The mappings /proc/self/maps lists, read as text (the oracle for `mappingsIn`). */
+function mapsLines(): { start: bigint; end: bigint; name: string }[] {
   return readFileSync("/proc/self/maps", "utf8")
     .split("\n")
-    .filter((line) => line.endsWith("/memfd:wasm-memory-image (deleted)"))
+    .filter((line) => line !== "")
     .map((line) => {
-      const [start, end] = line.split(" ")[0]!.split("-");
-      return { start: BigInt(`0x${start}`), end: BigInt(`0x${end}`) };
+      const [range, , , , , ...name] = line.split(/ +/);
+      const [start, end] = range!.split("-");
+      return { start: BigInt(`0x${start}`), end: BigInt(`0x${end}`), name: name.join(" ") };
     });
+}
+
+/** The mappings of Wasmtime's image memfd. */
+function imageMappings(): { start: bigint; end: bigint }[] {
+  return mapsLines().filter((line) => line.name === IMAGE_FILE);
 }
 
 let dirty: Uint8Array;
@@ -320,22 +328,30 @@ describe("WASI, deadlines and what is left after a drop", () => {
     // (Only the image pages: under the test runner the slot's last page is sometimes
     // already a private page at instantiation, which a plain script never shows.)
     assert.deepEqual([before.imageDirty, before.imageClean], [3, 0]);
-    const image = addon
-      .mappingsIn(memory.base, memory.length)
-      .find((m) => m.name === "/memfd:wasm-memory-image (deleted)");
-    assert.ok(image, "the image's memfd is mapped in the memory's range");
-    assert.equal(image.start, memory.base);
-    assert.equal(image.end - image.start, BigInt(IMAGE));
-    assert.ok(image.inode > 0);
+    const end = memory.base + BigInt(memory.length);
+    const overlapping = mapsLines().filter((line) => line.start < end && line.end > memory.base);
+    const mapped = addon.mappingsIn(memory.base, memory.length, IMAGE_FILE);
+    assert.equal(mapped.count, overlapping.length, "as many mappings as /proc/self/maps lists");
+    assert.ok(mapped.file, "the image's memfd is mapped in the memory's range");
+    assert.deepEqual([mapped.file.offset, mapped.file.length], [0, IMAGE]);
+    assert.ok(mapped.file.inode > 0);
+    assert.deepEqual(
+      addon.mappingsIn(memory.base + 4096n, 2 * 4096, IMAGE_FILE),
+      { count: 1, file: { offset: 0, length: 2 * 4096, inode: mapped.file.inode } },
+      "cut to the range asked about",
+    );
+    assert.equal(addon.mappingsIn(memory.base, memory.length, "/no/such/file").file, null);
     engine.drop(instance);
     const after = countPageStates(engine.snapshotAt(memory.base, memory.length, 0, IMAGE).states);
     assert.deepEqual(after, { ...NONE, notPresent: 256 }, "madvise left nothing resident");
-    assert.ok(
-      addon
-        .mappingsIn(memory.base, memory.length)
-        .some((m) => m.inode === image.inode && m.start === image.start),
+    assert.deepEqual(
+      addon.mappingsIn(memory.base, memory.length, IMAGE_FILE),
+      mapped,
       "the image stays mapped in the warm slot",
     );
+    const tallyOnly = engine.snapshotAt(memory.base, memory.length, 0, IMAGE, false);
+    assert.equal(tallyOnly.states, null, "no per-page states unless asked");
+    assert.deepEqual(tallyOnly.tally, [256, 0, 0, 0, 0, 0]);
     assert.throws(() => engine.snapshotAt(memory.base + 4096n, 4096, 0, 0), RangeError);
     assert.throws(() => engine.snapshotAt(memory.base, memory.length * 2, 0, 0), RangeError);
   });
