@@ -74,6 +74,9 @@ export interface PageJson {
   page: number;
   address: bigint;
   nonzero: boolean;
+  /** FNV-1a (32-bit, 8 hex digits) of the page's bytes, as the compare view hashes them:
+   *  a stored report compared later (`wasm-cow diff`) tells changed pages by it. */
+  hash: string;
   segments: number[];
 }
 

@@ -7,6 +7,7 @@ import { constExprText, singleConstant, singleGlobalGet } from "./const-expr";
 import { scanFeatures } from "./feature-scan";
 import { adviseMemory } from "./image-advice";
 import {
+  materializeImage,
   planImages,
   segmentsOnPage,
   type ImagePlan,
@@ -17,6 +18,7 @@ import { readModule } from "./module-reader";
 import type { DataSegment, WasmModule } from "./module-types";
 import { validateWithV8, type SecondOpinion } from "./v8-validation";
 import { wasmtimeVerdict } from "./wasmtime-verdict";
+import { pageHashes } from "../../common/layout-diff";
 import type {
   DataSegmentJson,
   ImageJson,
@@ -164,10 +166,12 @@ function imageJson(
   };
   const map = image?.nonzeroPageMap;
   if (withPageMap && hasBytes && map) {
+    const hashes = pageHashes(materializeImage(module, image), plan.pageSize);
     json.pageMap = Array.from({ length: image.pages }, (_, page) => ({
       page,
       address: image.offset + BigInt(page * plan.pageSize),
       nonzero: map[page] === 1,
+      hash: hashes[page]!.toString(16).padStart(8, "0"),
       segments: segmentsOnPage(image, page, plan.pageSize),
     }));
   }

@@ -12,17 +12,44 @@ export const MAX_LAYER_PAGES = 1 << 20;
 export function staticLayers(module: WasmModule, plan: ImagePlan): StaticLayer[] {
   return plan.memories.map((memoryPlan) => {
     const type = module.memories[memoryPlan.memory]!.type;
-    const bytes = type.min << BigInt(type.pageSizeLog2);
-    const totalPages = Number((bytes + BigInt(plan.pageSize) - 1n) / BigInt(plan.pageSize));
-    const pages = new Uint8Array(Math.min(totalPages, MAX_LAYER_PAGES));
     const image = memoryPlan.image;
-    if (image && image.length > 0 && image.offset < BigInt(pages.length * plan.pageSize)) {
-      const first = Number(image.offset / BigInt(plan.pageSize));
-      pages.fill(LAYER_IMAGE_ZERO, first, Math.min(first + image.pages, pages.length));
-      forEachNonzeroPage(image.pieces, module, plan.pageSize, (page) => {
-        if (first + page < pages.length) pages[first + page] = LAYER_IMAGE_DATA;
-      });
+    const firstPage =
+      image && image.length > 0 ? Number(image.offset / BigInt(plan.pageSize)) : null;
+    const layer = imageLayer(
+      memoryPlan.memory,
+      plan.pageSize,
+      type.min << BigInt(type.pageSizeLog2),
+      firstPage === null ? null : { firstPage, pages: image!.pages },
+    );
+    if (firstPage !== null) {
+      forEachNonzeroPage(image!.pieces, module, plan.pageSize, (page) =>
+        markDataPage(layer, firstPage + page),
+      );
     }
-    return { memory: memoryPlan.memory, pageSize: plan.pageSize, totalPages, pages };
+    return layer;
   });
+}
+
+/** The layer of a memory of `memoryBytes` initial bytes with the image's pages marked
+ *  as zero pages; the caller marks those holding data (`markDataPage`). */
+export function imageLayer(
+  memory: number,
+  pageSize: number,
+  memoryBytes: bigint,
+  image: { firstPage: number; pages: number } | null,
+): StaticLayer {
+  const totalPages = Number((memoryBytes + BigInt(pageSize) - 1n) / BigInt(pageSize));
+  const pages = new Uint8Array(Math.min(totalPages, MAX_LAYER_PAGES));
+  if (image && image.firstPage < pages.length) {
+    pages.fill(
+      LAYER_IMAGE_ZERO,
+      image.firstPage,
+      Math.min(image.firstPage + image.pages, pages.length),
+    );
+  }
+  return { memory, pageSize, totalPages, pages };
+}
+
+export function markDataPage(layer: StaticLayer, page: number): void {
+  if (page < layer.pages.length) layer.pages[page] = LAYER_IMAGE_DATA;
 }

@@ -1,13 +1,24 @@
 // Argument parsing and dispatch for `wasm-cow`. Exit codes: 0 success, 1 bad input
-// file (or no runner), 2 usage error, 3 a run whose report is complete but a step failed.
+// file (or no runner), 2 usage error, 3 a run whose report is complete but a step failed,
+// 4 a diff that broke a --fail-if rule.
 
 import { parseArgs } from "node:util";
 import { displayText } from "../../common/display-text";
 import { UsageError, type CliIo } from "./cli-io";
+import { DIFF_USAGE, parseDiffArgs, runDiff } from "./diff-command";
 import { INSPECT_USAGE, parseInspectArgs, runInspect } from "./inspect-command";
 import { parseRunArgs, RUN_USAGE, runRun } from "./run-command";
 
-const USAGE = `usage: ${INSPECT_USAGE}\n\n       ${RUN_USAGE}`;
+const USAGE = `usage: ${INSPECT_USAGE}\n\n       ${DIFF_USAGE}\n\n       ${RUN_USAGE}`;
+
+/** The flags `diff` and `inspect --baseline` share. */
+const DIFF_OPTIONS = {
+  json: { type: "boolean" },
+  markdown: { type: "boolean" },
+  "fail-if": { type: "string", multiple: true },
+  "page-size": { type: "string" },
+  "dense-limit": { type: "string" },
+} as const;
 
 /** `inspect` answers synchronously; `run` talks to the runner process. */
 export function runCli(argv: string[], rawIo: CliIo): number | Promise<number> {
@@ -45,17 +56,21 @@ export function runCli(argv: string[], rawIo: CliIo): number | Promise<number> {
       });
       return runRun(parseRunArgs(values, positionals), io);
     }
+    if (command === "diff") {
+      const { values, positionals } = parseArgs({
+        args: rest,
+        allowPositionals: true,
+        strict: true,
+        options: DIFF_OPTIONS,
+      });
+      return runDiff(parseDiffArgs(values, positionals), io);
+    }
     if (command !== "inspect") throw new UsageError(`unknown command "${command}"`);
     const { values, positionals } = parseArgs({
       args: rest,
       allowPositionals: true,
       strict: true,
-      options: {
-        json: { type: "boolean" },
-        pages: { type: "boolean" },
-        "page-size": { type: "string" },
-        "dense-limit": { type: "string" },
-      },
+      options: { ...DIFF_OPTIONS, pages: { type: "boolean" }, baseline: { type: "string" } },
     });
     return runInspect(parseInspectArgs(values, positionals), io);
   } catch (error) {

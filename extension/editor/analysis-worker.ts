@@ -3,17 +3,16 @@
 
 import { parentPort } from "node:worker_threads";
 import { DecodeError } from "../analysis/binary-cursor";
-import { materializeImage, planImages } from "../analysis/image-planner";
+import { planImages } from "../analysis/image-planner";
 import { reportOf } from "../analysis/inspect";
-import { pageHashes } from "../../common/layout-diff";
 import { toJsonText } from "../analysis/json-text";
-import { staticLayers } from "../analysis/memory-layers";
+import { imageBytesOf, moduleLayout, type ImageBytes } from "../analysis/module-layout";
 import { readModule } from "../analysis/module-reader";
 import type { WorkerRequest, WorkerResponse } from "../../common/worker-protocol";
 import type { InspectReport } from "../../common/report-types";
 
 let lastReport: InspectReport | null = null;
-let images: Map<number, { offset: number; bytes: Uint8Array }> = new Map();
+let images: ImageBytes = new Map();
 
 function handle(request: WorkerRequest): WorkerResponse {
   if (request.kind === "analyze") {
@@ -26,26 +25,15 @@ function handle(request: WorkerRequest): WorkerResponse {
     const plan = planImages(module, options);
     const report = reportOf(module, plan, options);
     lastReport = report;
-    images = new Map();
-    for (const memoryPlan of plan.memories) {
-      const image = memoryPlan.image;
-      if (image && image.length > 0 && image.sha256 !== null) {
-        images.set(memoryPlan.memory, {
-          offset: Number(image.offset),
-          bytes: materializeImage(module, image),
-        });
-      }
-    }
+    images = imageBytesOf(module, plan);
+    const layout = moduleLayout(module, plan, images);
     return {
       id: request.id,
       ok: true,
       kind: "analyze",
       reportJson: toJsonText(report, 0),
-      layers: staticLayers(module, plan),
-      pageHashes: plan.memories.map((m) => {
-        const image = images.get(m.memory);
-        return image ? pageHashes(image.bytes, plan.pageSize) : new Uint32Array(0);
-      }),
+      layers: layout.layers,
+      pageHashes: layout.pageHashes,
     };
   }
   if (request.kind === "reportText") {

@@ -1,4 +1,4 @@
-// The README's example runs must stay true: every `$ wasm-cow inspect FILE` block is run
+// The README's example runs must stay true: every `$ wasm-cow inspect|diff …` block is run
 // again and each line it shows must appear, in order, in today's output ("..." in a
 // block stands for lines left out).
 
@@ -20,7 +20,7 @@ interface ExampleRun {
 function readmeRuns(): ExampleRun[] {
   const readme = readFileSync(path.join(root, "README.md"), "utf8");
   const runs: ExampleRun[] = [];
-  for (const block of readme.matchAll(/```\n\$ wasm-cow (inspect .+)\n([\s\S]*?)```/g)) {
+  for (const block of readme.matchAll(/```\n\$ wasm-cow ((?:inspect|diff) .+)\n([\s\S]*?)```/g)) {
     runs.push({ args: block[1]!.split(" "), shown: block[2]!.trimEnd().split("\n") });
   }
   return runs;

@@ -4,7 +4,7 @@
 
 import type { ReactElement } from "react";
 import type { Delta, MemoryDiff } from "../../../../common/layout-diff";
-import { formatDelta, formatValue, formatVerdict } from "./format";
+import { formatDelta, formatValue, formatVerdict } from "../../../../common/layout-diff-text";
 
 const ROWS: {
   field: "offset" | "length" | "pages" | "nonzeroPages" | "dataBytes";

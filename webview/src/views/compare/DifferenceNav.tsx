@@ -4,7 +4,7 @@
 import { VscodeButton } from "@vscode-elements/react-elements";
 import { useEffect, type ReactElement } from "react";
 import type { Difference } from "../../../../common/layout-diff";
-import { addressRange, DIFFERENCE_KIND_LABELS } from "./format";
+import { addressRange, DIFFERENCE_KIND_LABELS } from "../../../../common/layout-diff-text";
 
 export interface DifferenceNavProps {
   differences: readonly Difference[];

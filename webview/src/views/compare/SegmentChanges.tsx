@@ -3,7 +3,7 @@
 
 import type { ReactElement } from "react";
 import type { SegmentChange } from "../../../../common/layout-diff";
-import { CHANGE_LABELS, segmentName, segmentPlacement } from "./format";
+import { CHANGE_LABELS, segmentName, segmentPlacement } from "../../../../common/layout-diff-text";
 
 export interface SegmentChangesProps {
   changes: readonly SegmentChange[];

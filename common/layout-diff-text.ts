@@ -1,14 +1,9 @@
-// Words and numbers of the compare view: plain integers, signed deltas, and a text label
-// (with a glyph) for every kind of change, so nothing is told by colour alone.
+// Words and numbers of a layout diff (the compare view and `wasm-cow diff`): plain
+// integers, signed deltas, and a text label (with a glyph) for every kind of change, so
+// nothing is told by colour alone.
 
-import { hex } from "../../../../common/format";
-import type {
-  Delta,
-  Difference,
-  SegmentChangeKind,
-  SegmentRef,
-  Verdict,
-} from "../../../../common/layout-diff";
+import { hex } from "./format";
+import type { Delta, Difference, SegmentChangeKind, SegmentRef, Verdict } from "./layout-diff";
 
 export function formatValue(value: number | bigint | null): string {
   return value === null ? "—" : String(value);
