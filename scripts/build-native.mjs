@@ -4,12 +4,19 @@
 // facilities): the install goes on, and the CLI and the extension say that copy-on-write
 // execution is unavailable there. On Linux a failed build fails the install.
 import { spawnSync } from "node:child_process";
+import { ensureSystemPackages } from "./system-packages.mjs";
 
 if (process.platform !== "linux") {
   console.log(
     `wasm-cow: no native backend on ${process.platform}; inspection works, execution is unavailable`,
   );
   process.exit(0);
+}
+try {
+  ensureSystemPackages(["native"]);
+} catch (error) {
+  console.error(`wasm-cow: ${error instanceof Error ? error.message : error}`);
+  process.exit(1);
 }
 // npm puts its own node-gyp on PATH for lifecycle scripts and passes its config (nodedir).
 const result = spawnSync("node-gyp", ["rebuild"], { stdio: "inherit", shell: false });

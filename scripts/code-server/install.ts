@@ -43,12 +43,13 @@ export function isInstalled(dir = installDir): boolean {
   return existsSync(path.join(dir, marker)) && existsSync(codeServerEntry(dir));
 }
 
-/** Returns code-server's entry script, installing it first if the cache is empty. */
+/** Returns code-server's entry script, installing it first if the cache is empty (with
+ *  the Debian packages `scripts/system-packages.mjs code-server` sees to, as the npm
+ *  scripts that get here run first). */
 export function ensureCodeServer(log: Log = console.log): string {
   if (isInstalled()) return codeServerEntry();
   const started = Date.now();
   const progress: Log = (line) => log(`[${((Date.now() - started) / 1000).toFixed(1)} s] ${line}`);
-  checkPrerequisites();
   mkdirSync(cacheRoot, { recursive: true });
   const scratch = `${installDir}.partial-${process.pid}`;
   rmSync(scratch, { recursive: true, force: true });
@@ -191,21 +192,6 @@ function findOnPath(name: string): string | undefined {
     if (folder && existsSync(path.join(folder, name))) return path.join(folder, name);
   }
   return undefined;
-}
-
-/** Fails early, naming the Debian packages `.ci/run` installs, instead of deep in a build. */
-function checkPrerequisites(): void {
-  const missing: string[] = [];
-  if (!findOnPath("rg")) missing.push("ripgrep");
-  if (!findOnPath("pkg-config")) missing.push("pkg-config");
-  if (!existsSync("/usr/include/gssapi/gssapi.h")) missing.push("libkrb5-dev"); // for kerberos
-  for (const tool of ["make", "g++", "python3"]) if (!findOnPath(tool)) missing.push(tool);
-  if (missing.length > 0) {
-    throw new Error(
-      `code-server install needs these Debian packages: ${missing.join(" ")}\n` +
-        `  apt-get install -y --no-install-recommends ${missing.join(" ")}`,
-    );
-  }
 }
 
 if (require.main === module) {

@@ -1,7 +1,8 @@
 // The inspector in a real VS Code (code-server with the packaged .vsix, driven by
 // Chromium), one session for four scenarios of issue 5, each checked against the built CLI
 // on the same file with the same settings:
-//   1. every sample opened from the explorer: the Overview's values equal `inspect --json`;
+//   1. every sample opened from the explorer: the Overview's values equal `inspect --json`,
+//      its Segments tab lists what wasm-objdump lists;
 //   2. dirty-per-call.wasm stepped through (Instantiate, Invoke touch ×2, Release): after
 //      each action, every step's page counts (table and page-map legend), slot pick and
 //      system calls equal `run --invoke touch --invoke touch --json`;
@@ -18,6 +19,7 @@ import { test } from "node:test";
 import { inspectJson, instanceSteps, runJson, type RunJson } from "./harness/cli";
 import { compareFrame, readCompare, walkDifferences } from "./harness/compare";
 import { expectedCompare } from "./harness/expected-compare";
+import { objdumpDataSegments } from "./harness/objdump";
 import { Inspector, type StepFacts } from "./harness/inspector";
 import { expectedOverviewText, requiredIntegerFields } from "./harness/overview";
 import { scenarioRunner } from "./harness/scenario";
@@ -57,6 +59,24 @@ test("inspector scenarios in VS Code (issue 5: 1–4)", { timeout: 300_000 }, as
             for (const [field, text] of Object.entries(shown)) {
               const expected = expectedOverviewText(json, field);
               if (expected !== undefined) assert.equal(text, expected, `${name}: ${field}`);
+            }
+            // The Segments tab against wabt's own listing of the data section.
+            const dumped = objdumpDataSegments(workspace.file(`build/${name}`));
+            const segments = await inspector.segmentRows();
+            const plural = dumped.length === 1 ? "" : "s";
+            assert.equal(segments.count, `${dumped.length} data segment${plural}.`, name);
+            assert.ok(segments.rows.length >= Math.min(dumped.length, 5), `${name}: rows shown`);
+            for (const row of segments.rows) {
+              const want = dumped[Number(row.index)]!;
+              assert.deepEqual(
+                [row.size, row.start, row.memory],
+                [
+                  String(want.size),
+                  want.start === null ? "—" : `0x${want.start.toString(16)}`,
+                  want.memory === null ? "—" : String(want.memory),
+                ],
+                `${name}: segment ${row.index}`,
+              );
             }
           }
         });

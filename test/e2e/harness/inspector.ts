@@ -9,7 +9,7 @@ import { poll, PollAbort, type Workbench } from "./workbench";
 export type InspectorTab = "overview" | "segments" | "pages" | "stepper" | "pool";
 const TAB_SECTIONS: Record<InspectorTab, string> = {
   overview: 'section[aria-label="Overview"]',
-  segments: 'section[aria-label="Segments"]',
+  segments: 'section[aria-label="Data segments"]',
   pages: 'section[aria-label="Page map"]',
   stepper: "section.stepper",
   pool: "section.slot-pool",
@@ -69,6 +69,22 @@ export class Inspector {
           ]),
         ),
       );
+  }
+
+  /** The Segments tab's count line and the rows it renders (cell text by column key). */
+  async segmentRows(): Promise<{ count: string; rows: Record<string, string>[] }> {
+    await this.showTab("segments");
+    return this.frame.locator(TAB_SECTIONS.segments).evaluate((section) => ({
+      count: section.querySelector(".segments-count")?.textContent?.trim() ?? "",
+      rows: [...section.querySelectorAll(".segments-body [role=row]")].map((row) =>
+        Object.fromEntries(
+          [...row.querySelectorAll("[data-column]")].map((cell) => [
+            cell.getAttribute("data-column")!,
+            (cell.textContent ?? "").trim(),
+          ]),
+        ),
+      ),
+    }));
   }
 
   /** Clicks a run action's button in the visible tab (Instantiate, Release, Invoke…). */

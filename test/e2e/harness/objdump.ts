@@ -1,0 +1,34 @@
+// The data segments of a module as wabt's wasm-objdump lists them: the oracle for the
+// Segments tab (a decoder that is not ours).
+
+import { spawnSync } from "node:child_process";
+
+export interface DumpedSegment {
+  index: number;
+  /** null for a passive segment. */
+  memory: number | null;
+  size: number;
+  /** The constant i32 offset, when it is one. */
+  start: number | null;
+}
+
+export function objdumpDataSegments(file: string): DumpedSegment[] {
+  const run = spawnSync("wasm-objdump", ["-x", "-j", "Data", file], { encoding: "utf8" });
+  if (run.status !== 0) throw new Error(`wasm-objdump failed on ${file}: ${run.stderr}`);
+  const segments: DumpedSegment[] = [];
+  for (const line of run.stdout.split("\n")) {
+    // " - segment[0] memory=0 size=23 - init i32=1048576", " - segment[1] passive size=3"
+    const match =
+      /^ - segment\[(\d+)\](?: memory=(\d+))?(?: passive)? size=(\d+)(?: - init i32=(-?\d+))?/.exec(
+        line,
+      );
+    if (!match) continue;
+    segments.push({
+      index: Number(match[1]),
+      memory: match[2] === undefined ? null : Number(match[2]),
+      size: Number(match[3]),
+      start: match[4] === undefined ? null : Number(match[4]) >>> 0,
+    });
+  }
+  return segments;
+}
