@@ -92,6 +92,7 @@ function runWithStates(pages: number): HostMessage {
           {
             memory: 0,
             slot: 0,
+            origin: { place: "slot", init: "image", noImage: null },
             pages: countPageStates(states),
             smaps: null,
             sharedImagePages: null,

@@ -58,9 +58,23 @@ export interface SmapsFigures {
   spanEnd: bigint;
 }
 
+/** Where an observed memory lives and how its initial contents got there. */
+export interface MemoryOrigin {
+  /** "slot": a pool slot (this tool's or Wasmtime's); "imported": the memory the runner
+   *  made from the module's memory import (Wasmtime's pool never holds those). */
+  place: "slot" | "imported";
+  /** How the data segments got in: mapped from the copy-on-write image, copied at
+   *  instantiation (V8 or Wasmtime writing every active segment), or nothing to write. */
+  init: "image" | "copied" | "none";
+  /** Why there is no image, when there is none. */
+  noImage: string | null;
+}
+
 export interface MemoryStepState {
   memory: number;
-  slot: number;
+  /** The pool slot; null for a memory outside the pool (`origin.place`). */
+  slot: number | null;
+  origin: MemoryOrigin;
   /** Host pages of the accessible memory by state; they add up to its size. */
   pages: PageCounts;
   /** Clean image pages mapped by some other mapping too (another slot); null without an image. */

@@ -4,6 +4,7 @@
 
 import { displayLines, displayText } from "../../common/display-text";
 import { grouped, plural } from "../../common/format";
+import { memoryInitText, memoryPlaceText } from "../../common/memory-origin-text";
 import type { EngineInfo, InitMode, ModuleSummary } from "../runner/protocol";
 import type { ResetStrategy, StepRecord } from "../../common/run-types";
 
@@ -109,7 +110,11 @@ function stepLine(step: RunStep): string {
       ? step.result.map((r) => String(r.value)).join(", ")
       : step.step === "reset"
         ? resetSummary(step)
-        : "";
+        : step.step === "instantiate"
+          ? step.memories
+              .map((m) => `memory ${m.memory} ${memoryPlaceText(m)}: ${memoryInitText(m.origin)}`)
+              .join("; ")
+          : "";
   const retired = step.detail?.retired ? ` (retired: ${step.detail.retired})` : "";
   return [
     String(step.instance ?? "-").padStart(4),

@@ -26,6 +26,7 @@ import { DEFAULT_MAX_OUTPUT_BYTES } from "./limits";
 import type { OutputCapture } from "./wasi-output";
 import { exportSignature, parseArgument, resultJson } from "./wasm-values";
 import type {
+  MemoryOrigin,
   MemoryStepState,
   ResetStrategy,
   SlotAffinity,
@@ -54,11 +55,19 @@ interface SlotUse {
   memoryIndex: number;
 }
 
+/** A memory of the module's own import, made by the runner from the declared type:
+ *  outside the pool (Wasmtime's pool never holds imported memories), observed in place. */
+interface ImportedUse {
+  memoryIndex: number;
+  memory: WebAssembly.Memory;
+}
+
 interface LiveInstance {
   id: number;
   module: LoadedModule;
   mode: InitMode;
   slots: SlotUse[];
+  imported: ImportedUse[];
   instance: WebAssembly.Instance | null;
   output: OutputCapture | null;
 }
@@ -135,7 +144,7 @@ export class RunnerSession {
         offset: image.offset,
         length: image.native.length,
       })),
-      unobservable: unpoolable,
+      unobservable: unpoolable ?? sharedImportReason(module),
     };
     return { summary, steps: [planStep, imageStep] };
   }
@@ -164,6 +173,7 @@ export class RunnerSession {
       module: loaded,
       mode,
       slots: [],
+      imported: [],
       instance: null,
       output: null,
     };
@@ -261,6 +271,11 @@ export class RunnerSession {
       },
     );
     live.output = environment.output;
+    // A shared memory's SharedArrayBuffer is out of the addon's reach (Node 20's N-API has
+    // no access to one), so only the others are observed.
+    live.imported = [...environment.importedMemories]
+      .filter(([, memory]) => !(memory.buffer instanceof SharedArrayBuffer))
+      .map(([memoryIndex, memory]) => ({ memoryIndex, memory }));
     return environment;
   }
 
@@ -313,8 +328,11 @@ export class RunnerSession {
   readMemory(instanceId: number, memoryIndex: number, offset: number, length: number): Uint8Array {
     const live = this.live(instanceId);
     const use = live.slots.find((s) => s.memoryIndex === memoryIndex);
-    if (!use) throw new Error(`instance ${instanceId} has no observable memory ${memoryIndex}`);
-    const buffer = this.pool.memoryOf(use.slot).buffer;
+    const memory = use
+      ? this.pool.memoryOf(use.slot)
+      : live.imported.find((i) => i.memoryIndex === memoryIndex)?.memory;
+    if (!memory) throw new Error(`instance ${instanceId} has no observable memory ${memoryIndex}`);
+    const buffer = memory.buffer;
     const from = Math.min(offset, buffer.byteLength);
     return new Uint8Array(buffer.slice(from, Math.min(from + length, buffer.byteLength)));
   }
@@ -455,32 +473,66 @@ export class RunnerSession {
     };
   }
 
-  /** Page states of every slot memory of the instance, from the kernel. Resident and
-   *  private-dirty bytes come from the page states of exactly the memory's range:
-   *  smaps counts whole mappings, takes milliseconds in a V8 process (it walks every
-   *  mapping's page tables), and calls the image's memfd pages dirty even when they were
-   *  only read (shmem pages have no backing file). Its figures are added on request. */
-  private memoryStates(live: LiveInstance, slots: SlotUse[] = live.slots): MemoryStepState[] {
+  /** Page states of every observed memory of the instance (its slots, and the memories
+   *  made for its imports; a reset looks at the slots it reset), from the kernel.
+   *  Resident and private-dirty bytes come from the page states of exactly the memory's
+   *  range: smaps counts whole mappings, takes milliseconds in a V8 process (it walks
+   *  every mapping's page tables), and calls the image's memfd pages dirty even when they
+   *  were only read (shmem pages have no backing file). Its figures are added on request. */
+  private memoryStates(live: LiveInstance, slots?: SlotUse[]): MemoryStepState[] {
     if (this.options.snapshots === false) return [];
-    return slots.map(({ slot, memoryIndex }) => {
-      const memory = this.pool.memoryOf(slot);
+    const inSlots = (slots ?? live.slots).map(({ slot, memoryIndex }) => {
       const mapped = this.pool.mappedImage(slot);
-      const image = mapped ? { offset: mapped.offset, length: mapped.native.length } : null;
-      const snapshot = this.addon.snapshot(
-        memory,
-        image?.offset ?? 0,
-        image?.length ?? 0,
-        this.options.includePageStates,
-      );
-      return memoryStepState(snapshot, {
-        memory: memoryIndex,
-        slot,
-        image,
-        hostPageSize: this.hostPageSize,
-        smaps: this.options.smaps ? smapsFigures(this.addon.accounting(memory)) : null,
-      });
+      return this.memoryState(live, memoryIndex, slot, this.pool.memoryOf(slot), mapped);
+    });
+    const imported = slots
+      ? []
+      : live.imported.map(({ memoryIndex, memory }) =>
+          this.memoryState(live, memoryIndex, null, memory, null),
+        );
+    return [...inSlots, ...imported];
+  }
+
+  private memoryState(
+    live: LiveInstance,
+    memoryIndex: number,
+    slot: number | null,
+    memory: WebAssembly.Memory,
+    mapped: SlotImage | null,
+  ): MemoryStepState {
+    const image = mapped ? { offset: mapped.offset, length: mapped.native.length } : null;
+    const snapshot = this.addon.snapshot(
+      memory,
+      image?.offset ?? 0,
+      image?.length ?? 0,
+      this.options.includePageStates,
+    );
+    return memoryStepState(snapshot, {
+      memory: memoryIndex,
+      slot,
+      origin: memoryOrigin(live, memoryIndex, slot === null ? "imported" : "slot", mapped),
+      image,
+      hostPageSize: this.hostPageSize,
+      smaps: this.options.smaps ? smapsFigures(this.addon.accounting(memory)) : null,
     });
   }
+}
+
+/** How a memory of the instance got its contents, and why not from an image. */
+function memoryOrigin(
+  live: LiveInstance,
+  memoryIndex: number,
+  place: MemoryOrigin["place"],
+  mapped: SlotImage | null,
+): MemoryOrigin {
+  if (mapped) return { place, init: "image", noImage: null };
+  const loaded = live.module;
+  const plan = loaded.plan.memories.find((m) => m.memory === memoryIndex);
+  const noImage =
+    plan?.reason?.message ??
+    loaded.cowRefusal ??
+    (live.mode === "eager" ? "eager initialisation was asked for" : "no image was planned");
+  return { place, init: plan && plan.dataBytes > 0 ? "copied" : "none", noImage };
 }
 
 function smapsFigures(accounting: Accounting): SmapsFigures {
@@ -506,6 +558,15 @@ function cowRefusalOf(plan: ImagePlan): string | null {
   }
   const imported = plan.memories.find((m) => m.reason?.code === "module-imports-memory");
   return imported ? imported.reason!.message : null;
+}
+
+/** Why an imported memory goes unobserved: the addon reads a memory's pages through its
+ *  buffer, and Node 20's N-API cannot reach a SharedArrayBuffer's data. */
+function sharedImportReason(module: WasmModule): string | null {
+  const memory = module.memories.find((m) => m.import && m.type.shared);
+  return memory
+    ? `memory ${memory.index} is an imported shared memory: its pages are not observed (Node 20's N-API cannot reach a SharedArrayBuffer's memory)`
+    : null;
 }
 
 /** Slots are ordinary non-shared 32-bit V8 memories with 64 KiB pages. */

@@ -7,7 +7,7 @@ import { planImages, type ImagePlan } from "../analysis/image-planner";
 import { readModule } from "../analysis/module-reader";
 import type { WasmModule } from "../analysis/module-types";
 import type { LoadModuleRequest } from "./protocol";
-import type { MemoryStepState, StepRecord } from "../../common/run-types";
+import type { MemoryOrigin, MemoryStepState, StepRecord } from "../../common/run-types";
 import type { Snapshot } from "./native-backend";
 import { NO_SYSCALLS } from "./native-backend";
 
@@ -52,7 +52,8 @@ export function memoryStepState(
   snapshot: Snapshot,
   where: {
     memory: number;
-    slot: number;
+    slot: number | null;
+    origin: MemoryOrigin;
     image: { offset: number; length: number } | null;
     hostPageSize: number;
     smaps: MemoryStepState["smaps"];
@@ -63,6 +64,7 @@ export function memoryStepState(
   return {
     memory: where.memory,
     slot: where.slot,
+    origin: where.origin,
     pages,
     sharedImagePages: where.image ? snapshot.imageSharedPages : null,
     rssBytes: (pages.zero + pages.imageClean + pages.imageDirty + pages.anonDirty) * page,

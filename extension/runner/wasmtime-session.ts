@@ -310,7 +310,7 @@ export class WasmtimeSession {
     return live.memories.map(({ memory, slot, length }) => {
       slot.inUseBy = null;
       // The range the instance's memory had: what Wasmtime reset.
-      const state = this.observing() ? this.observe(slot, memory, length, true) : null;
+      const state = this.observing() ? this.observe(live.module, slot, memory, length, true) : null;
       return {
         ...blankStep("reset"),
         instance: live.id,
@@ -506,7 +506,8 @@ export class WasmtimeSession {
               use.length = now.length;
               use.slot.length = Math.max(use.slot.length, now.length);
             }
-            return this.observe(use.slot, use.memory, use.length, step === "instantiate" || grew);
+            const readMappings = step === "instantiate" || grew;
+            return this.observe(live.module, use.slot, use.memory, use.length, readMappings);
           })
         : [],
       output: written.output,
@@ -520,6 +521,7 @@ export class WasmtimeSession {
    *  when a call grew the memory; a call cannot otherwise change them (Wasmtime maps and
    *  unmaps only around a Store's life), and each read costs a system call per mapping. */
   private observe(
+    loaded: LoadedModule,
     slot: Slot,
     memory: number,
     length: number,
@@ -538,9 +540,18 @@ export class WasmtimeSession {
       image?.length ?? 0,
       this.options.includePageStates,
     );
+    const plan = loaded.plan.memories.find((m) => m.memory === memory);
     return memoryStepState(snapshot, {
       memory,
       slot: slot.index,
+      // Seen, not planned: the image is there if the kernel shows Wasmtime's memfd mapped.
+      origin: image
+        ? { place: "slot", init: "image", noImage: null }
+        : {
+            place: "slot",
+            init: plan && plan.dataBytes > 0 ? "copied" : "none",
+            noImage: `Wasmtime mapped none here${plan?.reason ? ` (the plan says: ${plan.reason.message})` : ""}`,
+          },
       image,
       hostPageSize: this.hostPageSize,
       smaps: null,

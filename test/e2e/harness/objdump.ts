@@ -13,8 +13,14 @@ export interface DumpedSegment {
 }
 
 export function objdumpDataSegments(file: string): DumpedSegment[] {
-  const run = spawnSync("wasm-objdump", ["-x", "-j", "Data", file], { encoding: "utf8" });
-  if (run.status !== 0) throw new Error(`wasm-objdump failed on ${file}: ${run.stderr}`);
+  // -x prints every segment's bytes too: 8.7 MB of text for dense.wasm's 2 MiB.
+  const run = spawnSync("wasm-objdump", ["-x", "-j", "Data", file], {
+    encoding: "utf8",
+    maxBuffer: 256 * 1024 * 1024,
+  });
+  if (run.status !== 0) {
+    throw new Error(`wasm-objdump failed on ${file}: ${run.error?.message ?? run.stderr}`);
+  }
   const segments: DumpedSegment[] = [];
   for (const line of run.stdout.split("\n")) {
     // " - segment[0] memory=0 size=23 - init i32=1048576", " - segment[1] passive size=3"

@@ -5,8 +5,8 @@
 import type { ReactElement } from "react";
 import "../styles/slot-pool.css";
 import "../styles/stepper.css";
-import { formatNs } from "./stepper/format";
-import { lastInstantiation, nextPick } from "./stepper/pool-facts";
+import { formatBytes, formatNs } from "./stepper/format";
+import { lastInstantiation, memoriesOutsidePool, nextPick } from "./stepper/pool-facts";
 import { ResetComparison } from "./stepper/ResetComparison";
 import { ResetSettings } from "./stepper/ResetSettings";
 import { RunButton } from "./stepper/RunButton";
@@ -17,6 +17,7 @@ import type { EngineKind, StepRecord } from "../../../common/run-types";
 import type { RunView } from "../../../common/webview-protocol";
 import { EnginePicker } from "./stepper/EnginePicker";
 import { displayMultiline } from "../../../common/display-text";
+import { memoryInitText } from "../../../common/memory-origin-text";
 
 /** What Wasmtime's instantiation left mapped, as /proc/self/maps showed it. */
 function wasmtimeMapping(step: StepRecord): string {
@@ -145,6 +146,31 @@ function EnginePool({
       {latest && (
         <LastInstantiation instance={latest.instance} acquire={latest.acquire} map={latest.map} />
       )}
+      {run && <OutsidePool run={run} />}
+    </div>
+  );
+}
+
+/** Memories the live instance has outside the pool: the ones made for its imports. */
+function OutsidePool({ run }: { run: RunView }): ReactElement | null {
+  const memories = memoriesOutsidePool(run);
+  if (!memories.length) return null;
+  return (
+    <div data-field="outside-pool">
+      <h3>Outside the pool</h3>
+      <p className="muted">
+        Wasmtime's pool holds only the memories a module defines; a memory it imports belongs to
+        whoever made it (here the runner, from the import's type), so no slot, no image, no reset.
+      </p>
+      <ul>
+        {memories.map((memory) => (
+          <li key={memory.memory} data-memory={memory.memory}>
+            Memory {memory.memory} of instance {run.liveInstance}, imported:{" "}
+            {memoryInitText(memory.origin)}; {formatBytes(memory.rssBytes)} resident,{" "}
+            {formatBytes(memory.privateDirtyBytes)} private dirty.
+          </li>
+        ))}
+      </ul>
     </div>
   );
 }

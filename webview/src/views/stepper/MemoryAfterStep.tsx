@@ -3,6 +3,7 @@
 
 import type { ReactElement } from "react";
 import { formatBytes as inUnits, grouped } from "../../../../common/format";
+import { memoryInitText, memoryPlaceText } from "../../../../common/memory-origin-text";
 import { PageMap } from "../../page-map/PageMap";
 import { paletteStates } from "../../page-map/palettes";
 import { formatBytes } from "./format";
@@ -26,7 +27,7 @@ export function MemoryAfterStep({
   selectedPage,
   onSelectPage,
 }: MemoryAfterStepProps): ReactElement {
-  const heading = `Memory ${memory.memory} in slot ${memory.slot}, after step ${stepIndex + 1}`;
+  const heading = `Memory ${memory.memory} ${memoryPlaceText(memory)}, after step ${stepIndex + 1}`;
   const imageStart = memory.imageOffset;
   const imageEnd =
     imageStart !== null && memory.imageLength !== null ? imageStart + memory.imageLength : null;
@@ -81,6 +82,10 @@ export function MemoryAfterStep({
           <dt>Private dirty</dt>
           <dd data-field="privateDirtyBytes" data-value={memory.privateDirtyBytes}>
             {formatBytes(memory.privateDirtyBytes)}
+          </dd>
+          <dt>Initialised</dt>
+          <dd data-field="origin" data-init={memory.origin.init} data-place={memory.origin.place}>
+            {memoryInitText(memory.origin)}
           </dd>
           <dt>Image</dt>
           <dd data-field="image">

@@ -119,7 +119,7 @@ export function StepDetail({
         <p className="muted">
           {step.instance === null
             ? "A module step: no instance memory exists yet."
-            : "No memory to look at (the slot was retired, or the module has no memory in a slot)."}
+            : "No memory to look at (the slot was retired, or the module has no memory this engine can observe)."}
         </p>
       )}
       {step.memories.map((memory) => (

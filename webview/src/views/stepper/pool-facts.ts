@@ -5,7 +5,7 @@
 import type { RunView } from "../../../../common/webview-protocol";
 import { affinityOwner } from "./affinity";
 import { isOtherModuleStep } from "./step-groups";
-import type { SlotView, StepRecord } from "../../../../common/run-types";
+import type { MemoryStepState, SlotView, StepRecord } from "../../../../common/run-types";
 
 export interface ResetRow {
   index: number;
@@ -68,4 +68,16 @@ export function nextPick(run: RunView): string {
   if (warm === 0)
     return "No slot holds this module's image: the next instantiation takes a cold slot and maps the image.";
   return "No slot holds this module's image: the next instantiation takes a cold slot (while fewer than max_unused_warm_slots slots are warm) or else remaps the least recently used warm slot.";
+}
+
+/** The live instance's memories outside the pool (those made for its memory imports), as
+ *  its latest step saw them. */
+export function memoriesOutsidePool(run: RunView): MemoryStepState[] {
+  if (run.liveInstance === null) return [];
+  for (let i = run.steps.length - 1; i >= 0; i--) {
+    const step = run.steps[i]!;
+    if (step.instance !== run.liveInstance || step.memories.length === 0) continue;
+    return step.memories.filter((memory) => memory.origin.place === "imported");
+  }
+  return [];
 }

@@ -1,0 +1,24 @@
+// Where an observed memory lives and how it was initialised, in words: the stepper's
+// headings and the CLI's instantiate lines say it the same way.
+
+import type { MemoryOrigin, MemoryStepState } from "./run-types";
+
+/** "in slot 2", or "imported (outside the pool)". */
+export function memoryPlaceText(memory: Pick<MemoryStepState, "slot" | "origin">): string {
+  return memory.origin.place === "imported" || memory.slot === null
+    ? "imported (the runner's memory for the import, outside the pool)"
+    : `in slot ${memory.slot}`;
+}
+
+/** "mapped from the copy-on-write image", or how it was filled and why not from one. */
+export function memoryInitText(origin: MemoryOrigin): string {
+  const why = origin.noImage === null ? "" : `: no image because ${origin.noImage}`;
+  switch (origin.init) {
+    case "image":
+      return "mapped from the copy-on-write image";
+    case "copied":
+      return `data segments copied at instantiation${why}`;
+    case "none":
+      return `no data to write${why}`;
+  }
+}
