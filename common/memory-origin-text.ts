@@ -3,11 +3,16 @@
 
 import type { MemoryOrigin, MemoryStepState } from "./run-types";
 
-/** "in slot 2", or "imported (outside the pool)". */
+/** "in slot 2", or where outside the pool. */
 export function memoryPlaceText(memory: Pick<MemoryStepState, "slot" | "origin">): string {
-  return memory.origin.place === "imported" || memory.slot === null
-    ? "imported (the runner's memory for the import, outside the pool)"
-    : `in slot ${memory.slot}`;
+  switch (memory.origin.place) {
+    case "slot":
+      return `in slot ${memory.slot}`;
+    case "imported":
+      return "imported (the runner's memory for the import, outside the pool)";
+    case "own":
+      return "the module's own (run unmodified, outside the pool)";
+  }
 }
 
 /** "mapped from the copy-on-write image", or how it was filled and why not from one. */

@@ -61,8 +61,10 @@ export interface SmapsFigures {
 /** Where an observed memory lives and how its initial contents got there. */
 export interface MemoryOrigin {
   /** "slot": a pool slot (this tool's or Wasmtime's); "imported": the memory the runner
-   *  made from the module's memory import (Wasmtime's pool never holds those). */
-  place: "slot" | "imported";
+   *  made from the module's memory import (Wasmtime's pool never holds those); "own": the
+   *  module's own memory where no slot can stand for it (shared, memory64, custom page
+   *  size), the module run unmodified. */
+  place: "slot" | "imported" | "own";
   /** How the data segments got in: mapped from the copy-on-write image, copied at
    *  instantiation (V8 or Wasmtime writing every active segment), or nothing to write. */
   init: "image" | "copied" | "none";

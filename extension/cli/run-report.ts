@@ -63,7 +63,6 @@ export function renderRunHeader(header: RunHeader): string {
       `  memory ${image.memory}: ${header.engine.kind === "wasmtime" ? "planned image" : "image"} at 0x${image.offset.toString(16)}, ${grouped(image.length)} bytes`,
     );
   }
-  if (header.module.unobservable) lines.push(`  not observed: ${header.module.unobservable}`);
   lines.push(
     `  reset: ${header.reset.strategy}${header.reset.strategy === "madvise" ? "" : ` (keep resident ${grouped(header.reset.keepResident)} bytes)`}`,
   );

@@ -35,8 +35,6 @@ export interface ModuleSummary {
   cow: boolean;
   cowRefusal: string | null;
   images: { memory: number; offset: number; length: number }[];
-  /** Why some of its memories cannot be observed (their steps show no pages), or null. */
-  unobservable: string | null;
 }
 
 /** Wasmtime's pooling options the user set; every other one keeps Wasmtime's default. */

@@ -5,6 +5,7 @@
 // tests); the extension host and the CLI reach it through the runner protocol.
 
 import { rewriteForCow, type ImportedSlotMemory } from "../analysis/cow-rewriter";
+import { exportMemories } from "../analysis/memory-exports";
 import { scanFeatures } from "../analysis/feature-scan";
 import { formatFeatureUse } from "../../common/feature-text";
 import { materializeImage, type ImagePlan } from "../analysis/image-planner";
@@ -47,7 +48,16 @@ interface LoadedModule {
   /** Why its memories cannot live in pool slots (it then runs unmodified), or null. */
   unpoolable: string | null;
   images: Map<number, SlotImage>;
-  compiled: Partial<Record<InitMode, { module: WebAssembly.Module; slots: ImportedSlotMemory[] }>>;
+  compiled: Partial<Record<InitMode, Compiled>>;
+}
+
+/** A module as V8 runs it: rewritten so that its memories come from pool slots, or, when
+ *  no slot can stand for them, unmodified but for exports of its memories (`own`), so that
+ *  they can be observed where they are. */
+interface Compiled {
+  module: WebAssembly.Module;
+  slots: ImportedSlotMemory[];
+  own: { memory: number; exportName: string }[];
 }
 
 interface SlotUse {
@@ -55,11 +65,13 @@ interface SlotUse {
   memoryIndex: number;
 }
 
-/** A memory of the module's own import, made by the runner from the declared type:
- *  outside the pool (Wasmtime's pool never holds imported memories), observed in place. */
-interface ImportedUse {
+/** A memory observed where it lives, outside the pool: one the runner made for the
+ *  module's memory import (Wasmtime's pool never holds those), or the module's own when
+ *  it runs unmodified (a memory no slot can stand for), reached through its export. */
+interface InPlaceUse {
   memoryIndex: number;
   memory: WebAssembly.Memory;
+  place: "imported" | "own";
 }
 
 interface LiveInstance {
@@ -67,7 +79,7 @@ interface LiveInstance {
   module: LoadedModule;
   mode: InitMode;
   slots: SlotUse[];
-  imported: ImportedUse[];
+  inPlace: InPlaceUse[];
   instance: WebAssembly.Instance | null;
   output: OutputCapture | null;
 }
@@ -144,7 +156,6 @@ export class RunnerSession {
         offset: image.offset,
         length: image.native.length,
       })),
-      unobservable: unpoolable ?? sharedImportReason(module),
     };
     return { summary, steps: [planStep, imageStep] };
   }
@@ -173,7 +184,7 @@ export class RunnerSession {
       module: loaded,
       mode,
       slots: [],
-      imported: [],
+      inPlace: [],
       instance: null,
       output: null,
     };
@@ -195,8 +206,13 @@ export class RunnerSession {
     this.instances.set(live.id, live);
     steps.push(
       this.timedCall(live, "instantiate", null, () => {
-        live.instance = new WebAssembly.Instance(compiled.module, environment.imports);
-        environment.output?.attach(live.instance);
+        const instance = new WebAssembly.Instance(compiled.module, environment.imports);
+        live.instance = instance;
+        environment.output?.attach(instance);
+        for (const { memory, exportName } of compiled.own) {
+          const own = instance.exports[exportName] as WebAssembly.Memory;
+          live.inPlace.push({ memoryIndex: memory, memory: own, place: "own" });
+        }
         return undefined;
       }),
     );
@@ -228,7 +244,7 @@ export class RunnerSession {
   /** Acquires a slot per defined memory, maps the images and builds the imports. */
   private prepare(
     live: LiveInstance,
-    compiled: { module: WebAssembly.Module; slots: ImportedSlotMemory[] },
+    compiled: Compiled,
     options: InstantiateOptions,
     steps: StepRecord[],
     provided: WebAssembly.Imports | undefined,
@@ -271,11 +287,11 @@ export class RunnerSession {
       },
     );
     live.output = environment.output;
-    // A shared memory's SharedArrayBuffer is out of the addon's reach (Node 20's N-API has
-    // no access to one), so only the others are observed.
-    live.imported = [...environment.importedMemories]
-      .filter(([, memory]) => !(memory.buffer instanceof SharedArrayBuffer))
-      .map(([memoryIndex, memory]) => ({ memoryIndex, memory }));
+    live.inPlace = [...environment.importedMemories].map(([memoryIndex, memory]) => ({
+      memoryIndex,
+      memory,
+      place: "imported" as const,
+    }));
     return environment;
   }
 
@@ -330,7 +346,7 @@ export class RunnerSession {
     const use = live.slots.find((s) => s.memoryIndex === memoryIndex);
     const memory = use
       ? this.pool.memoryOf(use.slot)
-      : live.imported.find((i) => i.memoryIndex === memoryIndex)?.memory;
+      : live.inPlace.find((i) => i.memoryIndex === memoryIndex)?.memory;
     if (!memory) throw new Error(`instance ${instanceId} has no observable memory ${memoryIndex}`);
     const buffer = memory.buffer;
     const from = Math.min(offset, buffer.byteLength);
@@ -349,17 +365,18 @@ export class RunnerSession {
     return live;
   }
 
-  private compiled(
-    loaded: LoadedModule,
-    mode: InitMode,
-  ): { module: WebAssembly.Module; slots: ImportedSlotMemory[] } {
+  private compiled(loaded: LoadedModule, mode: InitMode): Compiled {
     const cached = loaded.compiled[mode];
     if (cached) return cached;
     if (loaded.unpoolable) {
-      // Memories V8 or the backend cannot take as slots: the module runs as it is.
+      // Memories V8 or the backend cannot take as slots: the module runs as it is, its
+      // defined memories exported (the only change) to be observed where they are.
+      const defined = loaded.module.memories.filter((m) => !m.import).map((m) => m.index);
+      const exported = exportMemories(loaded.module, defined);
       const original = {
-        module: compileWithV8(loaded, loaded.module.bytes),
+        module: compileWithV8(loaded, exported.bytes),
         slots: [],
+        own: defined.map((memory) => ({ memory, exportName: exported.names.get(memory)! })),
       };
       loaded.compiled[mode] = original;
       return original;
@@ -380,6 +397,7 @@ export class RunnerSession {
     const compiled = {
       module: compileWithV8(loaded, rewrite.bytes),
       slots: rewrite.memories,
+      own: [],
     };
     loaded.compiled[mode] = compiled;
     return compiled;
@@ -485,18 +503,19 @@ export class RunnerSession {
       const mapped = this.pool.mappedImage(slot);
       return this.memoryState(live, memoryIndex, slot, this.pool.memoryOf(slot), mapped);
     });
-    const imported = slots
+    const inPlace = slots
       ? []
-      : live.imported.map(({ memoryIndex, memory }) =>
-          this.memoryState(live, memoryIndex, null, memory, null),
+      : live.inPlace.map(({ memoryIndex, memory, place }) =>
+          this.memoryState(live, memoryIndex, place, memory, null),
         );
-    return [...inSlots, ...imported];
+    return [...inSlots, ...inPlace];
   }
 
+  /** `where`: the slot, or the place of a memory outside the pool. */
   private memoryState(
     live: LiveInstance,
     memoryIndex: number,
-    slot: number | null,
+    where: number | InPlaceUse["place"],
     memory: WebAssembly.Memory,
     mapped: SlotImage | null,
   ): MemoryStepState {
@@ -509,8 +528,8 @@ export class RunnerSession {
     );
     return memoryStepState(snapshot, {
       memory: memoryIndex,
-      slot,
-      origin: memoryOrigin(live, memoryIndex, slot === null ? "imported" : "slot", mapped),
+      slot: typeof where === "number" ? where : null,
+      origin: memoryOrigin(live, memoryIndex, typeof where === "number" ? "slot" : where, mapped),
       image,
       hostPageSize: this.hostPageSize,
       smaps: this.options.smaps ? smapsFigures(this.addon.accounting(memory)) : null,
@@ -560,15 +579,6 @@ function cowRefusalOf(plan: ImagePlan): string | null {
   return imported ? imported.reason!.message : null;
 }
 
-/** Why an imported memory goes unobserved: the addon reads a memory's pages through its
- *  buffer, and Node 20's N-API cannot reach a SharedArrayBuffer's data. */
-function sharedImportReason(module: WasmModule): string | null {
-  const memory = module.memories.find((m) => m.import && m.type.shared);
-  return memory
-    ? `memory ${memory.index} is an imported shared memory: its pages are not observed (Node 20's N-API cannot reach a SharedArrayBuffer's memory)`
-    : null;
-}
-
 /** Slots are ordinary non-shared 32-bit V8 memories with 64 KiB pages. */
 function unpoolableReason(module: WasmModule): string | null {
   const memory = module.memories.find(
@@ -580,5 +590,5 @@ function unpoolableReason(module: WasmModule): string | null {
     : memory.type.memory64
       ? "a memory64 memory"
       : "of a custom page size";
-  return `memory ${memory.index} is ${kind}: pool slots are ordinary 32-bit V8 memories, so the module runs unmodified and its memories cannot be observed`;
+  return `memory ${memory.index} is ${kind}: pool slots are ordinary 32-bit V8 memories, so the module runs unmodified (its memories observed where they are)`;
 }

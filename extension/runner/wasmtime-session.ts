@@ -179,7 +179,6 @@ export class WasmtimeSession {
           ? [{ memory: m.memory, offset: Number(m.image.offset), length: Number(m.image.length) }]
           : [],
       ),
-      unobservable: null,
     };
     return { summary, steps: [planStep, compileStep] };
   }

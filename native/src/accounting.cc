@@ -69,7 +69,7 @@ void AddField(const char* line, Totals& totals) {
 //   privateCleanBytes, privateDirtyBytes, anonymousBytes, vmas, spanStart, spanEnd, ns }
 Napi::Value Accounting(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  LinearMemory memory = GetMemory(env, info[0], "memory");
+  LinearMemory memory = GetMemory(env, info[0], "memory", SharedMemory::kAccept);
   uint64_t started = MonotonicNs();
   std::string smaps = ReadWholeFile(env, "/proc/self/smaps");
   uint64_t from = reinterpret_cast<uintptr_t>(memory.base);

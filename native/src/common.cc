@@ -35,12 +35,13 @@ void InitAddonData(Napi::Env env) {
                                .As<Napi::Object>();
   Napi::Object descriptor = describe.Call(object, {prototype, Napi::String::New(env, "buffer")}).As<Napi::Object>();
   data->memoryBufferGetter = Napi::Persistent(descriptor.Get("get").As<Napi::Function>());
+  data->uint8ArrayConstructor = Napi::Persistent(env.Global().Get("Uint8Array").As<Napi::Function>());
   env.SetInstanceData(data);
 }
 
 AddonData& GetAddonData(Napi::Env env) { return *env.GetInstanceData<AddonData>(); }
 
-LinearMemory GetMemory(Napi::Env env, const Napi::Value& value, const char* what) {
+LinearMemory GetMemory(Napi::Env env, const Napi::Value& value, const char* what, SharedMemory shared) {
   Napi::Value buffer;
   try {
     if (!value.IsObject()) throw Napi::TypeError::New(env, "not an object");
@@ -48,12 +49,17 @@ LinearMemory GetMemory(Napi::Env env, const Napi::Value& value, const char* what
   } catch (const Napi::Error&) {
     throw Napi::TypeError::New(env, std::string(what) + " must be a WebAssembly.Memory");
   }
-  if (!buffer.IsArrayBuffer()) {
+  if (buffer.IsArrayBuffer()) {
+    Napi::ArrayBuffer arrayBuffer = buffer.As<Napi::ArrayBuffer>();
+    return LinearMemory{static_cast<uint8_t*>(arrayBuffer.Data()), arrayBuffer.ByteLength()};
+  }
+  if (shared == SharedMemory::kRefuse) {
     throw Napi::TypeError::New(
         env, std::string(what) + " is a shared memory: a private copy-on-write mapping needs a non-shared one");
   }
-  Napi::ArrayBuffer arrayBuffer = buffer.As<Napi::ArrayBuffer>();
-  return LinearMemory{static_cast<uint8_t*>(arrayBuffer.Data()), arrayBuffer.ByteLength()};
+  // A shared memory's buffer is a SharedArrayBuffer: its address through a view of it.
+  Napi::Uint8Array view = GetAddonData(env).uint8ArrayConstructor.New({buffer}).As<Napi::Uint8Array>();
+  return LinearMemory{view.Data(), view.ByteLength()};
 }
 
 void CheckBase(Napi::Env env, const LinearMemory& memory, const Napi::Value& expected) {

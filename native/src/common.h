@@ -14,16 +14,22 @@ namespace wasm_cow {
 size_t HostPageSize();
 uint64_t MonotonicNs();
 
-// The accessible bytes of a non-shared WebAssembly.Memory, read from its current
-// `buffer` (V8 keeps linear memory at the buffer's data pointer, page aligned).
+// The accessible bytes of a WebAssembly.Memory, read from its current `buffer` (V8 keeps
+// linear memory at the buffer's data pointer, page aligned).
 struct LinearMemory {
   uint8_t* base;
   size_t length;
 };
 
-// Throws a TypeError unless `value` is a WebAssembly.Memory whose buffer is an
-// ordinary ArrayBuffer (a shared memory cannot take a private CoW mapping).
-LinearMemory GetMemory(Napi::Env env, const Napi::Value& value, const char* what);
+// Whether an entry point takes a shared memory: those that only read (page states, the
+// base address, accounting) do; those that map or reset cannot (a shared memory cannot
+// take a private copy-on-write mapping).
+enum class SharedMemory { kRefuse, kAccept };
+
+// Throws a TypeError unless `value` is a WebAssembly.Memory, and a non-shared one unless
+// `shared` accepts them.
+LinearMemory GetMemory(Napi::Env env, const Napi::Value& value, const char* what,
+                       SharedMemory shared = SharedMemory::kRefuse);
 
 // Throws unless `expected` (the base recorded when the image was mapped) is the
 // memory's base now: if V8 ever moved the memory, the mapping is gone.

@@ -13,7 +13,7 @@ namespace {
 
 // memoryBase(memory): the address of linear memory, for liveness checks and display.
 Napi::Value MemoryBase(const Napi::CallbackInfo& info) {
-  LinearMemory memory = GetMemory(info.Env(), info[0], "memory");
+  LinearMemory memory = GetMemory(info.Env(), info[0], "memory", SharedMemory::kAccept);
   return AddressToBigInt(info.Env(), memory.base);
 }
 

@@ -121,7 +121,7 @@ Napi::Value Snapshot(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (info.Length() < 3 || info.Length() > 4)
     throw Napi::TypeError::New(env, "snapshot(memory, imageOffset, imageLength, withStates?) takes 3 or 4 arguments");
-  return SnapshotOf(env, GetMemory(env, info[0], "memory"), info[1], info[2], info[3]);
+  return SnapshotOf(env, GetMemory(env, info[0], "memory", SharedMemory::kAccept), info[1], info[2], info[3]);
 }
 
 }  // namespace

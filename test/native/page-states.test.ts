@@ -233,3 +233,21 @@ describe("two memories mapping the same Image", () => {
     assert.equal(sa.imageExclusivePages, 0);
   });
 });
+
+describe("a shared memory (a SharedArrayBuffer's pages)", () => {
+  test("is read like any other: written pages, and nothing else present", () => {
+    const memory = new WebAssembly.Memory({ initial: 1, maximum: 4, shared: true });
+    writePage(memory, 3);
+    writePage(memory, 9);
+    const snapshot = addon.snapshot(memory, 0, 0);
+    assert.deepEqual(stateNames(snapshot.states), oracleStates(addon, memory, 0, 0));
+    assert.deepEqual(
+      pagesIn(snapshot.states, "anonDirty", "imageDirty", "imageClean", "zero", "swapped"),
+      [3, 9],
+    );
+    assert.equal(snapshot.states.length, 65536 / HOST_PAGE);
+    // It grows in place: the next snapshot covers the new page too.
+    memory.grow(1);
+    assert.equal(addon.snapshot(memory, 0, 0).states.length, (2 * 65536) / HOST_PAGE);
+  });
+});

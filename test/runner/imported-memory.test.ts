@@ -1,8 +1,10 @@
-// A module that imports its memory gets no image (Wasmtime builds none for memory it does
-// not own): the runner makes the memory from the import's type, V8 copies the segments
-// into it at instantiation, and every step shows that memory's pages, outside the pool,
-// labelled with how it was filled. Oracles: the raw /proc/self/pagemap entries of the very
-// memory the instance got (decoded in test/helpers/native.ts) and the bytes V8 wrote.
+// Memories outside the pool are observed where they are. A module that imports its memory
+// gets no image (Wasmtime builds none for memory it does not own): the runner makes the
+// memory from the import's type, V8 copies the segments into it at instantiation, and
+// every step shows that memory's pages, labelled with how it was filled. A shared memory
+// (imported, or the module's own, which no slot can stand for) is read the same way.
+// Oracles: the raw /proc/self/pagemap entries of the very memory the instance got
+// (decoded in test/helpers/native.ts) and the bytes V8 wrote.
 
 import assert from "node:assert/strict";
 import { test } from "node:test";
@@ -10,6 +12,16 @@ import { countPageStates, type PageStateName } from "../../common/page-states";
 import { RunnerSession } from "../../extension/runner/runner-session";
 import { oracleStates, requireBackend, stateNames } from "../helpers/native";
 import { wat } from "../helpers/wat";
+import {
+  activeData,
+  dataSection,
+  i32Offset,
+  importDesc,
+  importEntry,
+  importSection,
+  memorySection,
+  module,
+} from "../helpers/binary-builder";
 
 const HOST_PAGE = 4096;
 const MEMORY_PAGES = (2 * 65536) / HOST_PAGE;
@@ -33,7 +45,6 @@ test("an imported memory is observed after every step, outside the pool", async 
     denseLimit: 16 << 20,
   });
   assert.equal(loaded.summary.cow, false);
-  assert.equal(loaded.summary.unobservable, null);
   // Given to the instance: the runner's memory, which the test reads as the oracle does.
   const provided = new WebAssembly.Memory({ initial: 2 });
   const started = session.instantiate(
@@ -85,3 +96,65 @@ test("an imported memory is observed after every step, outside the pool", async 
     "no slot was ever taken",
   );
 });
+
+const HELLO = [...new TextEncoder().encode("hello")];
+
+for (const [what, memorySection_, place] of [
+  [
+    "a module's own shared memory (no slot can stand for it: run unmodified)",
+    memorySection({ min: 1, max: 2, shared: true }),
+    "own",
+  ],
+  [
+    "an imported shared memory",
+    importSection(
+      importEntry("env", "memory", importDesc.memory({ min: 1, max: 2, shared: true })),
+    ),
+    "imported",
+  ],
+] as const) {
+  test(`${what} is observed where it is`, () => {
+    const addon = requireBackend();
+    const bytes = module(memorySection_, dataSection(activeData(i32Offset(4096), HELLO)));
+    const session = new RunnerSession(addon, {
+      slots: 1,
+      maxUnusedWarmSlots: 1,
+      includePageStates: true,
+    });
+    session.loadModule({ moduleId: "m", fileName: "m.wasm", bytes, pageSize: 4096, denseLimit: 0 });
+    const provided = new WebAssembly.Memory({ initial: 1, maximum: 2, shared: true });
+    const started = session.instantiate(
+      "m",
+      { init: "cow", initialize: false, wasi: false },
+      place === "imported" ? { env: { memory: provided } } : undefined,
+    );
+    assert.equal(started.mode, "eager");
+    const instantiated = started.steps.find((step) => step.step === "instantiate")!;
+    assert.equal(instantiated.error, null);
+    assert.equal(instantiated.memories.length, 1, "the memory was observed");
+    const [state] = instantiated.memories;
+    assert.deepEqual(
+      [state!.slot, state!.origin.place, state!.origin.init],
+      [null, place, "copied"],
+    );
+    // The very memory the instance uses: its own (exported for this) or the one given.
+    const memory =
+      place === "imported"
+        ? provided
+        : (Object.values(session.exportsOf(started.instance)!).find(
+            (value) => value instanceof WebAssembly.Memory,
+          ) as WebAssembly.Memory);
+    const states = stateNames(state!.states!);
+    assert.deepEqual(states, oracleStates(addon, memory, 0, 0));
+    // V8 wrote "hello" on page 1: the one private page.
+    assert.deepEqual(
+      states.flatMap((name, page) => (name === "anonDirty" ? [page] : [])),
+      [1],
+    );
+    assert.equal(
+      new TextDecoder().decode(session.readMemory(started.instance, 0, 4096, 5)),
+      "hello",
+    );
+    session.release(started.instance, "madvise", 0);
+  });
+}

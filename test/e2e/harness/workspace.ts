@@ -16,6 +16,7 @@ export const EXAMPLES_SOURCE = path.resolve(__dirname, "../../../examples");
 export const SAMPLES = [
   "dense.wasm",
   "dirty-per-call.wasm",
+  "imported-memory.wasm",
   "pic.wasm",
   "sparse.wasm",
   "stack-first.wasm",

@@ -1,0 +1,123 @@
+// Issue 12, memories outside the image path, in a real VS Code: imported-memory.wasm (its
+// memory imported, as QuickJS or SQLite builds do) and pic.wasm (no static image: its
+// offsets come from an imported global) stepped in the Instantiation tab. Every step shows
+// the memory's pages, equal to `wasm-cow run --json` on the same file; the imported memory
+// is headed as such and both say that V8 copied the segments and why there is no image;
+// the Slot pool lists the imported memory outside the pool. Screenshots are kept in
+// test-results/screenshots/.
+
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { runJson } from "./harness/cli";
+import { Inspector } from "./harness/inspector";
+import { scenarioRunner } from "./harness/scenario";
+import { withWorkbench } from "./harness/session";
+import { checkSteps } from "./harness/steps";
+import { SCREENSHOT_VIEWPORT } from "./harness/themes";
+import { makeWorkspace } from "./harness/workspace";
+
+/** What the step's memory section says of where the memory is and how it was filled. */
+async function memoryOrigin(
+  inspector: Inspector,
+): Promise<{ heading: string; init: string | null; place: string | null; text: string }> {
+  const section = inspector.frame.locator("section.step-detail section.memory-after-step").first();
+  const origin = section.locator('[data-field="origin"]');
+  return {
+    heading: ((await section.locator("h4").textContent()) ?? "").trim(),
+    init: await origin.getAttribute("data-init"),
+    place: await origin.getAttribute("data-place"),
+    text: ((await origin.textContent()) ?? "").trim(),
+  };
+}
+
+test(
+  "memories outside the image path, observed after every step (issue 12)",
+  { timeout: 240_000 },
+  async (t) => {
+    const workspace = await makeWorkspace();
+    try {
+      await withWorkbench(
+        {
+          name: "memories",
+          folder: workspace.folder,
+          viewport: SCREENSHOT_VIEWPORT,
+          settings: { "workbench.editor.enablePreview": false },
+          timeoutMs: 220_000,
+        },
+        async ({ workbench, console: log }) => {
+          await workbench.waitForExtension();
+          const scenario = scenarioRunner(t, "memories", workbench);
+
+          await scenario(
+            "an imported memory: its pages after every step, as the CLI's",
+            async () => {
+              const file = "build/imported-memory.wasm";
+              const cli = runJson(workspace.file(file), ["--invoke", "touch"]);
+              const instantiate = cli.steps.find((step) => step.step === "instantiate")!;
+              assert.equal(
+                instantiate.memories[0]?.origin.place,
+                "imported",
+                "the CLI observed it",
+              );
+              const inspector = await Inspector.open(workbench, file);
+              await inspector.showTab("stepper");
+              await inspector.act("instantiate");
+              // plan, image, instantiate: no slot to acquire or map.
+              await checkSteps(inspector, cli.steps, 3);
+              await inspector.act("invoke");
+              await checkSteps(inspector, cli.steps, 4);
+              const origin = await memoryOrigin(inspector);
+              assert.match(
+                origin.heading,
+                /^Memory 0 imported \(the runner's memory for the import, outside the pool\), after step 4$/,
+              );
+              assert.deepEqual([origin.place, origin.init], ["imported", "copied"]);
+              assert.equal(
+                origin.text,
+                `data segments copied at instantiation: no image because ${instantiate.memories[0]!.origin.noImage}`,
+              );
+              await workbench.screenshotEditor("screenshots/imported-memory");
+              await inspector.showTab("pool");
+              const outside = inspector.frame.locator(
+                '[data-field="outside-pool"] li[data-memory="0"]',
+              );
+              await outside.waitFor();
+              assert.match(
+                (await outside.textContent()) ?? "",
+                /^Memory 0 of instance \d+, imported: data segments copied/,
+              );
+            },
+          );
+
+          await scenario(
+            "no image (pic.wasm): the slot's pages, copied by V8, and why",
+            async () => {
+              const file = "build/pic.wasm";
+              const cli = runJson(workspace.file(file), []);
+              const instantiate = cli.steps.find((step) => step.step === "instantiate")!;
+              const inspector = await Inspector.open(workbench, file);
+              await inspector.showTab("stepper");
+              await inspector.act("instantiate");
+              // plan, image, acquire, map, instantiate.
+              await checkSteps(inspector, cli.steps, 5);
+              const origin = await memoryOrigin(inspector);
+              assert.match(origin.heading, /^Memory 0 in slot \d+, after step 5$/);
+              assert.deepEqual([origin.place, origin.init], ["slot", "copied"]);
+              assert.equal(
+                origin.text,
+                `data segments copied at instantiation: no image because ${instantiate.memories[0]!.origin.noImage}`,
+              );
+              await workbench.screenshotEditor("screenshots/no-image");
+            },
+          );
+
+          await scenario("no console errors and no CSP violations", async () => {
+            assert.deepEqual(log.unexpected(), []);
+          });
+        },
+      );
+    } finally {
+      workspace.dispose();
+    }
+  },
+);
