@@ -262,6 +262,35 @@ describe("legend", () => {
   });
 });
 
+describe("opening", () => {
+  test("with nothing selected, the map opens on the image, 3 GiB into a 4 GiB memory", async () => {
+    const IMAGE_ADDRESS = 0xc000_0000;
+    const bytes = module(
+      memorySection({ min: 65536 }),
+      // 3 GiB as an i32 constant is negative.
+      dataSection(activeData(i32Offset(IMAGE_ADDRESS | 0), [1, 2, 3])),
+    );
+    const view = await openPageMap(reportMessage(bytes, { fileName: "far.wasm" }));
+    await view.page.waitForFunction(
+      () => Number(document.querySelector<HTMLElement>(".page-map-frame")!.dataset.scroll) > 0,
+    );
+    const g = await grid(view);
+    assert.equal(g.pages, 2 ** 32 / HOST_PAGE);
+    const top = Math.floor(IMAGE_ADDRESS / HOST_PAGE / g.columns) * g.cell - g.scroll;
+    assert.ok(top >= 0 && top < g.rowsPerView * g.cell, `the image's row is in view (${top})`);
+    await view.close();
+  });
+
+  test("an image at the start of the same memory stays at the top", async () => {
+    const bytes = module(memorySection({ min: 65536 }), dataSection(activeData(i32Offset(0), [1])));
+    const view = await openPageMap(reportMessage(bytes, { fileName: "near.wasm" }));
+    const g = await grid(view);
+    assert.ok(Math.ceil(g.pages / g.columns) > g.rowsPerView, "the map is taller than the view");
+    assert.equal(g.scroll, 0);
+    await view.close();
+  });
+});
+
 describe("keyboard", () => {
   test("arrows, Home/End, PageUp/PageDown move the focus, scroll to it and announce it", async () => {
     const view = await openPageMap(reportOf("sparse.wasm"));

@@ -38,6 +38,7 @@ import { PageMapLegend } from "./PageMapLegend";
 import { readMapTheme, useThemeVersion, type MapTheme } from "./theme-colors";
 import { useElementSize } from "./use-element-size";
 import { useMapPointer } from "./use-map-pointer";
+import { pageOfInterest } from "./page-of-interest";
 import { zoomAnchored } from "./zoom-anchor";
 
 export function PageMap(props: PageMapProps): ReactElement {
@@ -99,8 +100,13 @@ export function PageMap(props: PageMapProps): ReactElement {
     [pages, pageSize, palette, marked, describePage],
   );
 
-  // Bring the selected page and the first highlighted range into view when they change.
-  const [reveal, setReveal] = useState<number | null>(selectedPage);
+  // Bring the selected page and the first highlighted range into view when they change;
+  // with nothing selected, the page that matters (the image's start, a step's first write).
+  const interest = useMemo(() => pageOfInterest(pages, palette), [pages, palette]);
+  const [reveal, setReveal] = useState<number | null>(selectedPage ?? interest);
+  useEffect(() => {
+    if (selectedPage === null && interest !== null) setReveal(interest);
+  }, [interest]); // not on a cleared selection: the view stays where the user left it
   useEffect(() => {
     if (selectedPage !== null && selectedPage < pages.length) {
       setFocus(selectedPage);
