@@ -291,6 +291,57 @@ describe("opening", () => {
   });
 });
 
+describe("next and previous", () => {
+  test("N/P and the buttons step through the image's data pages, and say when there is none", async () => {
+    const report = reportOf("sparse.wasm");
+    // The pages the report's segments write, worked out here (4 KiB pages).
+    const segments = (JSON.parse(report.reportJson) as { dataSegments: SegmentJson[] })
+      .dataSegments;
+    const data = [
+      ...new Set(
+        segments.flatMap((s) =>
+          s.start === null || s.size === 0
+            ? []
+            : Array.from(
+                {
+                  length:
+                    Math.ceil((s.start + s.size) / HOST_PAGE) - Math.floor(s.start / HOST_PAGE),
+                },
+                (_, i) => Math.floor(s.start! / HOST_PAGE) + i,
+              ),
+        ),
+      ),
+    ].sort((a, b) => a - b);
+    assert.equal(data.length, 2, "sparse.wasm writes two pages far apart");
+    const view = await openPageMap(report);
+    const focusOn = (page: number) =>
+      view.page.waitForSelector(`.page-map-frame[data-focus="${page}"]`);
+    await view.page.getByRole("application", { name: /^Memory 0 pages/ }).focus();
+    await view.page.keyboard.press("n");
+    await focusOn(data[0]!);
+    await view.page.keyboard.press("n");
+    await focusOn(data[1]!);
+    const g = await grid(view);
+    const top = Math.floor(data[1]! / g.columns) * g.cell - g.scroll;
+    assert.ok(top >= 0 && top < g.rowsPerView * g.cell + g.cell, "scrolled to it");
+    const pressAndHear = async (key: string, said: string): Promise<void> => {
+      await view.page.getByRole("application", { name: /^Memory 0 pages/ }).focus();
+      await view.page.keyboard.press(key);
+      await view.page.waitForFunction(
+        (text) => document.querySelector('.page-map [aria-live="polite"]')?.textContent === text,
+        said,
+      );
+    };
+    await pressAndHear("n", "No next data page.");
+    await view.page.locator('vscode-button[data-page-step="previous"]').click();
+    await focusOn(data[0]!);
+    await pressAndHear("p", "No previous data page.");
+    await view.page.locator('vscode-button[data-page-step="next"]').click();
+    await focusOn(data[1]!);
+    await view.close();
+  });
+});
+
 describe("keyboard", () => {
   test("arrows, Home/End, PageUp/PageDown move the focus, scroll to it and announce it", async () => {
     const view = await openPageMap(reportOf("sparse.wasm"));

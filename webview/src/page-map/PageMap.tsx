@@ -38,7 +38,7 @@ import { PageMapLegend } from "./PageMapLegend";
 import { readMapTheme, useThemeVersion, type MapTheme } from "./theme-colors";
 import { useElementSize } from "./use-element-size";
 import { useMapPointer } from "./use-map-pointer";
-import { pageOfInterest } from "./page-of-interest";
+import { pageOfInterest, stepToTarget, targetName } from "./page-of-interest";
 import { zoomAnchored } from "./zoom-anchor";
 
 export function PageMap(props: PageMapProps): ReactElement {
@@ -196,10 +196,25 @@ export function PageMap(props: PageMapProps): ReactElement {
     setAnnouncement(describe(page));
   };
 
+  // Next/previous written (or differing, or data) page from the focus, or from the top of
+  // the view; a step with none to go to says so.
+  const target = targetName(palette, marked ?? null);
+  const stepTo = (direction: 1 | -1): void => {
+    const from = focusPage ?? (direction === 1 ? firstVisible() - 1 : firstVisible());
+    const next = stepToTarget(pages, palette, marked ?? null, from, direction);
+    if (next === null) setAnnouncement(`No ${direction === 1 ? "next" : "previous"} ${target}.`);
+    else moveFocus(next);
+  };
+
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>): void => {
     if (pages.length === 0) return;
     const current = focusPage ?? firstVisible();
     const key = event.key;
+    if (key === "n" || key === "p") {
+      event.preventDefault();
+      stepTo(key === "n" ? 1 : -1);
+      return;
+    }
     if (key === "Enter" || key === " ") {
       event.preventDefault();
       moveFocus(current);
@@ -237,7 +252,7 @@ export function PageMap(props: PageMapProps): ReactElement {
 
   return (
     <div className="page-map">
-      <div className="page-map-toolbar" role="group" aria-label="Zoom">
+      <div className="page-map-toolbar" role="group" aria-label="Zoom and navigation">
         <VscodeButton
           secondary
           aria-label="Zoom out"
@@ -260,6 +275,22 @@ export function PageMap(props: PageMapProps): ReactElement {
           onClick={() => zoomTo(null, null, focusPage)}
         >
           Fit
+        </VscodeButton>
+        <VscodeButton
+          secondary
+          data-page-step="previous"
+          aria-label={`Previous ${target}`}
+          onClick={() => stepTo(-1)}
+        >
+          Previous {target}
+        </VscodeButton>
+        <VscodeButton
+          secondary
+          data-page-step="next"
+          aria-label={`Next ${target}`}
+          onClick={() => stepTo(1)}
+        >
+          Next {target}
         </VscodeButton>
         <span className="page-map-scale" data-field="scale">
           {layout.columns.toLocaleString("en-US")} pages per row ({formatBytes(rowBytes)}), {zoom}{" "}
@@ -305,8 +336,9 @@ export function PageMap(props: PageMapProps): ReactElement {
       </p>
       <p id={helpId} className="page-map-help">
         Keys: arrows move between pages, Home/End to the ends of the row, Ctrl+Home/End to the
-        first/last page, Page Up/Down by a screen, Enter selects; + and − zoom, 0 fits. Mouse: wheel
-        or drag scrolls, Ctrl+wheel zooms, click selects.
+        first/last page, Page Up/Down by a screen, N and P to the next and previous {target}, Enter
+        selects; + and − zoom, 0 fits. Mouse: wheel or drag scrolls, Ctrl+wheel zooms, click
+        selects.
       </p>
       <div className="page-map-sr-only" aria-live="polite" aria-atomic="true">
         {announcement}
