@@ -11,7 +11,7 @@ export function memoryPlaceText(memory: Pick<MemoryStepState, "slot" | "origin">
     case "imported":
       return "imported (the runner's memory for the import, outside the pool)";
     case "own":
-      return "the module's own (run unmodified, outside the pool)";
+      return "outside the pool (the module runs unmodified)";
   }
 }
 

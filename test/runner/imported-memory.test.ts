@@ -1,8 +1,9 @@
 // Memories outside the pool are observed where they are. A module that imports its memory
 // gets no image (Wasmtime builds none for memory it does not own): the runner makes the
 // memory from the import's type, V8 copies the segments into it at instantiation, and
-// every step shows that memory's pages, labelled with how it was filled. A shared memory
-// (imported, or the module's own, which no slot can stand for) is read the same way.
+// every step shows that memory's pages, labelled with how it was filled. A shared or a
+// memory64 memory (imported, or the module's own, which no slot can stand for) is read
+// the same way.
 // Oracles: the raw /proc/self/pagemap entries of the very memory the instance got
 // (decoded in test/helpers/native.ts) and the bytes V8 wrote.
 
@@ -10,18 +11,23 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { countPageStates, type PageStateName } from "../../common/page-states";
 import { RunnerSession } from "../../extension/runner/runner-session";
+import { enableWasmFeatures } from "../../extension/runner/v8-features";
 import { oracleStates, requireBackend, stateNames } from "../helpers/native";
 import { wat } from "../helpers/wat";
 import {
   activeData,
   dataSection,
   i32Offset,
+  i64Offset,
   importDesc,
   importEntry,
   importSection,
   memorySection,
   module,
 } from "../helpers/binary-builder";
+
+// As the runner process does: memory64 is behind a flag in Node 20's V8.
+enableWasmFeatures();
 
 const HOST_PAGE = 4096;
 const MEMORY_PAGES = (2 * 65536) / HOST_PAGE;
@@ -99,10 +105,17 @@ test("an imported memory is observed after every step, outside the pool", async 
 
 const HELLO = [...new TextEncoder().encode("hello")];
 
-for (const [what, memorySection_, place] of [
+for (const [what, memorySection_, offset, place] of [
   [
     "a module's own shared memory (no slot can stand for it: run unmodified)",
     memorySection({ min: 1, max: 2, shared: true }),
+    i32Offset(4096),
+    "own",
+  ],
+  [
+    "a module's own memory64 memory (run unmodified too)",
+    memorySection({ min: 1, max: 2, memory64: true }),
+    i64Offset(4096n),
     "own",
   ],
   [
@@ -110,12 +123,13 @@ for (const [what, memorySection_, place] of [
     importSection(
       importEntry("env", "memory", importDesc.memory({ min: 1, max: 2, shared: true })),
     ),
+    i32Offset(4096),
     "imported",
   ],
 ] as const) {
   test(`${what} is observed where it is`, () => {
     const addon = requireBackend();
-    const bytes = module(memorySection_, dataSection(activeData(i32Offset(4096), HELLO)));
+    const bytes = module(memorySection_, dataSection(activeData(offset, HELLO)));
     const session = new RunnerSession(addon, {
       slots: 1,
       maxUnusedWarmSlots: 1,
