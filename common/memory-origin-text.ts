@@ -1,6 +1,7 @@
 // Where an observed memory lives and how it was initialised, in words: the stepper's
 // headings and the CLI's instantiate lines say it the same way.
 
+import { displayText } from "./display-text";
 import type { MemoryOrigin, MemoryStepState } from "./run-types";
 
 /** "in slot 2", or where outside the pool. */
@@ -15,9 +16,10 @@ export function memoryPlaceText(memory: Pick<MemoryStepState, "slot" | "origin">
   }
 }
 
-/** "mapped from the copy-on-write image", or how it was filled and why not from one. */
+/** "mapped from the copy-on-write image", or how it was filled and why not from one. The
+ *  reason may name the module's imports: it is shown through displayText. */
 export function memoryInitText(origin: MemoryOrigin): string {
-  const why = origin.noImage === null ? "" : `: no image because ${origin.noImage}`;
+  const why = origin.noImage === null ? "" : `: no image because ${displayText(origin.noImage)}`;
   switch (origin.init) {
     case "image":
       return "mapped from the copy-on-write image";

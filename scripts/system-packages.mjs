@@ -43,7 +43,7 @@ const PACKAGES = {
 };
 
 /** @type {Record<string, string[]>} */
-export const PURPOSES = {
+const PURPOSES = {
   native: ["g++", "make", "python3"],
   lint: ["clang-format"],
   test: ["wabt", "chromium", "python3"],

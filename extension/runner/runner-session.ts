@@ -491,8 +491,9 @@ export class RunnerSession {
     };
   }
 
-  /** Page states of every observed memory of the instance (its slots, and the memories
-   *  made for its imports; a reset looks at the slots it reset), from the kernel.
+  /** Page states of every observed memory of the instance (its slots, and those outside
+   *  the pool: made for its imports, or its own; a reset looks at the slots it reset),
+   *  from the kernel.
    *  Resident and private-dirty bytes come from the page states of exactly the memory's
    *  range: smaps counts whole mappings, takes milliseconds in a V8 process (it walks
    *  every mapping's page tables), and calls the image's memfd pages dirty even when they

@@ -1,6 +1,7 @@
-// A snapshot of every host page of a linear memory, one state byte per page, taken in
-// one call: with PAGEMAP_SCAN (coalesced regions, so untouched gigabytes cost nothing)
-// where the kernel has it, otherwise from /proc/self/pagemap entries. For the image
+// A snapshot of every host page of a linear memory, taken in one call: pages per state,
+// and on request one state byte per page. With PAGEMAP_SCAN (coalesced regions, so
+// untouched gigabytes cost nothing) where the kernel has it, otherwise from
+// /proc/self/pagemap entries. For the image
 // range it also reads the pagemap entries themselves, to tell pages shared with other
 // mappings of the same image from exclusive ones and, where readable, their frames.
 #include "page_state.h"
