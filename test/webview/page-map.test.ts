@@ -291,6 +291,76 @@ describe("opening", () => {
   });
 });
 
+describe("minimap", () => {
+  /** The colour of each pixel column across the middle of the strip. */
+  async function stripColumns(view: WebviewPage): Promise<number[]> {
+    return view.page.locator(".page-map-minimap-canvas").evaluate((canvas) => {
+      const c = canvas as HTMLCanvasElement;
+      const row = c.getContext("2d")!.getImageData(0, Math.floor(c.height / 2), c.width, 1).data;
+      return Array.from({ length: c.width }, (_, x) => new DataView(row.buffer).getUint32(x * 4));
+    });
+  }
+
+  test("the whole memory to scale: the one data page 3 GiB in shows in its column; a click goes anywhere", async () => {
+    const IMAGE_ADDRESS = 0xc000_0000;
+    const bytes = module(
+      memorySection({ min: 65536 }),
+      dataSection(activeData(i32Offset(IMAGE_ADDRESS | 0), [1, 2, 3])),
+    );
+    const view = await openPageMap(reportMessage(bytes, { fileName: "far.wasm" }));
+    const pages = 2 ** 32 / HOST_PAGE;
+    // A click a tenth of the way along focuses a page a tenth of the way in and scrolls
+    // the grid to it.
+    const box = (await view.page.locator(".page-map-minimap-canvas").boundingBox())!;
+    await view.page.mouse.click(box.x + box.width / 10, box.y + box.height / 2);
+    await view.page.waitForFunction(
+      () => document.querySelector<HTMLElement>(".page-map-frame")!.dataset.focus !== "",
+    );
+    const after = await grid(view);
+    const expected = pages / 10;
+    const share = pages / box.width; // pages per CSS pixel
+    assert.ok(
+      Math.abs(after.focus! - expected) <= 2 * share,
+      `focus ${after.focus} near page ${expected}`,
+    );
+    const top = Math.floor(after.focus! / after.columns) * after.cell - after.scroll;
+    assert.ok(top >= 0 && top < after.rowsPerView * after.cell, "the grid shows it");
+    assert.match(
+      (await view.page.locator('.page-map [aria-live="polite"]').textContent()) ?? "",
+      new RegExp(`^Page ${after.focus} of `),
+      "and says which page it is",
+    );
+    const colours = await stripColumns(view);
+    // Column x stands for pages [x·n/w, (x+1)·n/w): the image's page is in this one.
+    const imageColumn = Math.floor(((IMAGE_ADDRESS / HOST_PAGE) * colours.length) / pages);
+    // Untouched memory is most of the strip.
+    const tally = new Map<number, number>();
+    for (const colour of colours) tally.set(colour, (tally.get(colour) ?? 0) + 1);
+    const outside = [...tally].sort((a, b) => b[1] - a[1])[0]![0];
+    const differing = colours.flatMap((colour, x) => (colour === outside ? [] : [x]));
+    // The frame around what the grid shows crosses the band at its two ends: those columns
+    // (±2 for rounding) do not count.
+    const g = await grid(view);
+    const shownFirst = Math.floor(g.scroll / g.cell) * g.columns;
+    const shownEnd = Math.ceil((g.scroll + g.rowsPerView * g.cell) / g.cell) * g.columns;
+    const edges = [shownFirst, shownEnd].map((page) => (page * colours.length) / pages);
+    const framed = (x: number): boolean => edges.some((edge) => Math.abs(x - edge) <= 2);
+    assert.deepEqual(
+      differing.filter((x) => !framed(x)),
+      // Drawn three device pixels wide, so one page in a million is seen.
+      [imageColumn - g.dpr, imageColumn, imageColumn + g.dpr],
+      "no other column differs from untouched memory",
+    );
+    assert.equal(
+      await view.page.locator(".page-map-minimap-scale").textContent(),
+      "04 GiB",
+      "the strip's ends are 0 and 4 GiB",
+    );
+
+    await view.close();
+  });
+});
+
 describe("next and previous", () => {
   test("N/P and the buttons step through the image's data pages, and say when there is none", async () => {
     const report = reportOf("sparse.wasm");

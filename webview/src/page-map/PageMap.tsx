@@ -21,6 +21,7 @@ import { countValues } from "./count-values";
 import {
   fitZoom,
   layoutGrid,
+  scrollToCentre,
   rowsPerView,
   scrollToShow,
   visibleRows,
@@ -40,6 +41,7 @@ import { useElementSize } from "./use-element-size";
 import { useMapPointer } from "./use-map-pointer";
 import { pageOfInterest, stepToTarget, targetName } from "./page-of-interest";
 import { zoomAnchored } from "./zoom-anchor";
+import { Minimap } from "./Minimap";
 
 export function PageMap(props: PageMapProps): ReactElement {
   const { label, palette, pages, pageSize, marked, selectedPage, onSelectPage } = props;
@@ -189,10 +191,21 @@ export function PageMap(props: PageMapProps): ReactElement {
     });
   }, [layout, theme, hoverPage, focusPage, selectedPage, hasFocus, pages.length, size.width]);
 
-  const firstVisible = (): number => visibleRows(layout)[0] * layout.columns;
+  const [firstRow, endRow] = visibleRows(layout);
+  const shown = useMemo(
+    () => [firstRow * layout.columns, endRow * layout.columns] as const,
+    [firstRow, endRow, layout.columns],
+  );
+  const firstVisible = (): number => shown[0];
   const moveFocus = (page: number): void => {
     setFocus(page);
     setScroll(scrollToShow(layout, page));
+    setAnnouncement(describe(page));
+  };
+
+  const jumpTo = (page: number): void => {
+    setFocus(page);
+    setScroll(scrollToCentre(layout, page));
     setAnnouncement(describe(page));
   };
 
@@ -297,6 +310,16 @@ export function PageMap(props: PageMapProps): ReactElement {
           px cells
         </span>
       </div>
+      <Minimap
+        pages={pages}
+        pageSize={pageSize}
+        palette={palette}
+        marked={marked ?? null}
+        highlight={highlight}
+        theme={theme}
+        shown={shown}
+        onJump={jumpTo}
+      />
       <div
         ref={wrapperRef}
         className="page-map-frame"
@@ -338,7 +361,9 @@ export function PageMap(props: PageMapProps): ReactElement {
         Keys: arrows move between pages, Home/End to the ends of the row, Ctrl+Home/End to the
         first/last page, Page Up/Down by a screen, N and P to the next and previous {target}, Enter
         selects; + and − zoom, 0 fits. Mouse: wheel or drag scrolls, Ctrl+wheel zooms, click
-        selects.
+        selects. The strip above the map is the whole memory to scale: ticks above it mark differing
+        pages, the line below it the selected segment, the frame what the map shows; click or drag
+        on it to go there.
       </p>
       <div className="page-map-sr-only" aria-live="polite" aria-atomic="true">
         {announcement}

@@ -128,6 +128,13 @@ export function scrollToShow(layout: GridLayout, page: number): number {
   return layout.scroll;
 }
 
+/** The scroll that puts a page's row in the middle of the view (as near as it goes). */
+export function scrollToCentre(layout: GridLayout, page: number): number {
+  const top = Math.floor(page / layout.columns) * layout.cell;
+  const wanted = Math.round(top + layout.cell / 2 - layout.height / 2);
+  return Math.min(Math.max(0, wanted), layout.maxScroll);
+}
+
 type Polygon = [number, number][];
 
 /** The outline of pages [first, end) as closed polygons in canvas device pixels: one of

@@ -56,6 +56,11 @@ export function packColor({ r, g, b }: Rgba): number {
   return ((255 << 24) | (b << 16) | (g << 8) | r) >>> 0;
 }
 
+/** The inverse of packColor, as CSS. */
+export function packedCss(packed: number): string {
+  return `rgb(${packed & 255}, ${(packed >>> 8) & 255}, ${(packed >>> 16) & 255})`;
+}
+
 export function cssColor({ r, g, b, a }: Rgba): string {
   return `rgba(${r}, ${g}, ${b}, ${a})`;
 }
