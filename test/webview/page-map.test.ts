@@ -262,15 +262,20 @@ describe("legend", () => {
   });
 });
 
+/** A 4 GiB memory whose only data (3 bytes) lies 3 GiB in. */
+const IMAGE_ADDRESS = 0xc000_0000;
+function farModule(): ReportMessage {
+  const bytes = module(
+    memorySection({ min: 65536 }),
+    // 3 GiB as an i32 constant is negative.
+    dataSection(activeData(i32Offset(IMAGE_ADDRESS | 0), [1, 2, 3])),
+  );
+  return reportMessage(bytes, { fileName: "far.wasm" });
+}
+
 describe("opening", () => {
   test("with nothing selected, the map opens on the image, 3 GiB into a 4 GiB memory", async () => {
-    const IMAGE_ADDRESS = 0xc000_0000;
-    const bytes = module(
-      memorySection({ min: 65536 }),
-      // 3 GiB as an i32 constant is negative.
-      dataSection(activeData(i32Offset(IMAGE_ADDRESS | 0), [1, 2, 3])),
-    );
-    const view = await openPageMap(reportMessage(bytes, { fileName: "far.wasm" }));
+    const view = await openPageMap(farModule());
     await view.page.waitForFunction(
       () => Number(document.querySelector<HTMLElement>(".page-map-frame")!.dataset.scroll) > 0,
     );
@@ -302,12 +307,7 @@ describe("minimap", () => {
   }
 
   test("the whole memory to scale: the one data page 3 GiB in shows in its column; a click goes anywhere", async () => {
-    const IMAGE_ADDRESS = 0xc000_0000;
-    const bytes = module(
-      memorySection({ min: 65536 }),
-      dataSection(activeData(i32Offset(IMAGE_ADDRESS | 0), [1, 2, 3])),
-    );
-    const view = await openPageMap(reportMessage(bytes, { fileName: "far.wasm" }));
+    const view = await openPageMap(farModule());
     const pages = 2 ** 32 / HOST_PAGE;
     // A click a tenth of the way along focuses a page a tenth of the way in and scrolls
     // the grid to it.
