@@ -3,6 +3,7 @@
 // `wasm-cow inspect --json` prints, what the extension exports and what the webview
 // parses (report-json.ts), so all of them agree.
 
+import type { LandmarkName } from "./memory-regions";
 import type { FeatureUse, WasmFeature } from "./wasm-features";
 
 export type ReasonCode =
@@ -68,6 +69,17 @@ export interface DataSegmentJson {
   /** Evaluated start address (null when unknown or passive). */
   start: bigint | null;
   bounds: SegmentBounds | null;
+}
+
+/** A global the linker defines (common/memory-regions.ts), found in the module. */
+export interface LandmarkJson {
+  name: LandmarkName;
+  global: number;
+  via: "export" | "name section";
+  /** Its initial value when that is a constant; null for an imported global or an
+   *  initialiser that is an expression. */
+  value: bigint | null;
+  mutable: boolean;
 }
 
 export interface PageJson {
@@ -139,5 +151,7 @@ export interface InspectReport {
     segmentedBy: ReasonCode | null;
   };
   images: ImageJson[];
+  /** The linker's globals that say where memory 0's static data, stack and heap lie. */
+  landmarks: LandmarkJson[];
   warnings: string[];
 }

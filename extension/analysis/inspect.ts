@@ -14,6 +14,7 @@ import {
   type MemoryPlan,
   type PlanOptions,
 } from "./image-planner";
+import { findLandmarks } from "./landmarks";
 import { readModule } from "./module-reader";
 import type { DataSegment, WasmModule } from "./module-types";
 import { validateWithV8, type SecondOpinion } from "./v8-validation";
@@ -109,6 +110,7 @@ export function reportOf(
       segmentedBy: plan.segmentedBy?.code ?? null,
     },
     images: plan.memories.map((m) => imageJson(module, plan, m, options.pageMap ?? false)),
+    landmarks: findLandmarks(module),
     warnings: module.warnings,
   };
 }

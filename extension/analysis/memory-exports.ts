@@ -6,7 +6,7 @@
 
 import { BinaryCursor } from "./binary-cursor";
 import { BinaryWriter, encodeSection } from "./binary-writer";
-import { SECTION_ORDER } from "./module-reader";
+import { spliceSections } from "./section-splice";
 import type { WasmModule } from "./module-types";
 
 const EXPORT_SECTION = 7;
@@ -51,21 +51,9 @@ export function exportMemories(module: WasmModule, memories: readonly number[]):
   }
   const exportSection = encodeSection(EXPORT_SECTION, payload.bytes(entries.finish()).finish());
 
-  const out = new BinaryWriter().bytes(module.bytes.subarray(0, 8));
-  let written = false;
-  for (const current of module.sections) {
-    const rank = SECTION_ORDER[current.id];
-    if (!written && !section && rank !== undefined && rank > SECTION_ORDER[EXPORT_SECTION]!) {
-      out.bytes(exportSection);
-      written = true;
-    }
-    if (current.id === EXPORT_SECTION) {
-      out.bytes(exportSection);
-      written = true;
-    } else {
-      out.bytes(module.bytes.subarray(current.headerOffset, current.end));
-    }
-  }
-  if (!written) out.bytes(exportSection);
-  return { bytes: out.finish(), names, added };
+  return {
+    bytes: spliceSections(module, new Map([[EXPORT_SECTION, exportSection]])),
+    names,
+    added,
+  };
 }

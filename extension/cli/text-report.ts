@@ -4,6 +4,7 @@ import { displayLines } from "../../common/display-text";
 import { formatBytes, grouped, hex, plural } from "../../common/format";
 import { imageLabel, v8VerdictText, wasmtimeVerdictText } from "../../common/verdict-text";
 import type { ImageJson, InspectReport } from "../../common/report-types";
+import { reportRegions, type MemoryRegion } from "../../common/memory-regions";
 
 export function renderTextReport(report: InspectReport): string {
   const lines: string[] = [];
@@ -40,9 +41,15 @@ export function renderTextReport(report: InspectReport): string {
       `memory ${memory.index}${memory.name ? ` "${memory.name}"` : ""}: ${limits}, ${flags.join(", ")}`,
     );
     renderImage(image, imageLabel(report.wasmtime), lines);
+    const regions = reportRegions(report, memory.index);
+    if (regions.length) lines.push(`  regions: ${regions.map(regionText).join("; ")}`);
   }
   for (const warning of report.warnings) lines.push(`warning: ${warning}`);
   return displayLines(lines);
+}
+
+function regionText(region: MemoryRegion): string {
+  return `${region.label} ${hex(region.start)}..${hex(region.end)} (${formatBytes(region.end - region.start)})`;
 }
 
 /** Appends to `lines` (not returned and spread: a page map has one line per page, and a

@@ -3,7 +3,9 @@
 // offsets come from an imported global) stepped in the Instantiation tab. Every step shows
 // the memory's pages, equal to `wasm-cow run --json` on the same file; the imported memory
 // is headed as such and both say that V8 copied the segments and why there is no image;
-// the Slot pool lists the imported memory outside the pool. Screenshots are kept in
+// the Slot pool lists the imported memory outside the pool. Then the Overview's picture of
+// regions.wasm: its regions as worked out by hand, and after a run the pages `work`
+// dirtied, by region, in the stepper and on the Overview. Screenshots are kept in
 // test-results/screenshots/.
 
 import assert from "node:assert/strict";
@@ -15,6 +17,11 @@ import { withWorkbench } from "./harness/session";
 import { checkSteps } from "./harness/steps";
 import { SCREENSHOT_VIEWPORT } from "./harness/themes";
 import { makeWorkspace } from "./harness/workspace";
+import {
+  regionRows,
+  REGIONS_SAMPLE_DIRTIED,
+  REGIONS_SAMPLE_REGIONS,
+} from "../helpers/regions-sample";
 
 /** What the step's memory section says of where the memory is and how it was filled. */
 async function memoryOrigin(
@@ -108,6 +115,31 @@ test(
                 `data segments copied at instantiation: no image because ${instantiate.memories[0]!.origin.noImage}`,
               );
               await workbench.screenshotEditor("screenshots/no-image");
+            },
+          );
+
+          await scenario(
+            "the Overview's picture: regions.wasm's regions, and after a run its dirtied pages by region",
+            async () => {
+              const inspector = await Inspector.open(workbench, "build/regions.wasm");
+              await inspector.showTab("overview");
+              await inspector.frame.locator(".memory-picture svg").waitFor();
+              assert.deepEqual(await regionRows(inspector.frame), REGIONS_SAMPLE_REGIONS);
+              await workbench.screenshotEditor("screenshots/overview-picture");
+              await inspector.showTab("stepper");
+              await inspector.act("instantiate");
+              await inspector.act("invoke");
+              const dirtied = inspector.frame.locator('section.step-detail [data-field="dirtied"]');
+              await dirtied.first().waitFor();
+              assert.equal(await dirtied.first().textContent(), REGIONS_SAMPLE_DIRTIED);
+              await inspector.showTab("overview");
+              const summary = inspector.frame.locator(".memory-picture-summary");
+              await summary.waitFor();
+              assert.match(
+                (await summary.textContent()) ?? "",
+                new RegExp(`^After step \\d+ \\(Invoke work\\): ${REGIONS_SAMPLE_DIRTIED}\\.$`),
+              );
+              await workbench.screenshotEditor("screenshots/overview-dirtied");
             },
           );
 

@@ -190,10 +190,11 @@ test("every data-field of the Overview equals the CLI's JSON", async (t) => {
   }
 });
 
-// A static image, a refused one with advice, two memories (one imported, V8-invalid), and
-// a module Wasmtime refuses to compile.
+// A static image, a refused one with advice, two memories (one imported, V8-invalid), a
+// module Wasmtime refuses to compile, and one whose picture has regions.
 const AXE_FIXTURES = [
   "stack-first.wasm",
+  "regions.wasm",
   "sparse.wasm",
   "two-memories.wasm",
   "legacy-exceptions.wasm",

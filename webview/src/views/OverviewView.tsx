@@ -9,8 +9,13 @@ import type { ImageJson, MemoryJson, ReportJson } from "../../../common/report-j
 import { post } from "../vscode-api";
 import type { ViewProps } from "./view-props";
 import { displayText } from "../../../common/display-text";
+import { reportRegions } from "../../../common/memory-regions";
+import type { RunView } from "../../../common/webview-protocol";
+import { MemoryPicture, type DirtiedSource } from "./overview/MemoryPicture";
+import { stepTitle } from "./stepper/step-groups";
+import "../styles/overview.css";
 
-export function OverviewView({ data }: ViewProps): ReactElement {
+export function OverviewView({ data, run }: ViewProps): ReactElement {
   const report = data.report;
   const active = report.dataSegments.length - report.passiveSegments;
   return (
@@ -64,14 +69,31 @@ export function OverviewView({ data }: ViewProps): ReactElement {
           Compare with…
         </VscodeButton>
       </div>
-      {report.memories.map((memory) => (
-        <MemoryPlan
-          key={memory.index}
-          memory={memory}
-          image={report.images[memory.index]!}
-          label={imageLabel(report.wasmtime)}
-        />
-      ))}
+      {report.memories.map((memory) => {
+        const image = report.images[memory.index]!;
+        const span =
+          image.offset !== null && image.length !== null
+            ? { offset: image.offset, length: image.length }
+            : null;
+        return (
+          <MemoryPlan
+            key={memory.index}
+            memory={memory}
+            image={image}
+            label={imageLabel(report.wasmtime)}
+            picture={
+              <MemoryPicture
+                memory={memory.index}
+                size={Number(memory.minPages) * 2 ** memory.pageSizeLog2}
+                image={span}
+                layer={data.layers.find((layer) => layer.memory === memory.index) ?? null}
+                regions={reportRegions(report, memory.index)}
+                dirtied={latestStates(run, memory.index)}
+              />
+            }
+          />
+        );
+      })}
       {report.warnings.map((warning) => (
         <p key={warning} className="notice" role="note">
           {warning}
@@ -101,14 +123,32 @@ function WasmtimeRefusal({ report }: { report: ReportJson }): ReactElement {
   );
 }
 
+/** The page states of the latest step that recorded this memory's. */
+function latestStates(run: RunView | null, memory: number): DirtiedSource | null {
+  const steps = run?.steps ?? [];
+  for (let i = steps.length - 1; i >= 0; i--) {
+    const states = steps[i]!.memories.find((m) => m.memory === memory)?.states;
+    if (states) {
+      return {
+        step: `step ${i + 1} (${stepTitle(steps[i]!)})`,
+        states,
+        hostPageSize: run!.hostPageSize,
+      };
+    }
+  }
+  return null;
+}
+
 function MemoryPlan({
   memory,
   image,
   label,
+  picture,
 }: {
   memory: MemoryJson;
   image: ImageJson;
   label: string;
+  picture: ReactElement;
 }): ReactElement {
   const prefix = `images.${memory.index}`;
   const limits = `${memory.minPages}${memory.maxPages === null ? "+" : `..${memory.maxPages}`} × ${2 ** memory.pageSizeLog2} bytes`;
@@ -119,6 +159,7 @@ function MemoryPlan({
         {memory.name ? ` "${displayText(memory.name)}"` : ""}:{" "}
         {image.static ? "copy-on-write image" : "no CoW image"}
       </h2>
+      {picture}
       <dl className="facts">
         <Fact label="Limits (pages)" field={`memories.${memory.index}.limits`} value={limits} />
         <Fact

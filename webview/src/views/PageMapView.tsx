@@ -17,6 +17,12 @@ import "../styles/page-map.css";
 import { HexView } from "./HexView";
 import type { ViewProps } from "./view-props";
 import { displayText } from "../../../common/display-text";
+import {
+  attributeDirtied,
+  dirtiedText,
+  pageRegionText,
+  reportRegions,
+} from "../../../common/memory-regions";
 
 type Source = "layer" | "runtime";
 
@@ -67,9 +73,16 @@ export function PageMapView({ data, run, selection, select }: ViewProps): ReactE
     () => new SegmentIndex(report.dataSegments, memory),
     [report.dataSegments, memory],
   );
+  const regions = useMemo(() => reportRegions(report, memory), [report, memory]);
   const describePage = useCallback(
-    (page: number) => segmentsText(segments.overlapping(page * pageSize, (page + 1) * pageSize)),
-    [segments, pageSize],
+    (page: number) =>
+      [
+        segmentsText(segments.overlapping(page * pageSize, (page + 1) * pageSize)),
+        displayText(pageRegionText(regions, page, pageSize)),
+      ]
+        .filter(Boolean)
+        .join(" · "),
+    [segments, regions, pageSize],
   );
   const highlight = useMemo(() => {
     const segment = report.dataSegments.find((s) => s.index === selection.segment);
@@ -125,6 +138,11 @@ export function PageMapView({ data, run, selection, select }: ViewProps): ReactE
           >
             {`Show runtime page states after step ${steps.length} (${lastStep!.step})`}
           </VscodeCheckbox>
+        )}
+        {showRuntime && hostPageSize !== null && (
+          <p data-field="dirtied">
+            {displayText(dirtiedText(attributeDirtied(regions, runtime!.states!, hostPageSize)))}
+          </p>
         )}
         {steps.length > 0 && !runtime && (
           <p className="notice" role="note">

@@ -10,11 +10,12 @@ import { EnginePicker } from "./stepper/EnginePicker";
 import { RunActions } from "./stepper/RunActions";
 import { runGate } from "./stepper/run-gate";
 import { StepDetail } from "./stepper/StepDetail";
-import { groupSteps, stepTitle } from "./stepper/step-groups";
+import { groupSteps, isOtherModuleStep, stepTitle } from "./stepper/step-groups";
 import { Timeline } from "./stepper/Timeline";
 import { formatNs } from "./stepper/format";
 import type { ViewProps } from "./view-props";
 import { displayMultiline } from "../../../common/display-text";
+import { reportRegions } from "../../../common/memory-regions";
 
 export function StepperView({
   data,
@@ -26,6 +27,10 @@ export function StepperView({
 }: ViewProps): ReactElement {
   const steps = useMemo(() => run?.steps ?? [], [run]);
   const groups = useMemo(() => groupSteps(steps), [steps]);
+  const regions = useMemo(
+    () => data.report.memories.map((memory) => reportRegions(data.report, memory.index)),
+    [data.report],
+  );
   // null follows the newest step, so new steps show as they arrive.
   const [chosen, setChosen] = useState<number | null>(null);
   const [page, setPage] = useState<number | null>(null);
@@ -106,6 +111,7 @@ export function StepperView({
               index={current}
               selectedPage={page}
               onSelectPage={setPage}
+              regionsOf={(memory) => (isOtherModuleStep(step) ? [] : (regions[memory] ?? []))}
             />
           </div>
         </>

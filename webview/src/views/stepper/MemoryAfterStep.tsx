@@ -1,7 +1,14 @@
 // One memory as it was after a step: page counts per state (the runner's snapshot),
 // sharing and resident figures, and every host page on the page map.
 
-import type { ReactElement } from "react";
+import { useMemo, type ReactElement } from "react";
+import {
+  attributeDirtied,
+  dirtiedText,
+  pageRegionText,
+  type MemoryRegion,
+} from "../../../../common/memory-regions";
+import { displayText } from "../../../../common/display-text";
 import { formatBytes as inUnits, grouped } from "../../../../common/format";
 import { memoryInitText, memoryPlaceText } from "../../../../common/memory-origin-text";
 import { PageMap } from "../../page-map/PageMap";
@@ -17,6 +24,8 @@ export interface MemoryAfterStepProps {
   stepTitle: string;
   selectedPage: number | null;
   onSelectPage(page: number): void;
+  /** The memory's regions, to which written pages are attributed. */
+  regions: readonly MemoryRegion[];
 }
 
 export function MemoryAfterStep({
@@ -26,6 +35,7 @@ export function MemoryAfterStep({
   stepTitle,
   selectedPage,
   onSelectPage,
+  regions,
 }: MemoryAfterStepProps): ReactElement {
   const heading = `Memory ${memory.memory} ${memoryPlaceText(memory)}, after step ${stepIndex + 1}`;
   const imageStart = memory.imageOffset;
@@ -33,9 +43,19 @@ export function MemoryAfterStep({
     imageStart !== null && memory.imageLength !== null ? imageStart + memory.imageLength : null;
   const describePage = (page: number): string => {
     const address = page * hostPageSize;
-    if (imageStart === null || imageEnd === null) return "no image mapped";
-    return address >= imageStart && address < imageEnd ? "inside the image" : "outside the image";
+    const place =
+      imageStart === null || imageEnd === null
+        ? "no image mapped"
+        : address >= imageStart && address < imageEnd
+          ? "inside the image"
+          : "outside the image";
+    const region = displayText(pageRegionText(regions, page, hostPageSize));
+    return region ? `${place} · ${region}` : place;
   };
+  const dirtied = useMemo(
+    () => (memory.states ? attributeDirtied(regions, memory.states, hostPageSize) : null),
+    [regions, memory.states, hostPageSize],
+  );
   const states = paletteStates("runtime"); // the page map's names, so table and legend agree
   const counts: Partial<Record<string, number>> = memory.pages;
   const total = states.reduce((sum, state) => sum + (counts[state.name] ?? 0), 0);
@@ -83,6 +103,12 @@ export function MemoryAfterStep({
           <dd data-field="privateDirtyBytes" data-value={memory.privateDirtyBytes}>
             {formatBytes(memory.privateDirtyBytes)}
           </dd>
+          {dirtied && (
+            <>
+              <dt>Dirtied</dt>
+              <dd data-field="dirtied">{displayText(dirtiedText(dirtied))}</dd>
+            </>
+          )}
           <dt>Initialised</dt>
           <dd data-field="origin" data-init={memory.origin.init} data-place={memory.origin.place}>
             {memoryInitText(memory.origin)}

@@ -8,6 +8,7 @@ import { formatBytes, formatNs } from "./format";
 import { MemoryAfterStep } from "./MemoryAfterStep";
 import { stepOutput, stepTitle } from "./step-groups";
 import type { StepRecord, SyscallCounts } from "../../../../common/run-types";
+import type { MemoryRegion } from "../../../../common/memory-regions";
 import { displayMultiline } from "../../../../common/display-text";
 
 export interface StepDetailProps {
@@ -16,6 +17,8 @@ export interface StepDetailProps {
   index: number;
   selectedPage: number | null;
   onSelectPage(page: number): void;
+  /** Where a memory's static data, stack and heap lie (none for another module's step). */
+  regionsOf(memory: number): readonly MemoryRegion[];
 }
 
 const SYSCALLS = ["mmap", "mprotect", "madvise", "ioctl", "copies"] as const;
@@ -51,6 +54,7 @@ export function StepDetail({
   index,
   selectedPage,
   onSelectPage,
+  regionsOf,
 }: StepDetailProps): ReactElement {
   const title = stepTitle(step);
   const output = stepOutput(step);
@@ -131,6 +135,7 @@ export function StepDetail({
           stepTitle={title}
           selectedPage={selectedPage}
           onSelectPage={onSelectPage}
+          regions={regionsOf(memory.memory)}
         />
       ))}
     </section>
