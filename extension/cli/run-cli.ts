@@ -52,6 +52,7 @@ export function runCli(argv: string[], rawIo: CliIo): number | Promise<number> {
           smaps: { type: "boolean" },
           engine: { type: "string" },
           "max-memory-size": { type: "string" },
+          "what-if-cow": { type: "boolean" },
         },
       });
       return runRun(parseRunArgs(values, positionals), io);

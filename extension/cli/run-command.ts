@@ -11,7 +11,9 @@ import { findWasmtime } from "../runner/wasmtime-discovery";
 import { RunnerClient, RunnerCrashedError, RunnerTimeoutError } from "../runner/runner-client";
 import { integerOption, UsageError, type CliIo } from "./cli-io";
 import { moduleFileErrorText, readModuleFile } from "./module-file";
-import type { FailedStep, RunStep } from "./run-report";
+import type { FailedStep, RunStep, WhatIfCowReport } from "./run-report";
+import { imagedVariant } from "../analysis/imaged-variant";
+import { runFigures } from "../../common/cow-savings";
 import { runOutput, type RunFormat } from "./run-output";
 import { endRunnerOnSignals } from "./signal-forwarding";
 import {
@@ -28,7 +30,7 @@ import { isResetStrategy, type ResetStrategy, type StepRecord } from "../../comm
 export const RUN_USAGE = `wasm-cow run FILE.wasm [--invoke NAME[=ARG,ARG...]]... [--instances N] [--init cow|eager]
        [--reset madvise|keep-resident=BYTES|pagemap[=BYTES]] [--timeout MS] [--json | --json-lines]
        [--slots N] [--max-unused-warm-slots N] [--max-output BYTES] [--no-initialize] [--no-wasi]
-       [--smaps] [--engine v8|wasmtime[=PATH]] [--max-memory-size BYTES]
+       [--smaps] [--engine v8|wasmtime[=PATH]] [--max-memory-size BYTES] [--what-if-cow]
 
   --invoke        call an exported function after instantiation (repeatable), arguments typed by its signature
   --instances N   run N instances one after another on the slot pool (default 1)
@@ -50,6 +52,10 @@ export const RUN_USAGE = `wasm-cow run FILE.wasm [--invoke NAME[=ARG,ARG...]]...
                   (total_memories), --max-unused-warm-slots, --reset keep-resident=BYTES
                   (linear_memory_keep_resident), --max-memory-size BYTES (max_memory_size).
                   Not with --init eager, --reset pagemap or --smaps (V8 engine only)
+  --what-if-cow   for a module that gets no memory image: run the same steps again, on a fresh
+                  pool, on the closest module that gets one (imported memories defined,
+                  offsets from an imported global fixed at the 0 the runner gives it, the dense
+                  limit raised to the span), and compare per instance (V8 engine only)
 
   Exit status: 0 when every step succeeded, 3 when one failed (a trap, a time-out, a bad
   argument; the report is complete), 1 when the file or the runner failed, 2 for usage errors.`;
@@ -73,6 +79,7 @@ export interface RunArgs {
   wasi: boolean;
   smaps: boolean;
   engine: EngineChoice;
+  whatIfCow: boolean;
 }
 
 /** The engine asked for; Wasmtime with the pooling options the user gave. */
@@ -119,6 +126,11 @@ export function parseRunArgs(
     { min: 0, max: MAX_UNUSED_WARM_SLOTS, fallback: 100, maxReason: "a u32 in Wasmtime" },
   );
   const engine = parseEngine(values, { strategy, keepResident, init, slots, maxUnusedWarmSlots });
+  const whatIfCow = values["what-if-cow"] === true;
+  if (whatIfCow && (engine.kind !== "v8" || init !== "cow"))
+    throw new UsageError(
+      "--what-if-cow compares this tool's copy-on-write slots with V8's copying: V8 engine, --init cow",
+    );
   return {
     file: positionals[0]!,
     invocations: invokes.map((spec) => {
@@ -153,6 +165,7 @@ export function parseRunArgs(
     wasi: values["no-wasi"] !== true,
     smaps: values.smaps === true,
     engine,
+    whatIfCow,
   };
 }
 
@@ -229,18 +242,20 @@ export async function runRun(args: RunArgs, io: CliIo): Promise<number> {
     io.stderr(`error: the Wasmtime engine is unavailable: ${engine.missing}`);
     return 1;
   }
-  const client = new RunnerClient({
-    config: {
-      engine,
-      slots: args.slots,
-      maxUnusedWarmSlots: args.maxUnusedWarmSlots,
-      maxOutputBytes: args.maxOutputBytes,
-      includePageStates: false,
-      smaps: args.smaps,
-    },
-    timeoutMs: args.timeoutMs,
-  });
-  const stopForwarding = endRunnerOnSignals(client, io);
+  const newClient = () =>
+    new RunnerClient({
+      config: {
+        engine,
+        slots: args.slots,
+        maxUnusedWarmSlots: args.maxUnusedWarmSlots,
+        maxOutputBytes: args.maxOutputBytes,
+        includePageStates: false,
+        smaps: args.smaps,
+      },
+      timeoutMs: args.timeoutMs,
+    });
+  const client = newClient();
+  let stopForwarding = endRunnerOnSignals(client, io);
   try {
     const status: BackendStatus = await client.status();
     if (!status.available) {
@@ -253,14 +268,16 @@ export async function runRun(args: RunArgs, io: CliIo): Promise<number> {
       io.stderr(`error: --reset BYTES must be a multiple of ${pageSize} (the host page size)`);
       return 2;
     }
-    const loaded = await client.request("loadModule", {
-      moduleId: "module",
-      fileName: args.file,
-      bytes,
-      pageSize,
-      denseLimit: DEFAULT_DENSE_LIMIT,
-    });
     const output = runOutput(args.format, io);
+    const kept: RunStep[] = []; // for --what-if-cow's comparison
+    const summary = { instances: args.instances, steps: 0, failedSteps: 0 };
+    const emit = (step: RunStep) => {
+      summary.steps++;
+      if (step.error !== null) summary.failedSteps++;
+      if (args.whatIfCow) kept.push(step);
+      output.step(step);
+    };
+    const loaded = await loadModule(client, bytes, DEFAULT_DENSE_LIMIT, args.file, pageSize);
     output.header({
       file: args.file,
       backend: {
@@ -274,16 +291,22 @@ export async function runRun(args: RunArgs, io: CliIo): Promise<number> {
       init: args.init,
       reset: { strategy: args.strategy, keepResident: args.keepResident },
     });
-    const summary = { instances: args.instances, steps: 0, failedSteps: 0 };
-    const emit = (step: RunStep) => {
-      summary.steps++;
-      if (step.error !== null) summary.failedSteps++;
-      output.step(step);
-    };
-    loaded.steps.forEach(emit);
-    for (let n = 0; n < args.instances; n++) await runOneInstance(client, args, emit);
-    output.end(summary);
-    return summary.failedSteps > 0 ? EXIT_STEP_FAILED : 0;
+    await runSteps(client, loaded.steps, args, emit);
+    let whatIf: WhatIfCowReport | undefined;
+    if (args.whatIfCow) {
+      stopForwarding();
+      client.dispose();
+      const variantClient = newClient();
+      stopForwarding = endRunnerOnSignals(variantClient, io);
+      try {
+        whatIf = await whatIfCow(variantClient, bytes, args, pageSize, kept);
+      } finally {
+        variantClient.dispose();
+      }
+    }
+    output.end(summary, whatIf);
+    const variantFailed = whatIf && "summary" in whatIf ? whatIf.summary.failedSteps : 0;
+    return summary.failedSteps + variantFailed > 0 ? EXIT_STEP_FAILED : 0;
   } catch (error) {
     io.stderr(`error: ${args.file}: ${(error as Error).message}`);
     return 1;
@@ -291,6 +314,63 @@ export async function runRun(args: RunArgs, io: CliIo): Promise<number> {
     stopForwarding();
     client.dispose();
   }
+}
+
+function loadModule(
+  client: RunnerClient,
+  bytes: Uint8Array,
+  denseLimit: number,
+  fileName: string,
+  pageSize: number,
+) {
+  return client.request("loadModule", {
+    moduleId: "module",
+    fileName,
+    bytes,
+    pageSize,
+    denseLimit,
+  });
+}
+
+/** The module's own steps (plan, image), then every instance's. */
+async function runSteps(
+  client: RunnerClient,
+  moduleSteps: readonly StepRecord[],
+  args: RunArgs,
+  emit: (step: RunStep) => void,
+): Promise<void> {
+  moduleSteps.forEach(emit);
+  for (let n = 0; n < args.instances; n++) await runOneInstance(client, args, emit);
+}
+
+/** --what-if-cow: the same steps on the module's imaged variant, on a fresh pool (the
+ *  caller's `client`), compared with the steps the module ran as built. */
+async function whatIfCow(
+  client: RunnerClient,
+  bytes: Uint8Array,
+  args: RunArgs,
+  pageSize: number,
+  asBuilt: readonly RunStep[],
+): Promise<WhatIfCowReport> {
+  const outcome = imagedVariant(readModule(bytes), { pageSize, denseLimit: DEFAULT_DENSE_LIMIT });
+  if (!outcome.variant) return { refusal: outcome.refusal };
+  const { variant } = outcome;
+  const loaded = await loadModule(client, variant.bytes, variant.denseLimit, args.file, pageSize);
+  const steps: RunStep[] = [];
+  const summary = { instances: args.instances, steps: 0, failedSteps: 0 };
+  await runSteps(client, loaded.steps, args, (step) => {
+    summary.steps++;
+    if (step.error !== null) summary.failedSteps++;
+    steps.push(step);
+  });
+  return {
+    changes: variant.changes,
+    denseLimit: variant.denseLimit,
+    module: loaded.summary,
+    steps,
+    summary,
+    savings: { asBuilt: runFigures(asBuilt), imaged: runFigures(steps) },
+  };
 }
 
 /** One instance: instantiate, invoke, release. A time-out or crash becomes a failed

@@ -8,10 +8,12 @@ import {
   renderRunHeader,
   renderRunSummary,
   renderStepLine,
+  renderWhatIfCow,
   type RunHeader,
   type RunReport,
   type RunStep,
   type RunSummary,
+  type WhatIfCowReport,
 } from "./run-report";
 
 export type RunFormat = "text" | "json" | "json-lines";
@@ -19,7 +21,8 @@ export type RunFormat = "text" | "json" | "json-lines";
 export interface RunOutput {
   header(header: RunHeader): void;
   step(step: RunStep): void;
-  end(summary: RunSummary): void;
+  /** The run's end; with --what-if-cow, the variant's section after it. */
+  end(summary: RunSummary, whatIfCow?: WhatIfCowReport): void;
 }
 
 export function runOutput(format: RunFormat, io: CliIo): RunOutput {
@@ -28,7 +31,10 @@ export function runOutput(format: RunFormat, io: CliIo): RunOutput {
       return {
         header: (header) => io.stdout(renderRunHeader(header)),
         step: (step) => io.stdout(renderStepLine(step)),
-        end: (summary) => io.stdout(`\n${renderRunSummary(summary)}`),
+        end: (summary, whatIfCow) => {
+          io.stdout(`\n${renderRunSummary(summary)}`);
+          if (whatIfCow) io.stdout(renderWhatIfCow(whatIfCow));
+        },
       };
     case "json-lines": {
       // One JSON object per line, each tagged with what it is.
@@ -36,7 +42,10 @@ export function runOutput(format: RunFormat, io: CliIo): RunOutput {
       return {
         header: (header) => line("run", header),
         step: (step) => line("step", step),
-        end: (summary) => line("summary", summary),
+        end: (summary, whatIfCow) => {
+          line("summary", summary);
+          if (whatIfCow) line("whatIfCow", whatIfCow);
+        },
       };
     }
     case "json": {
@@ -47,8 +56,13 @@ export function runOutput(format: RunFormat, io: CliIo): RunOutput {
           header = value;
         },
         step: (step) => steps.push(step),
-        end: (summary) => {
-          const report: RunReport = { ...header!, steps, summary };
+        end: (summary, whatIfCow) => {
+          const report: RunReport = {
+            ...header!,
+            steps,
+            summary,
+            ...(whatIfCow ? { whatIfCow } : {}),
+          };
           io.stdout(toJsonText(report));
         },
       };

@@ -5,6 +5,7 @@
 import { displayLines, displayText } from "../../common/display-text";
 import { grouped, plural } from "../../common/format";
 import { memoryInitText, memoryPlaceText } from "../../common/memory-origin-text";
+import { savingsRows, type RunFigures } from "../../common/cow-savings";
 import type { EngineInfo, InitMode, ModuleSummary } from "../runner/protocol";
 import type { ResetStrategy, StepRecord } from "../../common/run-types";
 
@@ -41,10 +42,57 @@ export interface RunSummary {
   instances: number;
 }
 
+/** `--what-if-cow`: the same steps on the module's imaged variant and the comparison,
+ *  or why there is no such variant. */
+export type WhatIfCowReport =
+  | { refusal: string }
+  | {
+      /** What the variant changed (extension/analysis/imaged-variant.ts). */
+      changes: string[];
+      denseLimit: number;
+      module: ModuleSummary;
+      steps: RunStep[];
+      summary: RunSummary;
+      savings: { asBuilt: RunFigures; imaged: RunFigures };
+    };
+
 /** `--json`: the whole run as one object. */
 export interface RunReport extends RunHeader {
   steps: RunStep[];
   summary: RunSummary;
+  whatIfCow?: WhatIfCowReport;
+}
+
+const STEP_COLUMNS =
+  "inst slot pick    step         time µs  mmap madv ioctl  pages: absent  zero clean idirty adirty swap  result";
+
+/** The human form of --what-if-cow's section: the variant's steps, then the comparison. */
+export function renderWhatIfCow(report: WhatIfCowReport): string {
+  if ("refusal" in report)
+    return `\nwhat CoW would have saved: no imaged variant: ${report.refusal}`;
+  const lines = [
+    "",
+    "what CoW would have saved: the same steps on a fresh pool, the module changed so",
+  ];
+  for (const change of report.changes) lines.push(`  - ${change}`);
+  for (const image of report.module.images)
+    lines.push(
+      `  memory ${image.memory}: image at 0x${image.offset.toString(16)}, ${grouped(image.length)} bytes`,
+    );
+  lines.push("", STEP_COLUMNS);
+  for (const step of report.steps) lines.push(stepLine(step).trimEnd());
+  lines.push("", renderRunSummary(report.summary), "");
+  const rows = savingsRows(report.savings.asBuilt, report.savings.imaged);
+  const width = Math.max(...rows.map((row) => row.label.length));
+  const n = report.savings.asBuilt.instances;
+  lines.push(
+    `${`per instance (median of ${n})`.padEnd(width + 2)}  ${"as built".padStart(12)}  ${"with an image".padStart(14)}`,
+  );
+  for (const row of rows)
+    lines.push(
+      `  ${row.label.padEnd(width)}  ${row.asBuilt.padStart(12)}  ${row.imaged.padStart(14)}`,
+    );
+  return displayLines(lines);
 }
 
 /** The lines of the human report before its steps, with the steps' column heads. */
@@ -67,9 +115,7 @@ export function renderRunHeader(header: RunHeader): string {
     `  reset: ${header.reset.strategy}${header.reset.strategy === "madvise" ? "" : ` (keep resident ${grouped(header.reset.keepResident)} bytes)`}`,
   );
   lines.push("");
-  lines.push(
-    "inst slot pick    step         time µs  mmap madv ioctl  pages: absent  zero clean idirty adirty swap  result",
-  );
+  lines.push(STEP_COLUMNS);
   return displayLines(lines);
 }
 

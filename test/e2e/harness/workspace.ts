@@ -18,6 +18,7 @@ export const SAMPLES = [
   "dirty-per-call.wasm",
   "imported-memory.wasm",
   "pic.wasm",
+  "regions.wasm",
   "sparse.wasm",
   "stack-first.wasm",
   "tiny.wasm",
