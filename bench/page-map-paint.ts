@@ -114,6 +114,7 @@ function runWithStates(pages: number): HostMessage {
     error: null,
     reset: { strategy: "madvise", keepResidentBytes: 0 },
     liveInstance: null,
+    variantChanges: null,
   };
   return { type: "run", run };
 }

@@ -25,6 +25,8 @@ export interface EngineStep {
   pick: PickKind | null;
   /** Page-state counts of the instance's first observed memory after the step. */
   pages: PageCounts | null;
+  /** Private dirty bytes of the instance's observed memories after the step. */
+  privateDirtyBytes: number | null;
   error: string | null;
 }
 
@@ -42,6 +44,9 @@ export function engineSteps(steps: readonly StepRecord[]): EngineStep[] {
       instance: step.instance,
       pick: step.step === "instantiate" ? (step.pick ?? pick) : null,
       pages: step.memories[0]?.pages ?? null,
+      privateDirtyBytes: step.memories.length
+        ? step.memories.reduce((sum, memory) => sum + memory.privateDirtyBytes, 0)
+        : null,
       error: step.error,
     });
     if (step.step === "instantiate") pick = null;
@@ -50,25 +55,25 @@ export function engineSteps(steps: readonly StepRecord[]): EngineStep[] {
 }
 
 export interface EnginePair {
-  v8: EngineStep | null;
-  wasmtime: EngineStep | null;
+  left: EngineStep | null;
+  right: EngineStep | null;
   /** What differs: "pages", "pick", "outcome" (one failed, the other not), "missing". */
   differences: ("pages" | "pick" | "outcome" | "missing")[];
 }
 
-/** The two engines' shared steps side by side, in order. Both ran the same actions, so
- *  the n-th shared step of one is the n-th of the other; a run cut short on one side
- *  leaves its later rows empty. */
+/** Two runs' shared steps side by side, in order (V8's and Wasmtime's, or a module's and
+ *  its imaged variant's). Both ran the same actions, so the n-th shared step of one is
+ *  the n-th of the other; a run cut short on one side leaves its later rows empty. */
 export function pairEngineSteps(
-  v8: readonly StepRecord[],
-  wasmtime: readonly StepRecord[],
+  leftSteps: readonly StepRecord[],
+  rightSteps: readonly StepRecord[],
 ): EnginePair[] {
-  const left = engineSteps(v8);
-  const right = engineSteps(wasmtime);
+  const left = engineSteps(leftSteps);
+  const right = engineSteps(rightSteps);
   return Array.from({ length: Math.max(left.length, right.length) }, (_, i) => {
     const a = left[i] ?? null;
     const b = right[i] ?? null;
-    return { v8: a, wasmtime: b, differences: differencesOf(a, b) };
+    return { left: a, right: b, differences: differencesOf(a, b) };
   });
 }
 

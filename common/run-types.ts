@@ -7,8 +7,10 @@
 import type { PageCounts } from "./page-states";
 
 /** Which engine runs module code: V8 with this tool's copy-on-write slots (the emulation
- *  of Wasmtime's mechanism), or real Wasmtime with its pooling allocator. */
-export const ENGINE_KINDS = ["v8", "wasmtime"] as const;
+ *  of Wasmtime's mechanism), real Wasmtime with its pooling allocator, or V8 running the
+ *  module's imaged variant ("what CoW would have saved", for a module without an image:
+ *  extension/analysis/imaged-variant.ts) on a pool of its own. */
+export const ENGINE_KINDS = ["v8", "wasmtime", "imaged"] as const;
 
 export type EngineKind = (typeof ENGINE_KINDS)[number];
 

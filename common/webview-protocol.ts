@@ -94,6 +94,8 @@ export interface RunView {
   reset: { strategy: ResetStrategy; keepResidentBytes: number };
   /** The live instance the actions apply to, if any. */
   liveInstance: number | null;
+  /** The "imaged" engine's run: what was changed so the module gets an image. */
+  variantChanges: string[] | null;
 }
 
 export type RunAction =

@@ -27,6 +27,9 @@ const RESTRICTED: Capabilities = {
 
 export class ExecutionGate implements vscode.Disposable {
   private client: RunnerClient | null = null;
+  /** The imaged variants' V8 runner: a pool of their own, so "what CoW would have saved"
+   *  starts from the same empty pool as the module's own run did. */
+  private imagedClient: RunnerClient | null = null;
   /** Wasmtime runners by the keep-resident bytes their engine was made with. */
   private readonly wasmtimeClients = new Map<number, RunnerClient>();
   /** Where Wasmtime's library is: the search, started once per settings (it asks
@@ -137,6 +140,10 @@ export class ExecutionGate implements vscode.Disposable {
       this.client ??= client(pool, "V8");
       return this.client;
     }
+    if (engine === "imaged") {
+      this.imagedClient ??= client(pool, "V8 (imaged variants)");
+      return this.imagedClient;
+    }
     const existing = this.wasmtimeClients.get(keepResident);
     if (existing) return existing;
     // Asked for only after capabilities() has answered, which waited for the search.
@@ -166,6 +173,8 @@ export class ExecutionGate implements vscode.Disposable {
     this.log.info(displayText(`restarting the runners: ${reason}`));
     this.client?.dispose();
     this.client = null;
+    this.imagedClient?.dispose();
+    this.imagedClient = null;
     for (const made of this.wasmtimeClients.values()) made.dispose();
     this.wasmtimeClients.clear();
     this.wasmtimeSearch = null;
@@ -177,6 +186,7 @@ export class ExecutionGate implements vscode.Disposable {
   dispose(): void {
     for (const made of this.wasmtimeClients.values()) made.dispose();
     this.client?.dispose();
+    this.imagedClient?.dispose();
     this.changed.dispose();
     for (const subscription of this.subscriptions) subscription.dispose();
   }

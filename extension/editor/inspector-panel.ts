@@ -20,7 +20,7 @@ import { AnalysisClient } from "./analysis-client";
 import { answerReadBytes } from "./byte-requests";
 import type { ExecutionGate } from "./execution-gate";
 import { exportReport } from "./export-report";
-import { RunController } from "./run-controller";
+import { moduleForEngine, RunController } from "./run-controller";
 import { webviewHtml } from "./webview-html";
 
 export interface EditorServices {
@@ -216,15 +216,25 @@ export class InspectorPanel implements vscode.Disposable {
     const source = this.sources[0]!;
     const settings = readSettings();
     const gate = this.services.gate;
-    const run = new RunController({
-      engine,
-      clientFor: (keepResident) => gate.runner(engine, keepResident),
+    const module = moduleForEngine(engine, {
       moduleId: source.uri.toString(),
-      fileName: path.basename(source.uri.fsPath),
       bytes: source.bytes,
       // Images are mapped with the host's pages: the size the backend probed.
       pageSize: capabilities.hostPageSize,
       denseLimit: settings.denseLimit,
+    });
+    if ("refusal" in module) {
+      void vscode.window.showWarningMessage(
+        displayText(`Wasm CoW: no variant of this module gets an image: ${module.refusal}`),
+      );
+      return null;
+    }
+    const run = new RunController({
+      engine,
+      clientFor: (keepResident) => gate.runner(engine, keepResident),
+      fileName: path.basename(source.uri.fsPath),
+      pageSize: capabilities.hostPageSize,
+      ...module,
       callInitialize: settings.callInitialize,
       wasi: settings.wasi,
       reset: this.reset ?? {

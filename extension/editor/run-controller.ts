@@ -13,6 +13,7 @@ import {
 import type { RunAction, RunView } from "../../common/webview-protocol";
 import { BinaryWriter, encodeSection } from "../analysis/binary-writer";
 import { readModule } from "../analysis/module-reader";
+import { imagedVariant } from "../analysis/imaged-variant";
 import { RunnerCrashedError, RunnerTimeoutError, type RunnerClient } from "../runner/runner-client";
 
 export interface RunControllerOptions {
@@ -29,6 +30,8 @@ export interface RunControllerOptions {
   callInitialize: boolean;
   wasi: boolean;
   reset: RunView["reset"];
+  /** For the "imaged" engine: what the variant changed (shown with its run). */
+  variantChanges?: string[];
   /** Called with the whole view after every change. */
   publish(view: RunView): void;
 }
@@ -57,6 +60,26 @@ export function otherModuleFor(bytes: Uint8Array): Uint8Array {
     .bytes(encodeSection(7, exports.finish()))
     .bytes(encodeSection(11, data.finish()))
     .finish();
+}
+
+/** What an engine's controller runs: the module itself, or for the "imaged" engine its
+ *  imaged variant, under an id of its own (so slot affinities tell the two apart) and
+ *  with the dense limit the variant needs; or why the module has no such variant. */
+export function moduleForEngine(
+  engine: EngineKind,
+  module: { moduleId: string; bytes: Uint8Array; pageSize: number; denseLimit: number },
+):
+  | Pick<RunControllerOptions, "moduleId" | "bytes" | "denseLimit" | "variantChanges">
+  | { refusal: string } {
+  if (engine !== "imaged") return module;
+  const outcome = imagedVariant(readModule(module.bytes), module);
+  if (!outcome.variant) return { refusal: outcome.refusal };
+  return {
+    moduleId: `${module.moduleId}#imaged`,
+    bytes: outcome.variant.bytes,
+    denseLimit: outcome.variant.denseLimit,
+    variantChanges: outcome.variant.changes,
+  };
 }
 
 /** Wasmtime resets as its engine was made: madvise, or keep-resident bytes by hand. */
@@ -90,6 +113,7 @@ export class RunController {
       error: null,
       reset: this.wholePages(options.reset),
       liveInstance: null,
+      variantChanges: options.variantChanges ?? null,
     };
   }
 

@@ -14,6 +14,7 @@ import { runJson } from "./harness/cli";
 import { Inspector } from "./harness/inspector";
 import { scenarioRunner } from "./harness/scenario";
 import { withWorkbench } from "./harness/session";
+import { poll } from "./harness/workbench";
 import { checkSteps } from "./harness/steps";
 import { SCREENSHOT_VIEWPORT } from "./harness/themes";
 import { makeWorkspace } from "./harness/workspace";
@@ -93,6 +94,38 @@ test(
                 (await outside.textContent()) ?? "",
                 /^Memory 0 of instance \d+, imported: data segments copied/,
               );
+            },
+          );
+
+          await scenario(
+            "what CoW would have saved: imported-memory.wasm as built and imaged, side by side",
+            async () => {
+              const inspector = await Inspector.open(workbench, "build/imported-memory.wasm");
+              await inspector.showTab("stepper");
+              await inspector.frame.click('vscode-radio[data-engine="what-if"]');
+              const view = inspector.frame.locator(
+                'section[aria-label="What CoW would have saved"]',
+              );
+              await view.waitFor();
+              await inspector.act("instantiate");
+              await inspector.act("invoke");
+              // imported-memory.wat: V8 copies its two data pages as built; imaged, none;
+              // `touch` then writes one more page in both.
+              const figure = (label: string) =>
+                view.locator('[data-field="savings"] tbody tr', { hasText: label }).locator("td");
+              await poll("the variant's touch", async () =>
+                (await figure("private dirty before the reset").count()) === 2 &&
+                (await figure("private dirty before the reset").nth(1).textContent()) === "4 KiB"
+                  ? true
+                  : undefined,
+              );
+              assert.deepEqual(
+                await figure("private dirty after instantiation").allTextContents(),
+                ["8 KiB", "0 bytes"],
+              );
+              await workbench.screenshotEditor("screenshots/what-cow-would-have-saved");
+              // Back to V8 alone for the next scenarios.
+              await inspector.frame.click('vscode-radio[data-engine="v8"]');
             },
           );
 

@@ -122,7 +122,7 @@ test("side by side: every step of both engines, with the kernel's counts; all ag
     const row = rows.nth(i);
     assert.equal(await row.getAttribute("data-differs"), "false", `row ${i}`);
     for (const engine of ["v8", "wasmtime"] as const) {
-      const step = pair[engine]!;
+      const step = pair[engine === "v8" ? "left" : "right"]!;
       const pages = await row
         .locator(`td[data-engine="${engine}"] [data-field="pages"]`)
         .textContent();

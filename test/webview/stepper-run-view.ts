@@ -2,7 +2,7 @@
 // a real runner process in the test process, and every view it publishes is kept, so the
 // webview gets exactly what the host would send, page states included.
 
-import { RunController } from "../../extension/editor/run-controller";
+import { moduleForEngine, RunController } from "../../extension/editor/run-controller";
 import type { RunAction, RunView } from "../../common/webview-protocol";
 import { RunnerClient } from "../../extension/runner/runner-client";
 import type { EngineConfig } from "../../extension/runner/protocol";
@@ -46,24 +46,31 @@ export interface Recorder {
 }
 
 /** One runner for a test file (two slots, max_unused_warm_slots 0, page states on), in
- *  the V8 engine or in real Wasmtime (the wheel's library) with the same pool. */
+ *  the V8 engine (for the module or its imaged variant) or in real Wasmtime (the wheel's
+ *  library) with the same pool. */
 export function newRecorder(engine: EngineKind = "v8"): Recorder {
   const pool = { slots: 2, maxUnusedWarmSlots: 0, includePageStates: true };
   const client = new RunnerClient({
-    config: engine === "v8" ? pool : { ...pool, engine: wasmtimeEngine() },
+    config: engine === "wasmtime" ? { ...pool, engine: wasmtimeEngine() } : pool,
     timeoutMs: 30_000,
   });
   return {
     record: async (module, script) => {
       const published: RunView[] = [];
-      const controller = new RunController({
-        engine,
-        clientFor: () => client,
+      // As the host does: the "imaged" engine runs the module's imaged variant.
+      const run = moduleForEngine(engine, {
         moduleId: `${MODULE_URI_DIR}${module.name}`,
-        fileName: module.name,
         bytes: module.bytes,
         pageSize: 4096,
         denseLimit: 16 << 20,
+      });
+      if ("refusal" in run) throw new Error(`${module.name} has no imaged variant: ${run.refusal}`);
+      const controller = new RunController({
+        engine,
+        clientFor: () => client,
+        fileName: module.name,
+        pageSize: 4096,
+        ...run,
         callInitialize: true,
         wasi: true,
         reset: { strategy: "madvise", keepResidentBytes: 0 },

@@ -22,7 +22,7 @@ import { PageMapView } from "./views/PageMapView";
 import { SegmentsView } from "./views/SegmentsView";
 import { SlotPoolView } from "./views/SlotPoolView";
 import { StepperView } from "./views/StepperView";
-import { enginesOf, type EngineChoice } from "./views/stepper/engine-choice";
+import { enginesOf, offeredChoices, type EngineChoice } from "./views/stepper/engine-choice";
 import type { ReportData, Selection, ViewProps } from "./views/view-props";
 import { loadState, onHostMessage, post, saveState, usePersistentState } from "./vscode-api";
 import type { EngineKind } from "../../common/run-types";
@@ -136,8 +136,10 @@ export function App(): ReactElement {
       </main>
     );
   }
-  // Wasmtime is offered only where its library was found; otherwise V8 runs alone.
-  const engines = enginesOf(capabilities.wasmtime.available ? engineChoice : "v8");
+  // Wasmtime is offered only where its library was found, the imaged variant only for a
+  // module without an image; a persisted choice no longer offered falls back to V8.
+  const offered = offeredChoices(capabilities, left.data.report);
+  const engines = enginesOf(offered.includes(engineChoice) ? engineChoice : "v8");
   const props: ViewProps = {
     data: left.data,
     capabilities,

@@ -49,6 +49,7 @@ export function SlotPoolView({
     <section className="slot-pool" aria-label="Slot pool">
       <EnginePicker
         capabilities={capabilities}
+        report={data.report}
         engines={engines}
         disabled={gate.running}
         choose={chooseEngine}
@@ -112,7 +113,11 @@ export function SlotPoolView({
   );
 }
 
-const ENGINE_NAMES: Record<EngineKind, string> = { v8: "V8 emulation", wasmtime: "Wasmtime" };
+const ENGINE_NAMES: Record<EngineKind, string> = {
+  v8: "V8 emulation",
+  wasmtime: "Wasmtime",
+  imaged: "V8 emulation, the module with an image",
+};
 
 /** One engine's slots and how its last instantiation got one. */
 function EnginePool({

@@ -10,6 +10,7 @@ import { EnginePicker } from "./stepper/EnginePicker";
 import { RunActions } from "./stepper/RunActions";
 import { runGate } from "./stepper/run-gate";
 import { StepDetail } from "./stepper/StepDetail";
+import { CowSavings } from "./stepper/CowSavings";
 import { groupSteps, isOtherModuleStep, stepTitle } from "./stepper/step-groups";
 import { Timeline } from "./stepper/Timeline";
 import { formatNs } from "./stepper/format";
@@ -43,6 +44,7 @@ export function StepperView({
   const picker = (
     <EnginePicker
       capabilities={capabilities}
+      report={data.report}
       engines={engines}
       disabled={gate.running}
       choose={chooseEngine}
@@ -54,7 +56,11 @@ export function StepperView({
       <section className="stepper" aria-label="Instantiation stepper">
         {picker}
         <RunActions report={data.report} live={live} gate={gate} />
-        <EngineComparison v8={runs.v8} wasmtime={runs.wasmtime} />
+        {engines.includes("imaged") ? (
+          <CowSavings asBuilt={runs.v8} imaged={runs.imaged} />
+        ) : (
+          <EngineComparison v8={runs.v8} wasmtime={runs.wasmtime} />
+        )}
       </section>
     );
   }

@@ -58,9 +58,9 @@ export function EngineComparison({
                   data-differs={pair.differences.length > 0}
                   className={pair.differences.length > 0 ? "differs" : undefined}
                 >
-                  <th scope="row">{stepLabel(pair.v8 ?? pair.wasmtime!)}</th>
-                  <td data-engine="v8">{stepCell(pair.v8)}</td>
-                  <td data-engine="wasmtime">{stepCell(pair.wasmtime)}</td>
+                  <th scope="row">{stepLabel(pair.left ?? pair.right!)}</th>
+                  <td data-engine="v8">{stepCell(pair.left)}</td>
+                  <td data-engine="wasmtime">{stepCell(pair.right)}</td>
                   <td data-field="differences">
                     {pair.differences.length === 0 ? "—" : pair.differences.join(", ")}
                   </td>
@@ -74,12 +74,12 @@ export function EngineComparison({
   );
 }
 
-function stepLabel(step: EngineStep): string {
+export function stepLabel(step: EngineStep): string {
   const name = step.export ? `${step.step} ${displayText(step.export)}` : step.step;
   return step.instance === null ? name : `#${step.instance} ${name}`;
 }
 
-function stepCell(step: EngineStep | null): ReactElement {
+export function stepCell(step: EngineStep | null): ReactElement {
   if (!step) return <span className="muted">not run</span>;
   return (
     <>
