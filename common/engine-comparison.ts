@@ -63,16 +63,20 @@ export interface EnginePair {
 
 /** Two runs' shared steps side by side, in order (V8's and Wasmtime's, or a module's and
  *  its imaged variant's). Both ran the same actions, so the n-th shared step of one is
- *  the n-th of the other; a run cut short on one side leaves its later rows empty. */
+ *  the n-th of the other; a run cut short on one side leaves its later rows empty. With
+ *  `alignEnd`, the right run is taken to have started later (the imaged variant joins a
+ *  run in progress): its steps pair with the left's last ones, earlier rows stay empty. */
 export function pairEngineSteps(
   leftSteps: readonly StepRecord[],
   rightSteps: readonly StepRecord[],
+  { alignEnd = false } = {},
 ): EnginePair[] {
   const left = engineSteps(leftSteps);
   const right = engineSteps(rightSteps);
-  return Array.from({ length: Math.max(left.length, right.length) }, (_, i) => {
+  const skip = alignEnd ? Math.max(0, left.length - right.length) : 0;
+  return Array.from({ length: Math.max(left.length, right.length + skip) }, (_, i) => {
     const a = left[i] ?? null;
-    const b = right[i] ?? null;
+    const b = right[i - skip] ?? null;
     return { left: a, right: b, differences: differencesOf(a, b) };
   });
 }

@@ -156,12 +156,14 @@ test(
             async () => {
               const inspector = await Inspector.open(workbench, "build/regions.wasm");
               await inspector.showTab("overview");
-              await inspector.frame.locator(".memory-picture svg").waitFor();
+              await inspector.frame.locator(".memory-picture-box svg").waitFor();
               assert.deepEqual(await regionRows(inspector.frame), REGIONS_SAMPLE_REGIONS);
               await workbench.screenshotEditor("screenshots/overview-picture");
               await inspector.showTab("stepper");
               await inspector.act("instantiate");
               await inspector.act("invoke");
+              // plan, image, acquire, map, instantiate, invoke.
+              await inspector.waitForSteps(6);
               const dirtied = inspector.frame.locator('section.step-detail [data-field="dirtied"]');
               await dirtied.first().waitFor();
               assert.equal(await dirtied.first().textContent(), REGIONS_SAMPLE_DIRTIED);

@@ -14,8 +14,8 @@ import { reportMessage } from "./harness/messages";
 import { THEMES } from "./harness/theme";
 import { formatAxe, startHarness, type WebviewHarness } from "./harness/webview-harness";
 import {
-  newRecorder,
   openRunTab,
+  recordInEngines,
   postedRuns,
   type Recorder,
   type Scripted,
@@ -45,12 +45,7 @@ before(async () => {
   const examples = await exampleModules();
   imported = examples.find((m) => m.name === "imported-memory.wasm")!;
   dirty = examples.find((m) => m.name === "dirty-per-call.wasm")!;
-  for (const engine of ["v8", "imaged"] as const) recorders.push(newRecorder(engine));
-  [asBuilt, imaged] = (await Promise.all(
-    recorders.map(async (recorder) => (await recorder.record(imported, SCRIPT)).at(-1)!),
-  )) as [RunView, RunView];
-  assert.equal(asBuilt.error, null);
-  assert.equal(imaged.error, null);
+  [asBuilt, imaged] = await recordInEngines(["v8", "imaged"], imported, SCRIPT, recorders);
   harness = await startHarness();
 });
 

@@ -20,8 +20,8 @@ import {
 } from "./harness/messages";
 import { formatAxe, startHarness, type WebviewHarness } from "./harness/webview-harness";
 import {
-  newRecorder,
   openRunTab,
+  recordInEngines,
   postedRuns,
   type Recorder,
   type Scripted,
@@ -52,12 +52,7 @@ let wasmtime: RunView;
 before(async () => {
   const dirty = (await exampleModules()).find((m) => m.name === "dirty-per-call.wasm")!;
   report = reportMessage(dirty.bytes, { fileName: dirty.name });
-  for (const engine of ["v8", "wasmtime"] as const) recorders.push(newRecorder(engine));
-  [v8, wasmtime] = (await Promise.all(
-    recorders.map(async (recorder) => (await recorder.record(dirty, SCRIPT)).at(-1)!),
-  )) as [RunView, RunView];
-  assert.equal(v8.error, null);
-  assert.equal(wasmtime.error, null);
+  [v8, wasmtime] = await recordInEngines(["v8", "wasmtime"], dirty, SCRIPT, recorders);
   harness = await startHarness();
 });
 

@@ -2,6 +2,7 @@
 // a real runner process in the test process, and every view it publishes is kept, so the
 // webview gets exactly what the host would send, page states included.
 
+import assert from "node:assert/strict";
 import { moduleForEngine, RunController } from "../../extension/editor/run-controller";
 import type { RunAction, RunView } from "../../common/webview-protocol";
 import { RunnerClient } from "../../extension/runner/runner-client";
@@ -43,6 +44,23 @@ export interface Recorder {
     script: readonly Scripted[],
   ): Promise<RunView[]>;
   dispose(): Promise<void>;
+}
+
+/** The same script run in two engines at once, a recorder each (added to `recorders`, for
+ *  the caller to dispose): each engine's last view, checked to carry no error. */
+export async function recordInEngines(
+  engines: readonly [EngineKind, EngineKind],
+  module: { name: string; bytes: Uint8Array },
+  script: readonly Scripted[],
+  recorders: Recorder[],
+): Promise<[RunView, RunView]> {
+  const made = engines.map((engine) => newRecorder(engine));
+  recorders.push(...made);
+  const views = await Promise.all(
+    made.map(async (recorder) => (await recorder.record(module, script)).at(-1)!),
+  );
+  for (const [i, view] of views.entries()) assert.equal(view.error, null, `${engines[i]}'s run`);
+  return views as [RunView, RunView];
 }
 
 /** One runner for a test file (two slots, max_unused_warm_slots 0, page states on), in

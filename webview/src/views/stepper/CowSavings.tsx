@@ -19,8 +19,14 @@ export function CowSavings({
   asBuilt: RunView | undefined;
   imaged: RunView | undefined;
 }): ReactElement {
-  const pairs = pairEngineSteps(asBuilt?.steps ?? [], imaged?.steps ?? []);
-  const asBuiltFigures = runFigures(asBuilt?.steps ?? []);
+  // The module may have run before the variant joined: compare only what both ran.
+  const pairs = pairEngineSteps(asBuilt?.steps ?? [], imaged?.steps ?? [], { alignEnd: true });
+  const firstShared = pairs.find((pair) => pair.right)?.left?.instance ?? null;
+  const asBuiltFigures = runFigures(
+    (asBuilt?.steps ?? []).filter(
+      (step) => firstShared !== null && step.instance !== null && step.instance >= firstShared,
+    ),
+  );
   const rows = savingsRows(asBuiltFigures, runFigures(imaged?.steps ?? []));
   return (
     <section className="cow-savings engine-comparison" aria-label="What CoW would have saved">
