@@ -6,6 +6,7 @@ import { runLargeModulePaint } from "./large-module-paint";
 import { runPageMapPaint } from "./page-map-paint";
 import { runReaderVsObjdump } from "./reader-vs-objdump";
 import { runResetCost } from "./reset-cost";
+import { runRubyInstantiation } from "./ruby-instantiation";
 import { runSnapshotSpeed } from "./snapshot-speed";
 import { runWasmtimeCycle } from "./wasmtime-cycle";
 
@@ -17,6 +18,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
   "page-map-paint": runPageMapPaint,
   "large-module-paint": runLargeModulePaint,
   "wasmtime-cycle": runWasmtimeCycle,
+  "ruby-instantiation": runRubyInstantiation,
 };
 
 async function main(names: string[]): Promise<void> {
