@@ -142,7 +142,7 @@ export function MemoryPicture(props: MemoryPictureProps): ReactElement {
                   height={TRACK_HEIGHT.dirtied}
                 />
               ))}
-              <Breaks scale={scale} y={TRACK.image} bottom={axisY - 2} />
+              <Breaks scale={scale} y={TRACK.image} />
               <Axis scale={scale} y={axisY} total={total} />
             </g>
           </svg>
@@ -188,28 +188,26 @@ function RegionBox({ region, scale }: { region: MemoryRegion; scale: PictureScal
   );
 }
 
-/** A zigzag across each compressed gap and its true size. */
-function Breaks({
-  scale,
-  y,
-  bottom,
-}: {
-  scale: PictureScale;
-  y: number;
-  bottom: number;
-}): ReactElement {
+/** A zigzag at the start of each compressed gap, and its true size. */
+function Breaks({ scale, y }: { scale: PictureScale; y: number }): ReactElement {
   return (
     <g className="picture-breaks">
       {scale.pieces
         .filter((piece) => piece.compressed)
         .map((piece) => {
-          const middle = (piece.x0 + piece.x1) / 2;
+          const label = `≈ ${formatBytes(piece.end - piece.start)} empty`;
+          // The size is written in the gap when it fits there, else it is its tooltip.
+          const fits = piece.x1 - piece.x0 > label.length * 6.5 + 24;
           return (
             <g key={piece.start} data-gap={piece.end - piece.start}>
-              <path d={`M ${middle - 3} ${y} l 6 4 l -6 4 l 6 4 l -6 4`} />
-              <text x={middle} y={bottom} textAnchor="middle">
-                {`≈ ${formatBytes(piece.end - piece.start)} empty`}
-              </text>
+              <path d={`M ${piece.x0 + 6} ${y} l 4 3.5 l -4 3.5 l 4 3.5 l -4 3.5`} />
+              {fits ? (
+                <text x={piece.x0 + 16} y={y + 11}>
+                  {label}
+                </text>
+              ) : (
+                <title>{label}</title>
+              )}
             </g>
           );
         })}
