@@ -12,7 +12,12 @@ export function formatBytes(value: number | bigint): string {
     unit++;
   }
   if (unit === 0) return `${n} ${n === 1 ? "byte" : "bytes"}`;
-  const rounded = Math.round(n * 10) / 10;
+  let rounded = Math.round(n * 10) / 10;
+  // 1 GiB − 4 KiB is 1023.996 MiB: rounded, that is the next unit's 1, not "1024 MiB".
+  if (rounded >= 1024 && unit < UNITS.length - 1) {
+    rounded = 1;
+    unit++;
+  }
   return `${Number.isInteger(rounded) ? rounded.toFixed(0) : rounded.toFixed(1)} ${UNITS[unit]}`;
 }
 

@@ -153,7 +153,7 @@ describe("scale", () => {
       );
     assert.deepEqual(gaps, [
       [0xc000_0000, "≈ 3 GiB empty"],
-      [2 ** 32 - 0xc000_0000 - 4096, "≈ 1024 MiB empty"],
+      [2 ** 32 - 0xc000_0000 - 4096, "≈ 1 GiB empty"],
     ]);
     const boxWidth = Number(
       await view.page.locator(".memory-picture-box").getAttribute("data-width"),

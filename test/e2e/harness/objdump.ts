@@ -23,9 +23,10 @@ export function objdumpDataSegments(file: string): DumpedSegment[] {
   }
   const segments: DumpedSegment[] = [];
   for (const line of run.stdout.split("\n")) {
-    // " - segment[0] memory=0 size=23 - init i32=1048576", " - segment[1] passive size=3"
+    // " - segment[0] memory=0 size=23 - init i32=1048576", " - segment[1] passive size=3",
+    // and with a name-section name " - segment[0] <.rodata> memory=0 size=21 - init i32=1024"
     const match =
-      /^ - segment\[(\d+)\](?: memory=(\d+))?(?: passive)? size=(\d+)(?: - init i32=(-?\d+))?/.exec(
+      /^ - segment\[(\d+)\](?: <[^>]*>)?(?: memory=(\d+))?(?: passive)? size=(\d+)(?: - init i32=(-?\d+))?/.exec(
         line,
       );
     if (!match) continue;

@@ -3,7 +3,7 @@
 // Every value carries `data-field` with its JSON path, so tests can compare them.
 
 import { VscodeButton } from "@vscode-elements/react-elements";
-import type { ReactElement } from "react";
+import { useMemo, type ReactElement } from "react";
 import { imageLabel, v8VerdictText, wasmtimeVerdictText } from "../../../common/verdict-text";
 import type { ImageJson, MemoryJson, ReportJson } from "../../../common/report-json";
 import { post } from "../vscode-api";
@@ -18,6 +18,12 @@ import "../styles/overview.css";
 export function OverviewView({ data, run }: ViewProps): ReactElement {
   const report = data.report;
   const active = report.dataSegments.length - report.passiveSegments;
+  // Once per report: a module can have 100,000 segments, and the Overview re-renders on
+  // every step of a run.
+  const regions = useMemo(
+    () => report.memories.map((memory) => reportRegions(report, memory.index)),
+    [report],
+  );
   return (
     <section aria-label="Overview">
       <h2>{data.fileName}</h2>
@@ -87,7 +93,7 @@ export function OverviewView({ data, run }: ViewProps): ReactElement {
                 size={Number(memory.minPages) * 2 ** memory.pageSizeLog2}
                 image={span}
                 layer={data.layers.find((layer) => layer.memory === memory.index) ?? null}
-                regions={reportRegions(report, memory.index)}
+                regions={regions[memory.index] ?? []}
                 dirtied={latestStates(run, memory.index)}
               />
             }
