@@ -56,8 +56,8 @@ export interface Snapshot {
   /** Clean image pages mapped elsewhere too (not exclusively mapped here). */
   imageSharedPages: number;
   imageExclusivePages: number;
-  /** Frame of each image page (0 unless it is clean), when frames are readable and at
-   *  least one image page is clean; null otherwise. */
+  /** Frame of each image page (0 unless it is clean), when frames are readable, at
+   *  least one image page is clean and the per-page states were asked for; else null. */
   imageFrames: BigUint64Array | null;
 }
 
@@ -94,7 +94,8 @@ export interface NativeAddon {
     imageOffset: number,
   ): ResetOutcome;
   /** The kernel's page states of the memory; `withStates` (default true) asks for one
-   *  state per page on top of the tally. */
+   *  state per page on top of the tally, and for the image's page frames; without it
+   *  the snapshot has the counts only (`states` and `imageFrames` null). */
   snapshot<WithStates extends boolean = true>(
     memory: WebAssembly.Memory,
     imageOffset: number,

@@ -173,9 +173,13 @@ Napi::Value SnapshotOf(Napi::Env env, const LinearMemory& memory, const Napi::Va
   uint32_t exclusive = 0;
   // The frames array is made at the first clean image page: a snapshot after every step
   // of a big image with none (a fresh or just reset slot) would allocate it for nothing.
+  // A snapshot for counts only (withStates false, what every step of `wasm-cow run`
+  // takes) has none: they are per-page data, 8 bytes per image page (2 MiB per step for
+  // a 1 GiB image), that no step record carries.
   Napi::Value frames = env.Null();
   uint64_t* frameSlots = nullptr;
   auto frameSlotsFor = [&]() -> uint64_t* {
+    if (!withStates) return nullptr;  // counts only: no per-page data, frames included
     if (!frameSlots) {
       Napi::ArrayBuffer frameBuffer = Napi::ArrayBuffer::New(env, imagePages * sizeof(uint64_t));  // zero-filled
       frameSlots = static_cast<uint64_t*>(frameBuffer.Data());
@@ -195,7 +199,8 @@ Napi::Value SnapshotOf(Napi::Env env, const LinearMemory& memory, const Napi::Va
       uint64_t entry = entries[i];
       if (!(entry & kPagemapPresent) || !(entry & kPagemapFileOrSharedAnon)) continue;  // changed since the scan
       ((entry & kPagemapExclusive) ? exclusive : shared)++;
-      if (pagemap.pfnReadable()) frameSlotsFor()[run.first - range.imageFirst + i] = entry & kPagemapPfnMask;
+      if (!pagemap.pfnReadable()) continue;
+      if (uint64_t* slots = frameSlotsFor()) slots[run.first - range.imageFirst + i] = entry & kPagemapPfnMask;
     }
   }
 

@@ -54,6 +54,7 @@ function snap(m: MappedMemory) {
   // Without the per-page states: the same counts and sharing.
   const counted = addon.snapshot(m.memory, m.offset, m.bytes.length, false);
   assert.equal(counted.states, null);
+  assert.equal(counted.imageFrames, null, "counts only: no frames either");
   assert.deepEqual(
     [counted.tally, counted.imageSharedPages, counted.imageExclusivePages],
     [snapshot.tally, snapshot.imageSharedPages, snapshot.imageExclusivePages],
