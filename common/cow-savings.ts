@@ -24,7 +24,9 @@ export function runFigures(steps: readonly StepRecord[]): RunFigures {
   const instances = new Map<number, StepRecord[]>();
   for (const step of steps) {
     if (step.instance === null) continue; // module steps: plan, image, compile
-    instances.set(step.instance, [...(instances.get(step.instance) ?? []), step]);
+    const list = instances.get(step.instance);
+    if (list) list.push(step);
+    else instances.set(step.instance, [step]);
   }
   const per = [...instances.values()].filter((list) =>
     list.some((s) => s.step === "instantiate" && s.error === null),

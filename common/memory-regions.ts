@@ -1,7 +1,8 @@
 // Where a module's memory holds what: named data segments (`.rodata`, `.data`), and from
 // the linker's landmarks (report `landmarks`) the static data, the stack and the heap.
-// The Overview draws them; a run's written pages are attributed to them ("9 pages
-// dirtied: 7 .data, 2 stack"), in the stepper, the page map and the CLI alike.
+// The Overview draws them (and `wasm-cow inspect` lists them); a run's written pages are
+// attributed to them ("9 pages dirtied: 7 .data, 2 stack") on the Overview, in the stepper
+// and on the page map.
 
 import { grouped } from "./format";
 import { PAGE_STATES } from "./page-states";
@@ -92,9 +93,14 @@ function landmarkRegions(inputs: RegionInputs): MemoryRegion[] {
     const found = inputs.landmarks.find((landmark) => landmark.name === name)?.value;
     return found === undefined || found === null ? null : Number(found);
   };
-  const placed = inputs.segments.filter((segment) => segment.size > 0);
-  const segmentsStart = placed.length ? Math.min(...placed.map((s) => s.start)) : null;
-  const segmentsEnd = placed.length ? Math.max(...placed.map((s) => s.start + s.size)) : null;
+  // A loop, not Math.min(...): a module can have 100,000 segments, too many arguments.
+  let segmentsStart: number | null = null;
+  let segmentsEnd: number | null = null;
+  for (const segment of inputs.segments) {
+    if (segment.size === 0) continue;
+    segmentsStart = Math.min(segmentsStart ?? Infinity, segment.start);
+    segmentsEnd = Math.max(segmentsEnd ?? -Infinity, segment.start + segment.size);
+  }
   const dataStart = value("__global_base") ?? segmentsStart;
   const dataEnd = value("__data_end");
   const regions: MemoryRegion[] = [];
@@ -144,10 +150,10 @@ function stackSpan(
   return null;
 }
 
-/** Page states that mean "written by the instance" (swapped pages were written first). */
-const DIRTIED = new Set(
-  (["imageDirty", "anonDirty", "swapped"] as const).map((state) => PAGE_STATES.indexOf(state)),
-);
+/** Page states that mean "written by the instance" (swapped pages were written first),
+ *  least telling first (the Overview's picture ranks them so). */
+export const DIRTIED_STATES = ["swapped", "imageDirty", "anonDirty"] as const;
+const DIRTIED = new Set(DIRTIED_STATES.map((state) => PAGE_STATES.indexOf(state)));
 
 /** A page two regions share goes to the one ranked higher: a named segment, the static
  *  data, the stack, the heap. The data's last page is the stack's first, and a write

@@ -15,7 +15,7 @@
 import { BinaryCursor } from "./binary-cursor";
 import { BinaryWriter, encodeSection } from "./binary-writer";
 import { singleGlobalGet } from "./const-expr";
-import { planImages, type PlanOptions } from "./image-planner";
+import { planImages, type ImagePlan, type PlanOptions } from "./image-planner";
 import { readModule } from "./module-reader";
 import type { WasmModule } from "./module-types";
 import { spliceSections } from "./section-splice";
@@ -38,53 +38,47 @@ export type VariantOutcome =
   { variant: ImagedVariant; refusal: null } | { variant: null; refusal: string };
 
 export function imagedVariant(module: WasmModule, options: PlanOptions): VariantOutcome {
-  if (imaged(module, options.denseLimit, options) === true) {
+  if (refusalOf(planImages(module, options)) === null) {
     return { variant: null, refusal: "the module gets a memory image already" };
   }
   const changes: string[] = [];
   let current = module;
-  if (current.memories.some((m) => m.import)) {
+  const imported = current.memories.filter((m) => m.import);
+  if (imported.length) {
     changes.push(
-      ...current.memories
-        .filter((m) => m.import)
-        .map(
-          (m) =>
-            `memory ${m.index} defined in the module instead of imported from ${m.import!.module}.${m.import!.name}`,
-        ),
+      ...imported.map(
+        (m) =>
+          `memory ${m.index} defined in the module instead of imported from ${m.import!.module}.${m.import!.name}`,
+      ),
     );
     current = readModule(defineImportedMemories(current));
   }
-  const folded = foldKnownOffsets(current);
+  const folded = foldImportedGlobalOffsets(current);
   if (folded) {
     changes.push(...folded.changes);
     current = readModule(folded.bytes);
   }
   let denseLimit = options.denseLimit;
-  const plan = planImages(current, { ...options, denseLimit });
+  let plan = planImages(current, options);
   if (plan.segmentedBy?.code === "too-sparse") {
-    const span = plan.memories[plan.segmentedBy.memory!]!.image?.span ?? 0;
+    const memory = plan.segmentedBy.memory!;
+    const span = plan.memories[memory]!.image?.span ?? 0;
     denseLimit = span + 1;
     changes.push(
-      `dense limit raised to ${grouped(denseLimit)} bytes (from ${grouped(options.denseLimit)}) so memory ${plan.segmentedBy.memory}'s ${grouped(span)}-byte span qualifies`,
+      `dense limit raised to ${grouped(denseLimit)} bytes (from ${grouped(options.denseLimit)}) so memory ${memory}'s ${grouped(span)}-byte span qualifies`,
     );
+    plan = planImages(current, { ...options, denseLimit });
   }
-  const refusal = imaged(current, denseLimit, options);
-  if (refusal !== true) return { variant: null, refusal: refusal ?? "no memory has data to image" };
+  const refusal = refusalOf(plan);
+  if (refusal !== null) return { variant: null, refusal };
   return { variant: { bytes: current.bytes, denseLimit, changes }, refusal: null };
 }
 
-/** true when every memory with data gets an image; else the first reason one does not
- *  (null when no memory has data). */
-function imaged(
-  module: WasmModule,
-  denseLimit: number,
-  options: PlanOptions,
-): true | string | null {
-  const plan = planImages(module, { ...options, denseLimit });
+/** Why some memory with data gets no image; null when every one does. */
+function refusalOf(plan: ImagePlan): string | null {
   const withData = plan.memories.filter((m) => m.reason?.code !== "no-image-needed");
-  if (withData.length === 0) return null;
-  const refused = withData.find((m) => !m.static);
-  return refused ? refused.reason!.message : true;
+  if (withData.length === 0) return "no memory has data to image";
+  return withData.find((m) => !m.static)?.reason!.message ?? null;
 }
 
 /** Every imported memory moved, in order, to the front of the memory section. */
@@ -107,14 +101,14 @@ function defineImportedMemories(module: WasmModule): Uint8Array {
     cursor.u8("kind");
     types.bytes(module.bytes.subarray(cursor.pos, end));
   });
-  const defined = module.memories.filter((m) => !m.import);
+  // The defined memories' types follow, copied verbatim.
   const memorySection = module.sections.find((s) => s.id === MEMORY_SECTION);
   const memories = new BinaryWriter().u32(module.memories.length).bytes(types.finish());
   if (memorySection) {
     const cursor = new BinaryCursor(module.bytes, memorySection.start, memorySection.end);
     cursor.u32("memory count");
     memories.bytes(module.bytes.subarray(cursor.pos, memorySection.end));
-  } else if (defined.length) throw new Error("defined memories without a memory section");
+  }
   return spliceSections(
     module,
     new Map([
@@ -132,45 +126,42 @@ function defineImportedMemories(module: WasmModule): Uint8Array {
   );
 }
 
-/** Offsets `global.get G` of a 32-bit memory, G an imported i32 global, as i32.const 0. */
-function foldKnownOffsets(module: WasmModule): { bytes: Uint8Array; changes: string[] } | null {
-  const values = new Map<number, { value: number; why: string }>();
-  const known = (index: number): { value: number; why: string } | null => {
-    const global = module.globals[index];
-    if (!global?.import || global.type.valType !== "i32") return null;
-    return {
-      value: 0,
-      why: `global ${index} (${global.import.module}.${global.import.name}) fixed at 0, the value the runner gives that import`,
-    };
-  };
-  const folded = new Map<number, number>();
+/** Offsets `global.get G` of a 32-bit memory, G an imported i32 global, as i32.const 0:
+ *  the value the runner gives such an import. */
+function foldImportedGlobalOffsets(
+  module: WasmModule,
+): { bytes: Uint8Array; changes: string[] } | null {
+  const globals = new Set<number>();
+  const folded = new Set<number>();
   for (const segment of module.dataSegments) {
     if (segment.mode !== "active" || !segment.offsetExpr) continue;
     const memory = module.memories[segment.memory ?? -1];
     const global = singleGlobalGet(segment.offsetExpr);
     if (global === null || !memory || memory.type.memory64) continue;
-    const value = values.get(global) ?? known(global);
-    if (!value) continue;
-    values.set(global, value);
-    folded.set(segment.index, value.value);
+    const read = module.globals[global];
+    if (!read?.import || read.type.valType !== "i32") continue;
+    globals.add(global);
+    folded.add(segment.index);
   }
   if (folded.size === 0) return null;
   const payload = new BinaryWriter().u32(module.dataSegments.length);
   for (const segment of module.dataSegments) {
-    const value = folded.get(segment.index);
     const end = segment.dataOffset + segment.data.length;
-    if (value === undefined) {
+    if (!folded.has(segment.index)) {
       payload.bytes(module.bytes.subarray(segment.entryOffset, end));
       continue;
     }
     payload
       .bytes(module.bytes.subarray(segment.entryOffset, segment.offsetExpr!.start))
       .byte(I32_CONST)
-      .s32(value)
+      .s32(0)
       .byte(END)
       .bytes(module.bytes.subarray(segment.offsetExpr!.end, end));
   }
-  const changes = [...values.values()].map(({ why }) => `data segment offsets read from ${why}`);
+  const changes = [...globals].map((index) => {
+    const { module: from, name } = module.globals[index]!.import!;
+    return `data segment offsets read from global ${index} (${from}.${name}) fixed at 0, the value the runner gives that import`;
+  });
   return {
     bytes: spliceSections(
       module,

@@ -11,7 +11,7 @@ import { findWasmtime } from "../runner/wasmtime-discovery";
 import { RunnerClient, RunnerCrashedError, RunnerTimeoutError } from "../runner/runner-client";
 import { integerOption, UsageError, type CliIo } from "./cli-io";
 import { moduleFileErrorText, readModuleFile } from "./module-file";
-import type { FailedStep, RunStep, WhatIfCowReport } from "./run-report";
+import type { FailedStep, RunStep, RunSummary, WhatIfCowReport } from "./run-report";
 import { imagedVariant } from "../analysis/imaged-variant";
 import { runFigures } from "../../common/cow-savings";
 import { runOutput, type RunFormat } from "./run-output";
@@ -270,13 +270,10 @@ export async function runRun(args: RunArgs, io: CliIo): Promise<number> {
     }
     const output = runOutput(args.format, io);
     const kept: RunStep[] = []; // for --what-if-cow's comparison
-    const summary = { instances: args.instances, steps: 0, failedSteps: 0 };
-    const emit = (step: RunStep) => {
-      summary.steps++;
-      if (step.error !== null) summary.failedSteps++;
+    const { summary, emit } = countSteps(args.instances, (step) => {
       if (args.whatIfCow) kept.push(step);
       output.step(step);
-    };
+    });
     const loaded = await loadModule(client, bytes, DEFAULT_DENSE_LIMIT, args.file, pageSize);
     output.header({
       file: args.file,
@@ -332,6 +329,20 @@ function loadModule(
   });
 }
 
+/** A run's summary, counted as its steps are passed on to `onStep`. */
+function countSteps(
+  instances: number,
+  onStep: (step: RunStep) => void,
+): { summary: RunSummary; emit: (step: RunStep) => void } {
+  const summary: RunSummary = { instances, steps: 0, failedSteps: 0 };
+  const emit = (step: RunStep): void => {
+    summary.steps++;
+    if (step.error !== null) summary.failedSteps++;
+    onStep(step);
+  };
+  return { summary, emit };
+}
+
 /** The module's own steps (plan, image), then every instance's. */
 async function runSteps(
   client: RunnerClient,
@@ -357,12 +368,8 @@ async function whatIfCow(
   const { variant } = outcome;
   const loaded = await loadModule(client, variant.bytes, variant.denseLimit, args.file, pageSize);
   const steps: RunStep[] = [];
-  const summary = { instances: args.instances, steps: 0, failedSteps: 0 };
-  await runSteps(client, loaded.steps, args, (step) => {
-    summary.steps++;
-    if (step.error !== null) summary.failedSteps++;
-    steps.push(step);
-  });
+  const { summary, emit } = countSteps(args.instances, (step) => steps.push(step));
+  await runSteps(client, loaded.steps, args, emit);
   return {
     changes: variant.changes,
     denseLimit: variant.denseLimit,

@@ -74,6 +74,15 @@ export function PageMapView({ data, run, selection, select }: ViewProps): ReactE
     [report.dataSegments, memory],
   );
   const regions = useMemo(() => reportRegions(report, memory), [report, memory]);
+  // A pass over every page (a million for 4 GiB): once per step, not per render.
+  const runtimeStates = showRuntime ? runtime!.states! : null;
+  const dirtied = useMemo(
+    () =>
+      runtimeStates && hostPageSize !== null
+        ? attributeDirtied(regions, runtimeStates, hostPageSize)
+        : null,
+    [regions, runtimeStates, hostPageSize],
+  );
   const describePage = useCallback(
     (page: number) =>
       [
@@ -139,11 +148,7 @@ export function PageMapView({ data, run, selection, select }: ViewProps): ReactE
             {`Show runtime page states after step ${steps.length} (${lastStep!.step})`}
           </VscodeCheckbox>
         )}
-        {showRuntime && hostPageSize !== null && (
-          <p data-field="dirtied">
-            {displayText(dirtiedText(attributeDirtied(regions, runtime!.states!, hostPageSize)))}
-          </p>
-        )}
+        {dirtied && <p data-field="dirtied">{displayText(dirtiedText(dirtied))}</p>}
         {steps.length > 0 && !runtime && (
           <p className="notice" role="note">
             The latest step recorded no page states for memory {memory}.

@@ -13,6 +13,7 @@ import {
 } from "../../../../common/layer-values";
 import {
   attributeDirtied,
+  DIRTIED_STATES,
   dirtiedText,
   type MemoryRegion,
 } from "../../../../common/memory-regions";
@@ -50,7 +51,6 @@ const LABEL_SPACING = 76;
 
 const IMAGE_RANK = (value: number): number =>
   value === LAYER_IMAGE_DATA ? 2 : value === LAYER_IMAGE_ZERO ? 1 : 0;
-const DIRTIED_STATES = ["swapped", "imageDirty", "anonDirty"] as const;
 const DIRTIED_RANK = (value: number): number =>
   DIRTIED_STATES.indexOf(PAGE_STATES[value] as (typeof DIRTIED_STATES)[number]) + 1;
 
