@@ -18,6 +18,7 @@
             "native/src/reset.cc",
             "native/src/restore.cc",
             "native/src/syscall_counters.cc",
+            "native/src/userfault.cc",
             "native/src/wasmtime_engine.cc",
             "native/src/wasmtime_library.cc",
             "native/src/wasmtime_output.cc",

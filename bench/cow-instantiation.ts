@@ -141,6 +141,7 @@ function slotRequest(image: NativeImage): SlotRequest {
     key: "bench#0",
     limits: { initialPages: MEMORY_PAGES, maximumPages: MEMORY_PAGES },
     image: { native: image, offset: IMAGE_OFFSET },
+    source: "mapping",
   };
 }
 

@@ -95,6 +95,7 @@ function runWithStates(pages: number): HostMessage {
             origin: { place: "slot", init: "image", noImage: null },
             pages: countPageStates(states),
             smaps: null,
+            userfaults: null,
             sharedImagePages: null,
             rssBytes: 0,
             privateDirtyBytes: 0,

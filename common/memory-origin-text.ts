@@ -23,6 +23,8 @@ export function memoryInitText(origin: MemoryOrigin): string {
   switch (origin.init) {
     case "image":
       return "mapped from the copy-on-write image";
+    case "userfaultfd":
+      return "filled by the userfaultfd handler: each page copied from the image (or the zero page) when first touched";
     case "copied":
       return `data segments copied at instantiation${why}`;
     case "none":

@@ -68,8 +68,10 @@ export interface MemoryOrigin {
    *  size), the module run unmodified. */
   place: "slot" | "imported" | "own";
   /** How the data segments got in: mapped from the copy-on-write image, copied at
-   *  instantiation (V8 or Wasmtime writing every active segment), or nothing to write. */
-  init: "image" | "copied" | "none";
+   *  instantiation (V8 or Wasmtime writing every active segment), copied page by page
+   *  from the image by the userfaultfd handler as pages are first touched, or nothing to
+   *  write. */
+  init: "image" | "copied" | "userfaultfd" | "none";
   /** Why there is no image, when there is none. */
   noImage: string | null;
 }
@@ -93,6 +95,23 @@ export interface MemoryStepState {
   imageLength: number | null;
   /** One state per host page, when the session was asked for them (the UI's page map). */
   states: Uint8Array | null;
+  /** Faults the userfaultfd handler answered for this memory since the previous step's
+   *  state of it; null unless the memory is served by userfaultfd. */
+  userfaults: UserfaultCounts | null;
+}
+
+/** What the userfaultfd handler did: faults answered, by a copy of an image page, the
+ *  zero page, or a wake alone (the page was there by then), and the handler's time. */
+export interface UserfaultCounts {
+  faults: number;
+  copies: number;
+  zeroPages: number;
+  wakes: number;
+  /** In the fill ioctls: copying or mapping the page and waking the faulting thread. */
+  serviceNs: number;
+  /** Waiting in the handler, behind faults read in the same batch (the single handler
+   *  thread's queue; the wait before the handler read the fault is not included). */
+  queuedNs: number;
 }
 
 export type StepName =
@@ -146,6 +165,8 @@ export interface SlotView {
   /** Accessible bytes of the slot's memory, or 0 before it has one. */
   accessibleBytes: number;
   imageMapped: boolean;
+  /** The slot's memory is registered with the userfaultfd handler (this tool's engine). */
+  userfaultfd: boolean;
   /** How often the slot's memory was thrown away because its reset failed; null when the
    *  engine does not say (Wasmtime). */
   retirements: number | null;

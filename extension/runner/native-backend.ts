@@ -4,7 +4,12 @@
 
 import { existsSync } from "node:fs";
 import path from "node:path";
-import type { ResetStrategy, SmapsFigures, SyscallCounts } from "../../common/run-types";
+import type {
+  ResetStrategy,
+  SmapsFigures,
+  SyscallCounts,
+  UserfaultCounts,
+} from "../../common/run-types";
 import { packageRoot } from "./package-root";
 
 export interface BackendProbe {
@@ -113,9 +118,31 @@ export interface NativeAddon {
    *  the first run of adjacent mappings of the file `fileName` covers (PROCMAP_QUERY, or
    *  the text of /proc/self/maps on kernels before 6.11). */
   mappingsIn(base: bigint, length: number, fileName: string): RangeMappings;
+  /** Whether this process can handle page faults with userfaultfd, and how: "all
+   *  faults" (root, or vm.unprivileged_userfaultfd=1), or "user-mode faults only" (a
+   *  system call reading a page not yet touched then fails with EFAULT). */
+  userfaultProbe(): UserfaultProbe;
+  /** Registers the memory's accessible range with the process's one fault handler
+   *  (native/src/userfault.cc): each first touch of a page gets a copy of the image's
+   *  page at `imageOffset`, or the zero page outside the image (or without one). */
+  userfaultAttach(
+    memory: WebAssembly.Memory,
+    image: NativeImage | null,
+    imageOffset: number,
+  ): TimedOperation & { base: bigint };
+  /** Ends the memory's registration; its pages already filled stay. */
+  userfaultDetach(memory: WebAssembly.Memory, expectedBase: bigint): TimedOperation;
+  /** Faults answered so far for the memory's registration (since it was made), or with
+   *  no memory for the whole process, with how the handler read them in batches. */
+  userfaultStats(memory: WebAssembly.Memory): UserfaultCounts;
+  userfaultStats(): UserfaultCounts & { batches: number; largestBatch: number };
   /** Real Wasmtime with the pooling allocator and CoW (native/src/wasmtime_engine.cc). */
   WasmtimeEngine: new (options: WasmtimeEngineOptions) => WasmtimeEngine;
 }
+
+export type UserfaultProbe =
+  | { available: true; mode: "all faults" | "user-mode faults only"; reason: null }
+  | { available: false; mode: null; reason: string };
 
 /** Wasmtime's pooling options; one left out keeps Wasmtime's default. */
 export interface WasmtimeEngineOptions {

@@ -13,7 +13,11 @@ import type { WasmtimeLibrary } from "./wasmtime-discovery";
 export const PARENT_PID_ENV = "WASM_COW_PARENT_PID";
 
 /** "cow": memory mapped from the image; "eager": V8 copies every segment (the baseline). */
-export type InitMode = "cow" | "eager";
+/** How instances' memories get their data: "cow" maps the image into a pool slot;
+ *  "userfaultfd" registers the slot with the fault handler, which copies the image's
+ *  pages in as they are first touched (Wasmtime before PR #4040); "eager" has V8 copy
+ *  the segments (the baseline). */
+export type InitMode = "cow" | "eager" | "userfaultfd";
 
 export interface LoadModuleRequest {
   moduleId: string;

@@ -48,7 +48,7 @@ interface LoadedModule {
   /** Why its memories cannot live in pool slots (it then runs unmodified), or null. */
   unpoolable: string | null;
   images: Map<number, SlotImage>;
-  compiled: Partial<Record<InitMode, Compiled>>;
+  compiled: Partial<Record<"cow" | "eager", Compiled>>;
 }
 
 /** A module as V8 runs it: rewritten so that its memories come from pool slots, or, when
@@ -177,7 +177,11 @@ export class RunnerSession {
   ): { instance: number; mode: InitMode; steps: StepRecord[] } {
     const loaded = this.modules.get(moduleId);
     if (!loaded) throw new Error(`module ${moduleId} is not loaded`);
-    const mode: InitMode = options.init === "cow" && !loaded.cowRefusal ? "cow" : "eager";
+    const mode: InitMode = options.init !== "eager" && !loaded.cowRefusal ? options.init : "eager";
+    if (mode === "userfaultfd") {
+      const probe = this.addon.userfaultProbe();
+      if (!probe.available) throw new Error(`userfaultfd is unavailable: ${probe.reason}`);
+    }
     const compiled = this.compiled(loaded, mode);
     const live: LiveInstance = {
       id: this.nextInstance++,
@@ -365,7 +369,9 @@ export class RunnerSession {
     return live;
   }
 
-  private compiled(loaded: LoadedModule, mode: InitMode): Compiled {
+  private compiled(loaded: LoadedModule, initMode: InitMode): Compiled {
+    // userfaultfd fills the same slots from the same images: the same rewritten module.
+    const mode = initMode === "userfaultfd" ? "cow" : initMode;
     const cached = loaded.compiled[mode];
     if (cached) return cached;
     if (loaded.unpoolable) {
@@ -416,7 +422,8 @@ export class RunnerSession {
           initialPages: Number(slot.type.min),
           maximumPages: slot.type.max === null ? null : Number(slot.type.max),
         },
-        image: mode === "cow" ? (loaded.images.get(slot.memory) ?? null) : null,
+        image: mode === "eager" ? null : (loaded.images.get(slot.memory) ?? null),
+        source: mode === "userfaultfd" ? "userfaultfd" : "mapping",
       },
     };
   }
@@ -502,7 +509,13 @@ export class RunnerSession {
     if (this.options.snapshots === false) return [];
     const inSlots = (slots ?? live.slots).map(({ slot, memoryIndex }) => {
       const mapped = this.pool.mappedImage(slot);
-      return this.memoryState(live, memoryIndex, slot, this.pool.memoryOf(slot), mapped);
+      const state = this.memoryState(live, memoryIndex, slot, this.pool.memoryOf(slot), mapped);
+      if (!this.pool.servedByUserfaultfd(slot)) return state;
+      return {
+        ...state,
+        origin: { ...state.origin, init: "userfaultfd" as const },
+        userfaults: this.pool.userfaultsSinceLastRead(slot),
+      };
     });
     const inPlace = slots
       ? []

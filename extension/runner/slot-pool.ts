@@ -1,12 +1,18 @@
 // The pool of memory slots, as Wasmtime's pooling allocator keeps them, built on V8
 // memories: each slot owns one WebAssembly.Memory whose linear memory may have an
 // image mapped into it (MAP_PRIVATE) and stays mapped across reuse by the same module.
+// A slot may instead be served by userfaultfd (Wasmtime before PR #4040): its memory is
+// registered with the process's fault handler, which copies the image's pages in as
+// they are first touched; the registration stays across reuse by the same module.
 //
 // Slot invariants (cf. MemoryImageSlot in Wasmtime's cow.rs):
-// - A warm or cold slot's memory holds pristine contents: the mapped image's bytes over
-//   the image range, zeros elsewhere. Release resets it before the slot is freed.
-// - `mapped` names the image currently mapped at `mapped.offset`; nothing else of the
-//   memory is file-backed.
+// - A warm or cold slot's memory holds pristine contents: the image's bytes over the
+//   image range, zeros elsewhere (absent pages that the mapping or the fault handler
+//   will supply count as pristine). Release resets it before the slot is freed.
+// - `attached` names how the memory gets its image (`source`) and which image: a
+//   mapping of `image` at `image.offset`, nothing else of the memory file-backed; or a
+//   userfaultfd registration of the whole accessible range, with or without an image.
+//   A slot has at most one of the two.
 // - `base` is the linear memory's address when the image was mapped; V8 grows memories
 //   in place, and every native call checks that the base did not move.
 // - V8 cannot shrink a memory, and a memory's limits are fixed when it is created, so a
@@ -20,7 +26,12 @@ import {
   type NativeImage,
   type ResetOutcome,
 } from "./native-backend";
-import type { PickKind, ResetStrategy, SyscallCounts } from "../../common/run-types";
+import type {
+  PickKind,
+  ResetStrategy,
+  SyscallCounts,
+  UserfaultCounts,
+} from "../../common/run-types";
 
 const WASM_PAGE = 65536;
 
@@ -35,10 +46,15 @@ export interface SlotImage {
   offset: number;
 }
 
+/** How a slot's memory gets its image: mapped copy-on-write, or copied in page by page
+ *  by the userfaultfd handler as pages are first touched. */
+export type ImageSource = "mapping" | "userfaultfd";
+
 export interface SlotRequest {
   key: AffinityKey;
   limits: MemoryLimits;
   image: SlotImage | null;
+  source: ImageSource;
 }
 
 export interface Retirement {
@@ -54,16 +70,35 @@ export interface SlotView {
   /** Accessible bytes of the slot's memory, or 0 before it has one. */
   accessibleBytes: number;
   imageMapped: boolean;
+  /** The memory is registered with the userfaultfd handler. */
+  userfaultfd: boolean;
   retirements: number;
+}
+
+interface Attachment {
+  key: AffinityKey;
+  source: ImageSource;
+  image: SlotImage | null;
 }
 
 interface SlotRecord {
   memory: WebAssembly.Memory | null;
   limits: MemoryLimits | null;
   base: bigint | null;
-  mapped: (SlotImage & { key: AffinityKey }) | null;
+  attached: Attachment | null;
+  /** The registration's fault counts when last read (they count from its start). */
+  userfaultsRead: UserfaultCounts;
   retirements: string[];
 }
+
+const NO_USERFAULTS: Readonly<UserfaultCounts> = {
+  faults: 0,
+  copies: 0,
+  zeroPages: 0,
+  wakes: 0,
+  serviceNs: 0,
+  queuedNs: 0,
+};
 
 export interface Acquired {
   slot: number;
@@ -99,7 +134,8 @@ export class SlotPool {
       memory: null,
       limits: null,
       base: null,
-      mapped: null,
+      attached: null,
+      userfaultsRead: NO_USERFAULTS,
       retirements: [],
     }));
   }
@@ -127,17 +163,24 @@ export class SlotPool {
       }
       record.limits = request.limits;
       record.base = this.addon.memoryBase(record.memory);
-      record.mapped = null;
+      record.attached = null;
     }
     return { slot: pick.slot, pick: pick.kind, memory: record.memory, retired };
   }
 
-  /** Maps the request's image unless this slot still maps it; removes another
-   *  module's image first (an anonymous mapping over exactly its range). */
+  /** Attaches the request's image unless this slot still has it the same way; detaches
+   *  another module's first (an anonymous mapping over exactly its range, or the end of
+   *  the registration). A CoW request without an image attaches nothing; a userfaultfd
+   *  one registers the memory anyway, and the handler answers with zero pages. */
   map(slot: number, request: SlotRequest): MapOutcome {
     const record = this.records[slot]!;
     const memory = record.memory!;
-    if (record.mapped?.key === request.key && record.mapped.native === request.image?.native) {
+    const attached = record.attached;
+    if (
+      attached?.key === request.key &&
+      attached.source === request.source &&
+      attached.image?.native === request.image?.native
+    ) {
       return { ns: 0, syscalls: NO_SYSCALLS, alreadyMapped: true };
     }
     const counts: SyscallCounts = { ...NO_SYSCALLS };
@@ -147,22 +190,25 @@ export class SlotPool {
       for (const key of Object.keys(counts) as (keyof SyscallCounts)[])
         counts[key] = (counts[key] ?? 0) + (op.syscalls[key] ?? 0);
     };
-    if (record.mapped) {
-      add(
-        this.addon.unmapImage(
-          memory,
-          record.base!,
-          record.mapped.offset,
-          record.mapped.native.length,
-        ),
-      );
-      record.mapped = null;
+    if (attached) {
+      add(this.detach(memory, record.base!, attached));
+      record.attached = null;
     }
-    if (request.image) {
+    if (request.source === "userfaultfd") {
+      const registered = this.addon.userfaultAttach(
+        memory,
+        request.image?.native ?? null,
+        request.image?.offset ?? 0,
+      );
+      add(registered);
+      record.base = registered.base;
+      record.userfaultsRead = NO_USERFAULTS;
+      record.attached = { key: request.key, source: request.source, image: request.image };
+    } else if (request.image) {
       const mapped = this.addon.mapImage(memory, request.image.offset, request.image.native);
       add(mapped);
       record.base = mapped.base;
-      record.mapped = { ...request.image, key: request.key };
+      record.attached = { key: request.key, source: request.source, image: request.image };
     }
     return { ns, syscalls: counts, alreadyMapped: false };
   }
@@ -173,9 +219,11 @@ export class SlotPool {
   release(slot: number, strategy: ResetStrategy, keepResident: number): ReleaseOutcome {
     const record = this.records[slot]!;
     const memory = record.memory!;
-    // An image released while mapped (its module was unloaded) has no bytes to copy
-    // back; the mapping itself still restores it, so the blind madvise path does.
-    const orphaned = record.mapped?.native.released ?? false;
+    // An image released while attached (its module was unloaded) has no bytes to copy
+    // back; the mapping (or the registration's own copy of the bytes) still restores
+    // it, so the blind madvise path does.
+    const image = record.attached?.image ?? null;
+    const orphaned = image?.native.released ?? false;
     let reset: ResetOutcome;
     try {
       reset = orphaned
@@ -185,8 +233,8 @@ export class SlotPool {
             record.base!,
             strategy,
             keepResident,
-            record.mapped?.native ?? null,
-            record.mapped?.offset ?? 0,
+            image?.native ?? null,
+            image?.offset ?? 0,
           );
     } catch (error) {
       this.allocator.free(slot, 0);
@@ -221,7 +269,8 @@ export class SlotPool {
         affinity: entry.state === "cold" ? null : entry.affinity,
         bytesResident: entry.state === "warm" ? entry.bytesResident : 0,
         accessibleBytes: record.memory?.buffer.byteLength ?? 0,
-        imageMapped: record.mapped !== null,
+        imageMapped: record.attached?.source === "mapping",
+        userfaultfd: record.attached?.source === "userfaultfd",
         retirements: record.retirements.length,
       };
     });
@@ -231,8 +280,31 @@ export class SlotPool {
     return this.records[slot]!.memory!;
   }
 
+  /** The image the slot's memory is initialised from, mapped or served by userfaultfd. */
   mappedImage(slot: number): SlotImage | null {
-    return this.records[slot]!.mapped;
+    return this.records[slot]!.attached?.image ?? null;
+  }
+
+  /** Whether the slot's memory is registered with the userfaultfd handler. */
+  servedByUserfaultfd(slot: number): boolean {
+    return this.records[slot]!.attached?.source === "userfaultfd";
+  }
+
+  /** Faults the handler answered for the slot's memory since this was last asked (or
+   *  since it was registered). */
+  userfaultsSinceLastRead(slot: number): UserfaultCounts {
+    const record = this.records[slot]!;
+    const now = this.addon.userfaultStats(record.memory!);
+    const last = record.userfaultsRead;
+    record.userfaultsRead = now;
+    return {
+      faults: now.faults - last.faults,
+      copies: now.copies - last.copies,
+      zeroPages: now.zeroPages - last.zeroPages,
+      wakes: now.wakes - last.wakes,
+      serviceNs: now.serviceNs - last.serviceNs,
+      queuedNs: now.queuedNs - last.queuedNs,
+    };
   }
 
   /** Retires a free slot: its memory is dropped and the slot turns cold. */
@@ -243,30 +315,36 @@ export class SlotPool {
   }
 
   /** The one way a slot loses its memory (a reset failed, the module was unloaded, the
-   *  memory grew, or its limits do not fit the next module). The image is unmapped
+   *  memory grew, or its limits do not fit the next module). The image is detached
    *  first, as Wasmtime removes images from purged slots: a MAP_PRIVATE mapping of the
    *  memfd keeps the image's file referenced, so without the unmap its pages stay pinned
-   *  until V8 collects the dropped memory, which may be never. */
+   *  until V8 collects the dropped memory, which may be never; a registration would
+   *  keep the image's private copy alive the same way. */
   private dropMemory(slot: number, reason: string): Retirement {
     const record = this.records[slot]!;
-    if (record.memory && record.mapped) {
+    if (record.memory && record.attached) {
       try {
-        this.addon.unmapImage(
-          record.memory,
-          record.base!,
-          record.mapped.offset,
-          record.mapped.native.length,
-        );
+        this.detach(record.memory, record.base!, record.attached);
       } catch {
         // The memory is being dropped anyway; V8 unmaps all of it when it is collected.
       }
     }
     record.retirements.push(reason);
     record.memory = null;
-    record.mapped = null;
+    record.attached = null;
     record.base = null;
     record.limits = null;
     return { slot, reason };
+  }
+
+  private detach(
+    memory: WebAssembly.Memory,
+    base: bigint,
+    attached: Attachment,
+  ): { ns: number; syscalls: SyscallCounts } {
+    if (attached.source === "userfaultfd") return this.addon.userfaultDetach(memory, base);
+    const image = attached.image!; // a mapping attachment always has its image
+    return this.addon.unmapImage(memory, base, image.offset, image.native.length);
   }
 
   private unusableBecause(record: SlotRecord, limits: MemoryLimits): string | null {

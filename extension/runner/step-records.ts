@@ -57,6 +57,7 @@ export function memoryStepState(
     image: { offset: number; length: number } | null;
     hostPageSize: number;
     smaps: MemoryStepState["smaps"];
+    userfaults?: MemoryStepState["userfaults"];
   },
 ): MemoryStepState {
   const pages = pageCountsOf(snapshot.tally);
@@ -73,6 +74,7 @@ export function memoryStepState(
     imageOffset: where.image?.offset ?? null,
     imageLength: where.image?.length ?? null,
     states: snapshot.states,
+    userfaults: where.userfaults ?? null,
   };
 }
 

@@ -344,6 +344,7 @@ export class WasmtimeSession {
           this.hostPageSize,
         accessibleBytes: slot.length,
         imageMapped: slot.image !== null,
+        userfaultfd: false, // Wasmtime 49 has no userfaultfd (removed in PR #4040)
         // Wasmtime does not say when it throws a slot's mapping away.
         retirements: null,
       };

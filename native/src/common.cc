@@ -117,6 +117,13 @@ Napi::Object CountsToObject(Napi::Env env, const SyscallCounts& counts) {
   return object;
 }
 
+Napi::Object TimedResult(Napi::Env env, uint64_t ns, const SyscallCounts& counts) {
+  Napi::Object result = Napi::Object::New(env);
+  result.Set("ns", Napi::Number::New(env, static_cast<double>(ns)));
+  result.Set("syscalls", CountsToObject(env, counts));
+  return result;
+}
+
 Napi::Value AddressToBigInt(Napi::Env env, const void* address) {
   return Napi::BigInt::New(env, static_cast<uint64_t>(reinterpret_cast<uintptr_t>(address)));
 }

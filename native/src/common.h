@@ -57,6 +57,9 @@ struct SyscallCounts {
 
 Napi::Object CountsToObject(Napi::Env env, const SyscallCounts& counts);
 
+// { ns, syscalls }: what every timed operation returns (more fields may be added to it).
+Napi::Object TimedResult(Napi::Env env, uint64_t ns, const SyscallCounts& counts);
+
 Napi::Value AddressToBigInt(Napi::Env env, const void* address);
 
 }  // namespace wasm_cow

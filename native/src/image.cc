@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <string>
 
 #include "addon_data.h"
@@ -98,14 +99,21 @@ Image::Image(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Image>(info) {
     errno = error;
     ThrowErrno(env, "cannot seal the image memfd");
   }
-  bytes_.assign(bytes.Data(), bytes.Data() + length);
+  void* copy = std::aligned_alloc(HostPageSize(), length);  // length is a multiple of the page size
+  if (!copy) {
+    Close();
+    throw Napi::Error::New(env, "cannot allocate the image's private copy");
+  }
+  std::memcpy(copy, bytes.Data(), length);
+  bytes_ = std::shared_ptr<const uint8_t>(static_cast<uint8_t*>(copy),
+                                          [](const uint8_t* p) { std::free(const_cast<uint8_t*>(p)); });
   length_ = length;
 }
 
 Image::~Image() { Close(); }
 
 void Image::Close() {
-  std::vector<uint8_t>().swap(bytes_);
+  bytes_.reset();
   if (fd_ >= 0) close(fd_);
   fd_ = -1;
 }

@@ -1,16 +1,19 @@
 // A memory image: the page-aligned image bytes in a sealed memfd (an unlinked
 // temporary file where memfd is missing), plus a private copy of the bytes used to
-// restore memory by hand during resets. Wasmtime copies from the module's data for the
-// same purpose; reading the memfd through a mapping instead would map its pages a
-// second time and make every image page look shared. The fd and the copy are released
-// by `release()` or, failing that, by the garbage collector.
+// restore memory by hand during resets and as the source of userfaultfd copies. Wasmtime
+// copies from the module's data for the same purpose; reading the memfd through a
+// mapping instead would map its pages a second time and make every image page look
+// shared. The copy is page aligned (UFFDIO_COPY wants whole pages) and shared with the
+// userfaultfd registrations that copy from it, so a registration outlives `release()`
+// safely. The fd and the copy are released by `release()` or, failing that, by the
+// garbage collector.
 #pragma once
 
 #include <napi.h>
 
 #include <cstddef>
 #include <cstdint>
-#include <vector>
+#include <memory>
 
 namespace wasm_cow {
 
@@ -24,7 +27,8 @@ class Image : public Napi::ObjectWrap<Image> {
 
   int fd() const { return fd_; }
   size_t length() const { return length_; }
-  const uint8_t* bytes() const { return bytes_.data(); }
+  const uint8_t* bytes() const { return bytes_.get(); }
+  std::shared_ptr<const uint8_t> sharedBytes() const { return bytes_; }
 
  private:
   Napi::Value Release(const Napi::CallbackInfo& info);
@@ -35,7 +39,7 @@ class Image : public Napi::ObjectWrap<Image> {
 
   int fd_ = -1;
   size_t length_ = 0;
-  std::vector<uint8_t> bytes_;
+  std::shared_ptr<const uint8_t> bytes_;
   bool memfd_ = false;
 };
 

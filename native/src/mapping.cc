@@ -35,10 +35,8 @@ Napi::Value MapImage(const Napi::CallbackInfo& info) {
   if (mapped == MAP_FAILED) ThrowErrno(env, "mmap of the image failed");
   uint64_t ns = MonotonicNs() - started;
 
-  Napi::Object result = Napi::Object::New(env);
+  Napi::Object result = TimedResult(env, ns, counts);
   result.Set("base", AddressToBigInt(env, memory.base));
-  result.Set("ns", Napi::Number::New(env, static_cast<double>(ns)));
-  result.Set("syscalls", CountsToObject(env, counts));
   return result;
 }
 
@@ -65,10 +63,7 @@ Napi::Value UnmapImage(const Napi::CallbackInfo& info) {
   if (mapped == MAP_FAILED) ThrowErrno(env, "anonymous mmap over the image failed");
   uint64_t ns = MonotonicNs() - started;
 
-  Napi::Object result = Napi::Object::New(env);
-  result.Set("ns", Napi::Number::New(env, static_cast<double>(ns)));
-  result.Set("syscalls", CountsToObject(env, counts));
-  return result;
+  return TimedResult(env, ns, counts);
 }
 
 }  // namespace

@@ -14,5 +14,6 @@ void RegisterAccounting(Napi::Env env, Napi::Object exports);
 void RegisterParentDeath(Napi::Env env, Napi::Object exports);
 void RegisterWasmtimeLibrary(Napi::Env env, Napi::Object exports);
 void RegisterWasmtimeEngine(Napi::Env env, Napi::Object exports);
+void RegisterUserfault(Napi::Env env, Napi::Object exports);
 
 }  // namespace wasm_cow

@@ -118,9 +118,7 @@ Napi::Value Reset(const Napi::CallbackInfo& info) {
   uint64_t ns = MonotonicNs() - started;
   outcome.bytesReset = memory.length;
 
-  Napi::Object result = Napi::Object::New(env);
-  result.Set("ns", Napi::Number::New(env, static_cast<double>(ns)));
-  result.Set("syscalls", CountsToObject(env, outcome.counts));
+  Napi::Object result = TimedResult(env, ns, outcome.counts);
   result.Set("bytesReset", Napi::Number::New(env, static_cast<double>(outcome.bytesReset)));
   result.Set("bytesResident", Napi::Number::New(env, static_cast<double>(outcome.bytesResident)));
   result.Set("pagesRestored", Napi::Number::New(env, static_cast<double>(outcome.pagesRestored)));

@@ -62,9 +62,10 @@ export function trapMismatch(text: string, message: string): string | null {
 }
 
 export interface ModuleCounts {
-  /** Instantiations with an image mapped into a slot. */
+  /** Instantiations with an image in a slot (mapped, or served by userfaultfd). */
   cow: number;
-  /** The session chose "cow" but the module has no non-zero data, so nothing was mapped. */
+  /** The session chose "cow" (or "userfaultfd") but the module has no non-zero data, so
+   *  there was no image. */
   cowWithoutImage: number;
   eager: number;
   plain: number;
@@ -241,9 +242,12 @@ class ScriptRun {
       return null;
     }
     if (multiMemory) this.fail(command, "a multi-memory module compiled; V8 11.3 should reject it");
-    if (result.label === "cow" && result.mappedImage) this.report.modules.cow++;
-    else this.report.modules[result.label === "cow" ? "cowWithoutImage" : result.label]++;
-    const expected = this.engine.init === "cow" && expectsMappedImage(module);
+    const label = result.label;
+    if (label === "cow" || label === "userfaultfd")
+      this.report.modules[result.mappedImage ? "cow" : "cowWithoutImage"]++;
+    else this.report.modules[label]++;
+    const init = this.engine.init;
+    const expected = (init === "cow" || init === "userfaultfd") && expectsMappedImage(module);
     if (result.mappedImage !== expected) {
       this.fail(
         command,

@@ -2,18 +2,26 @@
 // allocator runs them (wasmtime-cow.md §2.2, §2.6, §3.2). Same module again: an affine
 // slot whose image is still mapped (no syscall at all). Another module: one anonymous
 // remap of the old image range plus one mmap of the new image. Different limits or a
-// grown memory: a fresh V8 memory, with the reason recorded. After every release the
-// memory must hold pristine contents: the mapped image's bytes and zeros.
+// grown memory: a fresh V8 memory, with the reason recorded. Slots served by
+// userfaultfd: one registration per module, kept across affine reuse, swapped with a
+// mapping when the slot changes hands. After every release the memory must hold
+// pristine contents: the image's bytes and zeros.
 
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import type { NativeImage } from "../../extension/runner/native-backend";
-import { SlotPool, type SlotRequest } from "../../extension/runner/slot-pool";
+import {
+  SlotPool,
+  type Acquired,
+  type ImageSource,
+  type SlotRequest,
+} from "../../extension/runner/slot-pool";
 import {
   HOST_PAGE,
   WASM_PAGE,
   assertPristine,
   imageBytes,
+  readPage,
   requireBackend,
   writePage,
 } from "../helpers/native";
@@ -28,7 +36,12 @@ interface Module {
 
 function moduleWith(
   key: string,
-  options: { pages?: number; maximum?: number | null; image?: [offset: number, pages: number] },
+  options: {
+    pages?: number;
+    maximum?: number | null;
+    image?: [offset: number, pages: number];
+    source?: ImageSource;
+  },
 ): Module {
   const [offset, pages] = options.image ?? [0, 0];
   const bytes = options.image ? imageBytes(pages, key.length * 13 + offset / HOST_PAGE) : null;
@@ -38,6 +51,7 @@ function moduleWith(
       key,
       limits: { initialPages: options.pages ?? 1, maximumPages: options.maximum ?? null },
       image: native ? { native, offset } : null,
+      source: options.source ?? "mapping",
     },
     bytes,
   };
@@ -53,6 +67,15 @@ function assertPristineFor(pool: SlotPool, slot: number, module: Module): void {
 /** What an instance does: writes inside and outside the image. */
 function dirty(memory: WebAssembly.Memory): void {
   for (const page of [0, 3, 4, 5, 7, 15]) writePage(memory, page, 0xc3);
+}
+
+/** One instance's life on the pool: acquire, map, dirty, release (madvise). */
+function runOnce(pool: SlotPool, module: Module): Acquired {
+  const acquired = pool.acquire(module.request);
+  pool.map(acquired.slot, module.request);
+  dirty(acquired.memory);
+  pool.release(acquired.slot, "madvise", 0);
+  return acquired;
 }
 
 const ZERO_SYSCALLS = { mmap: 0, mprotect: 0, madvise: 0, ioctl: 0, copies: 0 };
@@ -119,10 +142,7 @@ describe("SlotPool: another module on the slot", () => {
     const pool = new SlotPool(addon, 1, 10);
     const a = A();
     const b = B();
-    const first = pool.acquire(a.request);
-    pool.map(first.slot, a.request);
-    dirty(first.memory);
-    pool.release(first.slot, "madvise", 0);
+    const first = runOnce(pool, a);
 
     const second = pool.acquire(b.request);
     assert.equal(second.pick, "warm");
@@ -328,5 +348,97 @@ describe("SlotPool: failures do not leak slots", () => {
     const next = pool.acquire(b.request);
     pool.map(next.slot, b.request);
     assertPristineFor(pool, next.slot, b);
+  });
+});
+
+describe("SlotPool: slots served by userfaultfd", () => {
+  const UA = () => moduleWith("A", { image: [4 * HOST_PAGE, 2], source: "userfaultfd" });
+
+  for (const [strategy, keep] of [
+    ["madvise", 0],
+    ["pagemap", WASM_PAGE],
+    ["keep-resident", 6 * HOST_PAGE],
+  ] as [ResetStrategy, number][]) {
+    test(`registered once, reused affinely, pristine after each ${strategy} reset`, () => {
+      const pool = new SlotPool(addon, 1, 10);
+      const a = UA();
+      for (let cycle = 0; cycle < 3; cycle++) {
+        const { slot, memory, pick } = pool.acquire(a.request);
+        assert.equal(pick, cycle === 0 ? "cold" : "affine");
+        const mapped = pool.map(slot, a.request);
+        assert.equal(mapped.alreadyMapped, cycle > 0);
+        assert.deepEqual(
+          mapped.syscalls,
+          cycle === 0 ? { ...ZERO_SYSCALLS, ioctl: 1 } : ZERO_SYSCALLS,
+        );
+        assertPristineFor(pool, slot, a);
+        dirty(memory);
+        pool.release(slot, strategy, keep);
+        assertPristineFor(pool, slot, a);
+      }
+      assert.deepEqual(
+        pool.views().map((v) => [v.state, v.imageMapped, v.userfaultfd]),
+        [["warm", false, true]],
+      );
+    });
+  }
+
+  test("the faults of each stretch are counted once: since the last read", () => {
+    const pool = new SlotPool(addon, 1, 10);
+    const a = UA();
+    const { slot, memory } = pool.acquire(a.request);
+    pool.map(slot, a.request);
+    assert.equal(pool.userfaultsSinceLastRead(slot).faults, 0);
+    writePage(memory, 4); // in the image
+    writePage(memory, 9); // outside it
+    const first = pool.userfaultsSinceLastRead(slot);
+    assert.deepEqual([first.faults, first.copies, first.zeroPages], [2, 1, 1]);
+    assert.equal(pool.userfaultsSinceLastRead(slot).faults, 0, "nothing new");
+    pool.release(slot, "madvise", 0);
+    readPage(pool.memoryOf(slot), 4);
+    assert.equal(pool.userfaultsSinceLastRead(slot).copies, 1, "the reset page faults again");
+  });
+
+  test("a slot changes hands between userfaultfd and a mapped image, pristine both ways", () => {
+    const pool = new SlotPool(addon, 1, 10);
+    const a = UA();
+    const b = B();
+    runOnce(pool, a);
+
+    const second = pool.acquire(b.request);
+    assert.equal(second.pick, "warm");
+    const mapped = pool.map(second.slot, b.request);
+    assert.deepEqual(
+      [mapped.syscalls.ioctl, mapped.syscalls.mmap],
+      [1, 1],
+      "the registration ends, then the image is mapped",
+    );
+    assert.equal(pool.servedByUserfaultfd(second.slot), false);
+    assertPristineFor(pool, second.slot, b);
+    dirty(second.memory);
+    pool.release(second.slot, "madvise", 0);
+
+    const third = pool.acquire(a.request);
+    const registered = pool.map(third.slot, a.request);
+    assert.deepEqual(
+      [registered.syscalls.mmap, registered.syscalls.ioctl],
+      [1, 1],
+      "B's image is unmapped, then the memory registered",
+    );
+    assert.equal(pool.servedByUserfaultfd(third.slot), true);
+    assertPristineFor(pool, third.slot, a);
+  });
+
+  test("the same module through a mapping instead is not an affine reuse of the registration", () => {
+    const pool = new SlotPool(addon, 1, 10);
+    const a = UA();
+    const { slot } = pool.acquire(a.request);
+    pool.map(slot, a.request);
+    pool.release(slot, "madvise", 0);
+    const mappedA = { ...a.request, source: "mapping" as const };
+    pool.acquire(mappedA);
+    assert.equal(pool.map(slot, mappedA).alreadyMapped, false);
+    assert.equal(pool.views()[slot]!.imageMapped, true);
+    assertPristineFor(pool, slot, a);
   });
 });

@@ -44,6 +44,7 @@ test("a slot retired in acquire (limits that do not fit) unmaps its image: the m
     key: "A",
     limits: { initialPages: 1, maximumPages: null },
     image: { native, offset: 4 * HOST_PAGE },
+    source: "mapping",
   };
   const first = pool.acquire(a);
   pool.map(first.slot, a);
@@ -53,7 +54,12 @@ test("a slot retired in acquire (limits that do not fit) unmaps its image: the m
 
   // Another module whose memory needs two pages: the one warm slot cannot keep its
   // one-page V8 memory, so acquire retires it.
-  const b: SlotRequest = { key: "B", limits: { initialPages: 2, maximumPages: null }, image: null };
+  const b: SlotRequest = {
+    key: "B",
+    limits: { initialPages: 2, maximumPages: null },
+    image: null,
+    source: "mapping",
+  };
   const second = pool.acquire(b);
   assert.equal(second.slot, first.slot);
   assert.match(second.retired?.reason ?? "", /V8 memories cannot be resized down/);

@@ -47,6 +47,7 @@ function step(
               imageOffset: null,
               imageLength: null,
               states: null,
+              userfaults: null,
             },
           ],
     result: null,
