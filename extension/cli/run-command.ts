@@ -1,4 +1,4 @@
-// `wasm-cow run FILE.wasm [--invoke NAME[=ARG,ARG…]]… [--instances N] [--init cow|eager]
+// `wasm-cow run FILE.wasm [--invoke NAME[=ARG,ARG…]]… [--instances N] [--init cow|eager|userfaultfd]
 //   [--reset madvise|keep-resident=BYTES|pagemap[=BYTES]] [--timeout MS] [--json] …`
 //
 // Runs N instances one after another in the runner process (each acquires a slot,
@@ -34,7 +34,9 @@ export const RUN_USAGE = `wasm-cow run FILE.wasm [--invoke NAME[=ARG,ARG...]]...
 
   --invoke        call an exported function after instantiation (repeatable), arguments typed by its signature
   --instances N   run N instances one after another on the slot pool (default 1)
-  --init          cow: map the image copy-on-write (default); eager: V8 copies the segments (baseline)
+  --init          cow: map the image copy-on-write (default); eager: V8 copies the segments (baseline);
+                  userfaultfd: the same slots, each page copied from the image by a fault handler
+                  thread when first touched (Wasmtime before PR #4040), faults counted per step
   --reset         how a slot is reset after each instance (default madvise); pagemap resets only the
                   dirty pages found by PAGEMAP_SCAN, up to BYTES (default: the whole memory)
   --timeout MS    time limit of each call into module code: instantiation with its start function and
@@ -114,8 +116,8 @@ export function parseRunArgs(
     maxReason: "the largest exact integer",
   });
   const init = values.init ?? "cow";
-  if (init !== "cow" && init !== "eager")
-    throw new UsageError(`--init must be cow or eager, got ${JSON.stringify(init)}`);
+  if (init !== "cow" && init !== "eager" && init !== "userfaultfd")
+    throw new UsageError(`--init must be cow, eager or userfaultfd, got ${JSON.stringify(init)}`);
   if (values.json === true && values["json-lines"] === true)
     throw new UsageError("--json and --json-lines exclude each other");
   const invokes = (values.invoke as string[] | undefined) ?? [];
@@ -194,7 +196,7 @@ function parseEngine(
     );
   if (parsed.init !== "cow")
     throw new UsageError(
-      "--init eager is the V8 engine's baseline: Wasmtime initialises memory itself",
+      `--init ${parsed.init} is the V8 engine's: Wasmtime initialises memory itself (and Wasmtime 49 has no userfaultfd)`,
     );
   if (parsed.strategy === "pagemap")
     throw new UsageError(

@@ -7,7 +7,7 @@ import { grouped, plural } from "../../common/format";
 import { memoryInitText, memoryPlaceText } from "../../common/memory-origin-text";
 import { savingsRows, type RunFigures } from "../../common/cow-savings";
 import type { EngineInfo, InitMode, ModuleSummary } from "../runner/protocol";
-import type { ResetStrategy, StepRecord } from "../../common/run-types";
+import type { ResetStrategy, StepRecord, UserfaultCounts } from "../../common/run-types";
 
 /** A request that failed before the runner could answer (a time-out, a crash, a bad
  *  invocation): its time is what this process measured until the failure; the system
@@ -100,7 +100,7 @@ export function renderRunHeader(header: RunHeader): string {
   const lines: string[] = [];
   const backend = header.backend;
   lines.push(
-    `${header.file}: ${header.module.cow ? `copy-on-write (${header.init})` : `ordinary instantiation: ${header.module.cowRefusal}`}`,
+    `${header.file}: ${!header.module.cow ? `ordinary instantiation: ${header.module.cowRefusal}` : header.init === "userfaultfd" ? "userfaultfd: the image copied in page by page as pages are first touched" : `copy-on-write (${header.init})`}`,
   );
   lines.push(`  engine: ${engineLine(header.engine)}`);
   lines.push(
@@ -161,6 +161,7 @@ function stepLine(step: RunStep): string {
               .join("; ")
           : "";
   const retired = step.detail?.retired ? ` (retired: ${step.detail.retired})` : "";
+  const faults = memory?.userfaults?.faults ? ` [${userfaultsText(memory.userfaults)}]` : "";
   return [
     String(step.instance ?? "-").padStart(4),
     String(step.slot ?? "-").padStart(4),
@@ -171,8 +172,15 @@ function stepLine(step: RunStep): string {
     String(step.syscalls?.madvise ?? "-").padStart(4),
     String(step.syscalls?.ioctl ?? "-").padStart(5),
     pages,
-    ` ${outcome}${retired}`,
+    ` ${outcome}${retired}${faults}`,
   ].join(" ");
+}
+
+/** "12 faults: 3 copied, 9 zero pages, handler 41.0 µs" */
+function userfaultsText(counts: UserfaultCounts): string {
+  const parts = [`${grouped(counts.copies)} copied`, `${grouped(counts.zeroPages)} zero pages`];
+  if (counts.wakes) parts.push(`${grouped(counts.wakes)} woken only`);
+  return `${plural(counts.faults, "fault")}: ${parts.join(", ")}, handler ${(counts.serviceNs / 1000).toFixed(1)} µs`;
 }
 
 /** Pages a keep-resident or pagemap reset restored by hand stay present as private

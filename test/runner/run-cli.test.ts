@@ -229,6 +229,53 @@ describe("initialisation modes (stack-first.wasm)", () => {
     assert.ok(invoke.memories[0].pages.imageClean >= 1, "the page read is an image page");
   });
 
+  test("--init userfaultfd: the page read is copied by the handler, one fault per page touched", async () => {
+    const report = await runJson(
+      example("stack-first.wasm"),
+      "--invoke",
+      "first_byte",
+      "--init",
+      "userfaultfd",
+      "--instances",
+      "2",
+    );
+    assert.equal(report.init, "userfaultfd");
+    assert.deepEqual(report.module.images, [IMAGE]);
+    assert.deepEqual(
+      stepsNamed(report, "map").map((s: Json) => [s.syscalls.mmap, s.syscalls.ioctl]),
+      [
+        [0, 1],
+        [0, 0],
+      ],
+      "registered once (UFFDIO_REGISTER), then reused affinely",
+    );
+    for (const invoke of stepsNamed(report, "invoke")) {
+      assert.deepEqual(invoke.result, [{ type: "i32", value: 1 }]);
+      const memory = invoke.memories[0];
+      assert.equal(memory.origin.init, "userfaultfd");
+      assert.deepEqual(
+        [memory.userfaults.faults, memory.userfaults.copies, memory.userfaults.zeroPages],
+        [1, 1, 0],
+        "one fault: the image page read, copied",
+      );
+      assert.equal(memory.pages.imageDirty, 1, "a copied page is the instance's own");
+      assert.equal(memory.pages.imageClean, 0);
+    }
+    const text = await cli(
+      example("stack-first.wasm"),
+      "--invoke",
+      "first_byte",
+      "--init",
+      "userfaultfd",
+    );
+    assert.equal(text.code, 0, text.stderr);
+    assert.match(text.stdout, /userfaultfd: the image copied in page by page/);
+    assert.match(
+      text.stdout,
+      /invoke first_byte .* 1 \[1 fault: 1 copied, 0 zero pages, handler \d+\.\d µs\]/,
+    );
+  });
+
   test("a memory whose data is all zeros maps an image of zeros and writes nothing", async () => {
     // Real Wasmtime 49 maps a 4,096-byte memfd of zeros for four zero bytes at 0: its
     // zero trims find no non-zero byte and trim nothing.

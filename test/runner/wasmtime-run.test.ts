@@ -275,7 +275,8 @@ describe("module code under Wasmtime", () => {
 
 describe("choosing the engine", () => {
   const refusals: [string[], RegExp][] = [
-    [["--init", "eager"], /--init eager is the V8 engine's baseline/],
+    [["--init", "eager"], /--init eager is the V8 engine's/],
+    [["--init", "userfaultfd"], /Wasmtime 49 has no userfaultfd/],
     [["--reset", "pagemap"], /--reset pagemap is this tool's own strategy/],
     [["--smaps"], /--smaps is for the V8 engine/],
   ];
