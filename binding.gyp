@@ -9,6 +9,7 @@
             "native/src/addon.cc",
             "native/src/common.cc",
             "native/src/image.cc",
+            "native/src/madvise_cost.cc",
             "native/src/mapping.cc",
             "native/src/mappings.cc",
             "native/src/page_map.cc",

@@ -88,6 +88,13 @@ cliConfig.plugins = [
 /** The runner process, which owns the native addon and runs module code. */
 const runnerConfig = nodeBundle("runner", "./extension/runner/runner-main.ts", "runner.js");
 
+/** The strategy lab's worker threads, started by the runner (thread-scaling.ts). */
+const labWorkerConfig = nodeBundle(
+  "lab-worker",
+  "./extension/runner/lab/lab-worker.ts",
+  "lab-worker.js",
+);
+
 /** The analysis worker thread of the extension host. */
 const workerConfig = nodeBundle(
   "analysis-worker",
@@ -125,4 +132,11 @@ const webviewConfig = {
   performance: { hints: false },
 };
 
-module.exports = [extensionConfig, cliConfig, runnerConfig, workerConfig, webviewConfig];
+module.exports = [
+  extensionConfig,
+  cliConfig,
+  runnerConfig,
+  labWorkerConfig,
+  workerConfig,
+  webviewConfig,
+];

@@ -36,7 +36,8 @@ import { SlotPool, type SlotRequest } from "../extension/runner/slot-pool";
 import { imageModule, SIXTEEN_MIB_IMAGE } from "./image-module";
 
 import { MIB, requireAddon } from "./native";
-import { describeMachine, formatTable, writeResults } from "./report";
+import { formatTable } from "../common/markdown-table";
+import { describeMachine, writeResults } from "./report";
 import {
   collectGarbage,
   formatMs,

@@ -19,7 +19,8 @@ import { startHarness, type WebviewPage } from "../test/webview/harness/webview-
 import type { HostMessage, RunView } from "../common/webview-protocol";
 import { countPageStates } from "../common/page-states";
 import { imageModule } from "./image-module";
-import { describeMachine, formatTable, writeResults } from "./report";
+import { formatTable } from "../common/markdown-table";
+import { describeMachine, writeResults } from "./report";
 import { formatMs, formatRatio, summarize, type Stats } from "./timing";
 
 const WASM_PAGE = 65536;

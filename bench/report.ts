@@ -29,21 +29,6 @@ export function describeMachine(facts: MachineFacts = machineFacts()): string {
   return `${facts.cores} cores (${facts.cpu}), Linux ${facts.kernel}, Node ${facts.node} (V8 ${facts.v8})`;
 }
 
-/** First column left-aligned, the others right-aligned (numbers). */
-export function formatTable(
-  header: readonly string[],
-  rows: readonly (readonly string[])[],
-): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: readonly string[]): string =>
-    `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(" | ")} |`;
-  return [
-    line(header),
-    `|${widths.map((w, i) => (i === 0 ? "-".repeat(w + 2) : `${"-".repeat(w + 1)}:`)).join("|")}|`,
-    ...rows.map(line),
-  ].join("\n");
-}
-
 /** Writes bench/results/NAME.json (bigint-aware) with the machine facts. */
 export function writeResults(name: string, results: unknown): string {
   const directory = path.resolve(process.cwd(), "bench/results");

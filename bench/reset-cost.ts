@@ -16,7 +16,8 @@
 import type { NativeAddon, NativeImage } from "../extension/runner/native-backend";
 import { fillRandom } from "./image-module";
 import { HOST_PAGE, MIB, WASM_PAGE, requireAddon, spreadPages, writePages } from "./native";
-import { describeMachine, formatTable, writeResults } from "./report";
+import { formatTable } from "../common/markdown-table";
+import { describeMachine, writeResults } from "./report";
 import {
   collectGarbage,
   formatMs,

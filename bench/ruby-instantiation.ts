@@ -15,7 +15,8 @@ import { buildImports } from "../extension/runner/instance-imports";
 import { RunnerSession } from "../extension/runner/runner-session";
 import { fetchRealModule, type RealModule } from "../test/helpers/npm-wasm";
 import { requireAddon } from "./native";
-import { describeMachine, formatTable, writeResults } from "./report";
+import { formatTable } from "../common/markdown-table";
+import { describeMachine, writeResults } from "./report";
 import { formatMs, formatRatio, sampleRounds, summarize } from "./timing";
 
 const RUBY: RealModule = {

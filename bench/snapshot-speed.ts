@@ -21,7 +21,8 @@ import {
   spreadPages,
   writePages,
 } from "./native";
-import { describeMachine, formatTable, writeResults } from "./report";
+import { formatTable } from "../common/markdown-table";
+import { describeMachine, writeResults } from "./report";
 import { collectGarbage, formatMs, formatRatio, median, sample, type Stats } from "./timing";
 
 const MEMORY_PAGES = 65536;

@@ -26,7 +26,8 @@ import { findWasmtime } from "../extension/runner/wasmtime-discovery";
 import { syscallTracepoints } from "../extension/runner/syscall-tracepoints";
 import { imageModule, SIXTEEN_MIB_IMAGE } from "./image-module";
 import { MIB, requireAddon } from "./native";
-import { describeMachine, formatTable, writeResults } from "./report";
+import { formatTable } from "../common/markdown-table";
+import { describeMachine, writeResults } from "./report";
 import { formatMs, formatRatio, sampleRounds, summarize, type Stats } from "./timing";
 
 const STORE_ADDRESS = SIXTEEN_MIB_IMAGE.storeAddress;

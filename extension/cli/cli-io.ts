@@ -1,4 +1,7 @@
-// What a CLI command may touch: two output streams. Tests pass collectors.
+// What a CLI command may touch: two output streams. Tests pass collectors. And the
+// option parsing the commands share.
+
+import { MAX_TIMEOUT_MS } from "../runner/limits";
 
 export interface CliIo {
   stdout(text: string): void;
@@ -28,4 +31,21 @@ export function integerOption(value: unknown, name: string, range: IntegerRange)
     );
   }
   return number;
+}
+
+/** The one FILE.wasm a command takes, or a UsageError naming the command. */
+export function oneFile(command: string, positionals: string[]): string {
+  if (positionals.length !== 1)
+    throw new UsageError(`${command} takes exactly one FILE.wasm, got ${positionals.length}`);
+  return positionals[0]!;
+}
+
+/** `--timeout MS`: from 1 ms to Node's longest timer. */
+export function timeoutOption(value: unknown, fallback: number): number {
+  return integerOption(value, "--timeout", {
+    min: 1,
+    max: MAX_TIMEOUT_MS,
+    fallback,
+    maxReason: "Node's longest timer",
+  });
 }

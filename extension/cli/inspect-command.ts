@@ -2,7 +2,7 @@
 // with `--baseline OLD.json` the diff of FILE.wasm against a report stored earlier.
 
 import { toJsonText } from "../analysis/json-text";
-import { UsageError, type CliIo } from "./cli-io";
+import { oneFile, UsageError, type CliIo } from "./cli-io";
 import { diffFlags, DIFF_FLAGS_USAGE, runDiff, type DiffFlags } from "./diff-command";
 import {
   analyseModuleFile,
@@ -37,15 +37,14 @@ export function parseInspectArgs(
   values: Record<string, string | boolean | string[] | undefined>,
   positionals: string[],
 ): InspectArgs {
-  if (positionals.length !== 1)
-    throw new UsageError(`inspect takes exactly one FILE.wasm, got ${positionals.length}`);
+  const file = oneFile("inspect", positionals);
   const baseline = typeof values.baseline === "string" ? values.baseline : null;
   const diff = diffFlags(values);
   if (baseline === null && (diff.format === "markdown" || diff.thresholds.length)) {
     throw new UsageError("--markdown and --fail-if go with --baseline");
   }
   return {
-    file: positionals[0]!,
+    file,
     json: values.json === true,
     plan: planFlags(values),
     pages: values.pages === true,

@@ -10,7 +10,9 @@ import {
   MAX_MODULE_BYTES,
   moduleSizeError,
   PREAMBLE_BYTES,
+  readModule,
 } from "../analysis/module-reader";
+import type { CliIo } from "./cli-io";
 import { grouped, hex } from "../../common/format";
 
 /** Why a file was not read, in words for an `error:` line. */
@@ -47,6 +49,19 @@ export function readModuleFile(file: string, maxBytes = MAX_MODULE_BYTES): Uint8
     throw new ModuleFileError((error as Error).message);
   } finally {
     closeSync(fd);
+  }
+}
+
+/** A module to run (`run`, `lab`): read and decoded here, so malformed input is reported
+ *  with its offset before a runner starts; null after the `error:` line was written. */
+export function readRunnableModule(file: string, io: CliIo): Uint8Array | null {
+  try {
+    const bytes = readModuleFile(file);
+    readModule(bytes);
+    return bytes;
+  } catch (error) {
+    io.stderr(`error: ${file}: ${moduleFileErrorText(error)}`);
+    return null;
   }
 }
 

@@ -2,14 +2,15 @@
 // file (or no runner), 2 usage error, 3 a run whose report is complete but a step failed,
 // 4 a diff that broke a --fail-if rule.
 
-import { parseArgs } from "node:util";
+import { parseArgs, type ParseArgsConfig } from "node:util";
 import { displayText } from "../../common/display-text";
 import { UsageError, type CliIo } from "./cli-io";
 import { DIFF_USAGE, parseDiffArgs, runDiff } from "./diff-command";
 import { INSPECT_USAGE, parseInspectArgs, runInspect } from "./inspect-command";
+import { LAB_USAGE, parseLabArgs, runLabCommand } from "./lab-command";
 import { parseRunArgs, RUN_USAGE, runRun } from "./run-command";
 
-const USAGE = `usage: ${INSPECT_USAGE}\n\n       ${DIFF_USAGE}\n\n       ${RUN_USAGE}`;
+const USAGE = `usage: ${INSPECT_USAGE}\n\n       ${DIFF_USAGE}\n\n       ${RUN_USAGE}\n\n       ${LAB_USAGE}`;
 
 /** The flags `diff` and `inspect --baseline` share. */
 const DIFF_OPTIONS = {
@@ -18,6 +19,14 @@ const DIFF_OPTIONS = {
   "fail-if": { type: "string", multiple: true },
   "page-size": { type: "string" },
   "dense-limit": { type: "string" },
+} as const;
+
+/** The flags `run` and `lab` share: the workload and how long it may take. */
+const WORKLOAD_OPTIONS = {
+  invoke: { type: "string", multiple: true },
+  instances: { type: "string" },
+  timeout: { type: "string" },
+  json: { type: "boolean" },
 } as const;
 
 /** `inspect` answers synchronously; `run` talks to the runner process. */
@@ -30,48 +39,46 @@ export function runCli(argv: string[], rawIo: CliIo): number | Promise<number> {
     return argv.length === 0 ? 2 : 0;
   }
   const [command, ...rest] = argv;
+  const parse = <Options extends NonNullable<ParseArgsConfig["options"]>>(options: Options) =>
+    parseArgs({ args: rest, allowPositionals: true, strict: true, options });
   try {
     if (command === "run") {
-      const { values, positionals } = parseArgs({
-        args: rest,
-        allowPositionals: true,
-        strict: true,
-        options: {
-          invoke: { type: "string", multiple: true },
-          instances: { type: "string" },
-          init: { type: "string" },
-          reset: { type: "string" },
-          timeout: { type: "string" },
-          json: { type: "boolean" },
-          "json-lines": { type: "boolean" },
-          "max-output": { type: "string" },
-          slots: { type: "string" },
-          "max-unused-warm-slots": { type: "string" },
-          "no-initialize": { type: "boolean" },
-          "no-wasi": { type: "boolean" },
-          smaps: { type: "boolean" },
-          engine: { type: "string" },
-          "max-memory-size": { type: "string" },
-          "what-if-cow": { type: "boolean" },
-        },
+      const { values, positionals } = parse({
+        ...WORKLOAD_OPTIONS,
+        init: { type: "string" },
+        reset: { type: "string" },
+        "json-lines": { type: "boolean" },
+        "max-output": { type: "string" },
+        slots: { type: "string" },
+        "max-unused-warm-slots": { type: "string" },
+        "no-initialize": { type: "boolean" },
+        "no-wasi": { type: "boolean" },
+        smaps: { type: "boolean" },
+        engine: { type: "string" },
+        "max-memory-size": { type: "string" },
+        "what-if-cow": { type: "boolean" },
       });
       return runRun(parseRunArgs(values, positionals), io);
     }
-    if (command === "diff") {
-      const { values, positionals } = parseArgs({
-        args: rest,
-        allowPositionals: true,
-        strict: true,
-        options: DIFF_OPTIONS,
+    if (command === "lab") {
+      const { values, positionals } = parse({
+        ...WORKLOAD_OPTIONS,
+        threads: { type: "string" },
+        strategies: { type: "string" },
+        "no-madvise-sizes": { type: "boolean" },
+        csv: { type: "boolean" },
       });
+      return runLabCommand(parseLabArgs(values, positionals), io);
+    }
+    if (command === "diff") {
+      const { values, positionals } = parse(DIFF_OPTIONS);
       return runDiff(parseDiffArgs(values, positionals), io);
     }
     if (command !== "inspect") throw new UsageError(`unknown command "${command}"`);
-    const { values, positionals } = parseArgs({
-      args: rest,
-      allowPositionals: true,
-      strict: true,
-      options: { ...DIFF_OPTIONS, pages: { type: "boolean" }, baseline: { type: "string" } },
+    const { values, positionals } = parse({
+      ...DIFF_OPTIONS,
+      pages: { type: "boolean" },
+      baseline: { type: "string" },
     });
     return runInspect(parseInspectArgs(values, positionals), io);
   } catch (error) {

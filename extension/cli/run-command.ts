@@ -9,8 +9,8 @@ import { readModule } from "../analysis/module-reader";
 import type { BackendStatus, EngineConfig, InitMode, WasmtimePooling } from "../runner/protocol";
 import { findWasmtime } from "../runner/wasmtime-discovery";
 import { RunnerClient, RunnerCrashedError, RunnerTimeoutError } from "../runner/runner-client";
-import { integerOption, UsageError, type CliIo } from "./cli-io";
-import { moduleFileErrorText, readModuleFile } from "./module-file";
+import { integerOption, oneFile, timeoutOption, UsageError, type CliIo } from "./cli-io";
+import { readRunnableModule } from "./module-file";
 import type { FailedStep, RunStep, RunSummary, WhatIfCowReport } from "./run-report";
 import { imagedVariant } from "../analysis/imaged-variant";
 import { runFigures } from "../../common/cow-savings";
@@ -22,7 +22,6 @@ import {
   MAX_INSTANCES,
   MAX_OUTPUT_BYTES,
   MAX_SLOTS,
-  MAX_TIMEOUT_MS,
   MAX_UNUSED_WARM_SLOTS,
 } from "../runner/limits";
 import { isResetStrategy, type ResetStrategy, type StepRecord } from "../../common/run-types";
@@ -88,6 +87,15 @@ export interface RunArgs {
 export type EngineChoice =
   { kind: "v8" } | { kind: "wasmtime"; path: string | undefined; pooling: WasmtimePooling };
 
+/** `--invoke NAME[=ARG,ARG…]` values (`run` and `lab`), in order. */
+export function parseInvocations(specs: string[]): { name: string; args: string[] }[] {
+  return specs.map((spec) => {
+    const [name, list] = spec.split(/=(.*)/s, 2) as [string, string | undefined];
+    if (!name) throw new UsageError(`--invoke needs an export name, got ${JSON.stringify(spec)}`);
+    return { name, args: list === undefined || list === "" ? [] : list.split(",") };
+  });
+}
+
 /** "No limit" for the pagemap strategy: more than any 32-bit memory holds. */
 const WHOLE_MEMORY = 2 ** 32;
 
@@ -95,8 +103,6 @@ export function parseRunArgs(
   values: Record<string, string | boolean | (string | boolean)[] | undefined>,
   positionals: string[],
 ): RunArgs {
-  if (positionals.length !== 1)
-    throw new UsageError(`run takes exactly one FILE.wasm, got ${positionals.length}`);
   const reset = typeof values.reset === "string" ? values.reset : "madvise";
   const [strategy, bytes, ...extra] = reset.split("=");
   if (
@@ -134,12 +140,8 @@ export function parseRunArgs(
       "--what-if-cow compares this tool's copy-on-write slots with V8's copying: V8 engine, --init cow",
     );
   return {
-    file: positionals[0]!,
-    invocations: invokes.map((spec) => {
-      const [name, list] = spec.split(/=(.*)/s, 2) as [string, string | undefined];
-      if (!name) throw new UsageError(`--invoke needs an export name, got ${JSON.stringify(spec)}`);
-      return { name, args: list === undefined || list === "" ? [] : list.split(",") };
-    }),
+    file: oneFile("run", positionals),
+    invocations: parseInvocations(invokes),
     instances: integerOption(values.instances, "--instances", {
       min: 1,
       max: MAX_INSTANCES,
@@ -148,12 +150,7 @@ export function parseRunArgs(
     init,
     strategy,
     keepResident,
-    timeoutMs: integerOption(values.timeout, "--timeout", {
-      min: 1,
-      max: MAX_TIMEOUT_MS,
-      fallback: 5000,
-      maxReason: "Node's longest timer",
-    }),
+    timeoutMs: timeoutOption(values.timeout, 5000),
     format: values.json === true ? "json" : values["json-lines"] === true ? "json-lines" : "text",
     slots,
     maxUnusedWarmSlots,
@@ -231,14 +228,8 @@ function engineConfig(choice: EngineChoice): EngineConfig | { missing: string } 
 }
 
 export async function runRun(args: RunArgs, io: CliIo): Promise<number> {
-  let bytes: Uint8Array;
-  try {
-    bytes = readModuleFile(args.file);
-    readModule(bytes); // malformed input is reported here, with its offset
-  } catch (error) {
-    io.stderr(`error: ${args.file}: ${moduleFileErrorText(error)}`);
-    return 1;
-  }
+  const bytes = readRunnableModule(args.file, io);
+  if (!bytes) return 1;
   const engine = engineConfig(args.engine);
   if ("missing" in engine) {
     io.stderr(`error: the Wasmtime engine is unavailable: ${engine.missing}`);

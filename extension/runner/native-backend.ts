@@ -136,6 +136,15 @@ export interface NativeAddon {
    *  no memory for the whole process, with how the handler read them in batches. */
   userfaultStats(memory: WebAssembly.Memory): UserfaultCounts;
   userfaultStats(): UserfaultCounts & { batches: number; largestBatch: number };
+  /** Reset costs against the range given (native/src/madvise_cost.cc): a reservation of
+   *  an accessible and a PROT_NONE part, `dirtyPages` spread over the accessible part
+   *  before each timed call; nanoseconds per repetition. */
+  madviseCost(
+    accessibleBytes: number,
+    protNoneBytes: number,
+    dirtyPages: number,
+    repeats: number,
+  ): { accessible: number[]; whole: number[]; protNone: number[]; mprotect: number[] };
   /** Real Wasmtime with the pooling allocator and CoW (native/src/wasmtime_engine.cc). */
   WasmtimeEngine: new (options: WasmtimeEngineOptions) => WasmtimeEngine;
 }

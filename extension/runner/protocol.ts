@@ -3,6 +3,7 @@
 // id. Messages travel over Node's IPC channel with "advanced" serialization, so typed
 // arrays and BigInts arrive intact.
 
+import type { LabReport, LabRequest } from "../../common/lab-types";
 import type { ResetStrategy, SlotView, StepRecord } from "../../common/run-types";
 import type { BackendProbe } from "./native-backend";
 import type { WasmtimeLibrary } from "./wasmtime-discovery";
@@ -12,7 +13,6 @@ import type { WasmtimeLibrary } from "./wasmtime-discovery";
  *  reparenting, for the one that started it. */
 export const PARENT_PID_ENV = "WASM_COW_PARENT_PID";
 
-/** "cow": memory mapped from the image; "eager": V8 copies every segment (the baseline). */
 /** How instances' memories get their data: "cow" maps the image into a pool slot;
  *  "userfaultfd" registers the slot with the fault handler, which copies the image's
  *  pages in as they are first touched (Wasmtime before PR #4040); "eager" has V8 copy
@@ -110,6 +110,8 @@ export interface RequestMap {
     params: { instance: number; memory: number; offset: number; length: number };
     result: Uint8Array;
   };
+  /** The strategy lab on one module (V8 engine); needs no configured session. */
+  lab: { params: LabRequest; result: LabReport };
 }
 
 export type RequestKind = keyof RequestMap;

@@ -13,6 +13,7 @@ import {
 } from "./protocol";
 import { RunnerSession } from "./runner-session";
 import { WasmtimeSession } from "./wasmtime-session";
+import { runLab } from "./lab/lab-runner";
 
 enableWasmFeatures();
 
@@ -38,7 +39,9 @@ function needSession(): Session {
 }
 
 const handlers: {
-  [K in keyof RequestMap]: (params: RequestMap[K]["params"]) => RequestMap[K]["result"];
+  [K in keyof RequestMap]: (
+    params: RequestMap[K]["params"],
+  ) => RequestMap[K]["result"] | Promise<RequestMap[K]["result"]>;
 } = {
   configure: (config) => {
     const backend = loadBackend();
@@ -88,15 +91,20 @@ const handlers: {
   pool: () => needSession().poolView(),
   readMemory: ({ instance, memory, offset, length }) =>
     needSession().readMemory(instance, memory, offset, length),
+  lab: (request) => {
+    const backend = loadBackend();
+    if (!backend.available) throw new Error(backend.reason);
+    return runLab(backend.addon, request);
+  },
 };
 
-process.on("message", (message: RequestMessage) => {
+async function answer(message: RequestMessage): Promise<void> {
   let response: ResponseMessage;
   mirror?.beginRequest(message.id);
   try {
     const handler = handlers[message.kind] as (params: unknown) => unknown;
     if (!handler) throw new Error(`unknown request "${String(message.kind)}"`);
-    response = { id: message.id, ok: true, result: handler(message.params) };
+    response = { id: message.id, ok: true, result: await handler(message.params) };
   } catch (error) {
     response = {
       id: message.id,
@@ -105,6 +113,12 @@ process.on("message", (message: RequestMessage) => {
     };
   }
   process.send!(response);
+}
+
+// One request at a time, in order, even when one (the lab) waits for worker threads.
+let answering: Promise<void> = Promise.resolve();
+process.on("message", (message: RequestMessage) => {
+  answering = answering.then(() => answer(message));
 });
 
 // The parent going away must not leave this process behind.

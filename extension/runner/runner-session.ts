@@ -163,10 +163,18 @@ export class RunnerSession {
   unloadModule(moduleId: string): void {
     const loaded = this.modules.get(moduleId);
     if (!loaded) return;
-    for (const memory of loaded.module.memories)
-      this.pool.purge(affinityKey(moduleId, memory.index));
+    this.retireWarmSlots(moduleId);
     for (const image of loaded.images.values()) image.native.release();
     this.modules.delete(moduleId);
+  }
+
+  /** Drops the warm slots of a module's memories (their memories go to the garbage
+   *  collector), so its next instance starts on a fresh memory: the lab's "cow-fresh". */
+  retireWarmSlots(moduleId: string): void {
+    const loaded = this.modules.get(moduleId);
+    if (!loaded) return;
+    for (const memory of loaded.module.memories)
+      this.pool.purge(affinityKey(moduleId, memory.index));
   }
 
   /** `provided` imports are for in-process callers only (see ImportOptions). */
@@ -355,6 +363,18 @@ export class RunnerSession {
     const buffer = memory.buffer;
     const from = Math.min(offset, buffer.byteLength);
     return new Uint8Array(buffer.slice(from, Math.min(from + length, buffer.byteLength)));
+  }
+
+  /** The pool memories of a live instance with the image each holds, for in-process
+   *  callers (the lab touches and measures them). */
+  slotMemoriesOf(
+    instanceId: number,
+  ): { memoryIndex: number; memory: WebAssembly.Memory; image: SlotImage | null }[] {
+    return this.live(instanceId).slots.map(({ slot, memoryIndex }) => ({
+      memoryIndex,
+      memory: this.pool.memoryOf(slot),
+      image: this.pool.mappedImage(slot),
+    }));
   }
 
   /** The live instance's exports, for in-process callers (spec scripts read globals and

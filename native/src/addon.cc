@@ -19,6 +19,7 @@ static Napi::Object InitAddon(Napi::Env env, Napi::Object exports) {
   wasm_cow::RegisterWasmtimeLibrary(env, exports);
   wasm_cow::RegisterWasmtimeEngine(env, exports);
   wasm_cow::RegisterUserfault(env, exports);
+  wasm_cow::RegisterMadviseCost(env, exports);
   return exports;
 }
 

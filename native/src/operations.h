@@ -15,5 +15,6 @@ void RegisterParentDeath(Napi::Env env, Napi::Object exports);
 void RegisterWasmtimeLibrary(Napi::Env env, Napi::Object exports);
 void RegisterWasmtimeEngine(Napi::Env env, Napi::Object exports);
 void RegisterUserfault(Napi::Env env, Napi::Object exports);
+void RegisterMadviseCost(Napi::Env env, Napi::Object exports);
 
 }  // namespace wasm_cow

@@ -1,0 +1,246 @@
+// The strategy lab, run in the runner process (module code never runs in the extension
+// host or the CLI): for each strategy, the module's instances one after another (the
+// steps' own times, the faults the userfaultfd handler answered, the process's mappings
+// before and after), first touches of the image's pages, N instances live at once (smaps
+// RSS and PSS, and how many physical pages their image pages take), and instances per
+// second as threads grow; then, on request, madvise against the size of its range.
+
+import { readFileSync } from "node:fs";
+import os from "node:os";
+import type {
+  FaultFigures,
+  FirstTouch,
+  LabReport,
+  LabRequest,
+  LiveFigures,
+  StrategyFigures,
+  LabStrategy,
+} from "../../../common/lab-types";
+import type { NativeAddon } from "../native-backend";
+import type { RunnerSession } from "../runner-session";
+import { distribution, median } from "./distribution";
+import { InstanceCycle, LAB_MODULE, openLabSession } from "./instance-cycle";
+import { measureMadviseSizes } from "./madvise-sizes";
+import { measureScaling } from "./thread-scaling";
+
+type Span = { memory: number; offset: number; length: number };
+
+/** Mappings of this process now: the lines of /proc/self/maps. */
+function processMappings(): number {
+  const text = readFileSync("/proc/self/maps", "utf8");
+  let lines = 0;
+  for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) lines++;
+  return lines;
+}
+
+function emptyFigures(strategy: LabStrategy, unavailable: string): StrategyFigures {
+  return {
+    strategy,
+    unavailable,
+    instantiate: null,
+    workload: null,
+    reset: null,
+    firstTouch: null,
+    faults: null,
+    vmas: null,
+    live: null,
+    scaling: [],
+  };
+}
+
+export async function runLab(addon: NativeAddon, request: LabRequest): Promise<LabReport> {
+  const { options } = request;
+  const probe = addon.userfaultProbe();
+  // The image as the session plans it (the same for every strategy).
+  const planning = openLabSession(addon, request, 1);
+  const summary = planning.summary;
+  planning.session.unloadModule(LAB_MODULE);
+  const imageSpan: Span | null = summary.images[0] ?? null;
+
+  const strategies: StrategyFigures[] = [];
+  for (const strategy of options.strategies) {
+    const refusal =
+      strategy === "userfaultfd" && !probe.available
+        ? `userfaultfd is unavailable: ${probe.reason}`
+        : strategy !== "eager" && !summary.cow
+          ? `the module gets no image (${summary.cowRefusal}), so it would run eager`
+          : null;
+    strategies.push(
+      refusal
+        ? emptyFigures(strategy, refusal)
+        : await measureStrategy(addon, request, strategy, imageSpan),
+    );
+  }
+  const cpus = os.cpus();
+  return {
+    file: request.fileName,
+    machine: {
+      cpus: cpus.length,
+      cpuModel: cpus[0]?.model.trim() ?? "unknown",
+      kernel: addon.probe().kernel,
+      node: process.version,
+      v8: process.versions.v8,
+    },
+    userfaultfd: probe.available
+      ? { available: true, mode: probe.mode }
+      : { available: false, reason: probe.reason },
+    image: imageSpan,
+    options,
+    strategies,
+    madvise: options.madviseSizes ? measureMadviseSizes(addon) : null,
+  };
+}
+
+async function measureStrategy(
+  addon: NativeAddon,
+  request: LabRequest,
+  strategy: LabStrategy,
+  image: Span | null,
+): Promise<StrategyFigures> {
+  const { options } = request;
+  const { session } = openLabSession(addon, request, options.instances);
+  try {
+    const cycle = new InstanceCycle(session, strategy, options.invokes);
+    const countFaults = strategy === "userfaultfd";
+    const times = { instantiate: [] as number[], workload: [] as number[], reset: [] as number[] };
+    const vmas = { added: [] as number[], removed: [] as number[] };
+    const faults = { count: [] as number[], serviceNs: 0, queuedNs: 0, total: 0 };
+    for (let i = 0; i < options.instances; i++) {
+      const faultsBefore = countFaults ? addon.userfaultStats() : null;
+      const mappingsBefore = processMappings();
+      const started = cycle.start();
+      const mappingsLive = processMappings();
+      times.reset.push(cycle.finish(started.instance));
+      const mappingsAfter = processMappings();
+      times.instantiate.push(started.instantiateNs);
+      times.workload.push(started.workloadNs);
+      vmas.added.push(mappingsLive - mappingsBefore);
+      vmas.removed.push(mappingsLive - mappingsAfter);
+      if (faultsBefore) {
+        const now = addon.userfaultStats();
+        faults.count.push(now.faults - faultsBefore.faults);
+        faults.total += now.faults - faultsBefore.faults;
+        faults.serviceNs += now.serviceNs - faultsBefore.serviceNs;
+        faults.queuedNs += now.queuedNs - faultsBefore.queuedNs;
+      }
+    }
+    const faultFigures: FaultFigures | null = countFaults
+      ? {
+          perInstance: median(faults.count),
+          serviceNsPerFault: faults.total ? faults.serviceNs / faults.total : 0,
+          queuedNsPerFault: faults.total ? faults.queuedNs / faults.total : 0,
+        }
+      : null;
+    const firstTouch = image
+      ? measureFirstTouch(session, strategy, image, options.instances, addon.probe().hostPageSize)
+      : null;
+    const live = measureLive(
+      addon,
+      session,
+      new InstanceCycle(session, strategy, options.invokes),
+      options.instances,
+      image,
+    );
+    const scaling = [];
+    for (const threads of options.threads) {
+      scaling.push(
+        await measureScaling(
+          addon,
+          threads,
+          { module: request, strategy, invokes: options.invokes, instances: options.instances },
+          countFaults,
+        ),
+      );
+    }
+    return {
+      strategy,
+      unavailable: null,
+      instantiate: distribution(times.instantiate),
+      workload: distribution(times.workload),
+      reset: distribution(times.reset),
+      firstTouch,
+      faults: faultFigures,
+      vmas: { added: median(vmas.added), removed: median(vmas.removed) },
+      live,
+      scaling,
+    };
+  } finally {
+    session.unloadModule(LAB_MODULE);
+  }
+}
+
+/** One byte of every image page read (or written) twice in a fresh instance: the first
+ *  pass takes the faults, the second is the same loop over present pages. Per page, the
+ *  difference; the median over `rounds` instances of each. */
+function measureFirstTouch(
+  session: RunnerSession,
+  strategy: LabStrategy,
+  image: Span,
+  rounds: number,
+  hostPageSize: number,
+): FirstTouch {
+  const bare = new InstanceCycle(session, strategy, []);
+  const page = hostPageSize;
+  const pages = Math.ceil(image.length / page);
+  const touch = (write: boolean): number => {
+    const { instance } = bare.start();
+    const slot = session.slotMemoriesOf(instance).find((m) => m.memoryIndex === image.memory);
+    if (!slot) throw new Error(`memory ${image.memory} is not in a slot`);
+    const memory = slot.memory;
+    const view = new Uint8Array(memory.buffer, image.offset, pages * page);
+    const pass = (): number => {
+      const started = process.hrtime.bigint();
+      let sum = 0;
+      for (let p = 0; p < pages; p++) {
+        if (write) view[p * page] = 1;
+        else sum += view[p * page]!;
+      }
+      const ns = Number(process.hrtime.bigint() - started);
+      return sum < 0 ? -1 : ns; // keeps the reads
+    };
+    const first = pass();
+    const again = pass();
+    bare.finish(instance);
+    return Math.max(0, first - again) / pages;
+  };
+  const reads = Array.from({ length: rounds }, () => touch(false));
+  const writes = Array.from({ length: rounds }, () => touch(true));
+  return { pages, readNsPerPage: median(reads), writeNsPerPage: median(writes) };
+}
+
+/** N instances live at once, each after its workload: smaps of their memories, and the
+ *  image's pages by kind (shared clean pages counted by physical frame). */
+function measureLive(
+  addon: NativeAddon,
+  session: RunnerSession,
+  cycle: InstanceCycle,
+  instances: number,
+  image: Span | null,
+): LiveFigures {
+  const live = Array.from({ length: instances }, () => cycle.start().instance);
+  const figures: LiveFigures = {
+    instances,
+    rssBytes: 0,
+    pssBytes: 0,
+    imagePagesPresent: 0,
+    imagePagesPrivate: 0,
+    imageFramesShared: addon.probe().pfnReadable ? 0 : null,
+  };
+  const frames = new Set<bigint>();
+  for (const instance of live) {
+    for (const { memory, memoryIndex } of session.slotMemoriesOf(instance)) {
+      const smaps = addon.accounting(memory);
+      figures.rssBytes += smaps.rssBytes;
+      figures.pssBytes += smaps.pssBytes;
+      if (memoryIndex !== image?.memory) continue;
+      const snapshot = addon.snapshot(memory, image.offset, image.length);
+      const [, , clean = 0, dirty = 0] = snapshot.tally;
+      figures.imagePagesPresent += clean + dirty;
+      figures.imagePagesPrivate += dirty;
+      for (const frame of snapshot.imageFrames ?? []) if (frame !== 0n) frames.add(frame);
+    }
+  }
+  if (figures.imageFramesShared !== null) figures.imageFramesShared = frames.size;
+  for (const instance of live) cycle.finish(instance);
+  return figures;
+}
