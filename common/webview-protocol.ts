@@ -5,6 +5,8 @@
 // This module is pure TypeScript (no DOM, no vscode): both sides import it.
 
 import type { StaticLayer } from "./layer-values";
+import { parseLabOptions } from "./lab-options";
+import type { LabOptions, LabReport } from "./lab-types";
 import {
   isEngineKind,
   isResetStrategy,
@@ -73,7 +75,15 @@ export type HostMessage =
   | { type: "bytes"; requestId: number; bytes: Uint8Array | null; error: string | null }
   | { type: "run"; run: RunView }
   | { type: "busy"; what: string | null }
-  | { type: "show"; tab: "stepper" };
+  | { type: "show"; tab: "stepper" }
+  | { type: "lab"; lab: LabView };
+
+/** The Strategies tab's lab: measuring, its last report, or why it failed. */
+export interface LabView {
+  running: boolean;
+  report: LabReport | null;
+  error: string | null;
+}
 
 /** What the stepper and the slot pool show, kept by the host and sent whole. */
 export interface RunView {
@@ -121,6 +131,8 @@ export type WebviewMessage =
   | ({ type: "run"; engines: EngineKind[] } & RunAction)
   | { type: "setReset"; strategy: ResetStrategy; keepResidentBytes: number }
   | { type: "exportReport"; format: "json" | "markdown" }
+  | { type: "runLab"; options: LabOptions }
+  | { type: "exportLab"; format: "json" | "csv" }
   | { type: "compareWith" }
   | { type: "error"; message: string };
 
@@ -218,6 +230,13 @@ export function parseWebviewMessage(value: unknown): WebviewMessage | null {
     case "exportReport":
       if (value.format !== "json" && value.format !== "markdown") return null;
       return { type: "exportReport", format: value.format };
+    case "runLab": {
+      const options = parseLabOptions(value.options);
+      return options ? { type: "runLab", options } : null;
+    }
+    case "exportLab":
+      if (value.format !== "json" && value.format !== "csv") return null;
+      return { type: "exportLab", format: value.format };
     case "error":
       if (typeof value.message !== "string") return null;
       return { type: "error", message: value.message.slice(0, 2000) };

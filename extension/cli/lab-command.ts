@@ -14,6 +14,7 @@ import {
   type LabStrategy,
 } from "../../common/lab-types";
 import { displayLines } from "../../common/display-text";
+import { MAX_LAB_INSTANCES, MAX_LAB_THREADS } from "../../common/lab-options";
 import { RunnerClient } from "../runner/runner-client";
 import { integerOption, oneFile, timeoutOption, UsageError, type CliIo } from "./cli-io";
 import { readRunnableModule } from "./module-file";
@@ -39,9 +40,6 @@ export const LAB_USAGE = `wasm-cow lab FILE.wasm [--invoke NAME[=ARG,ARG...]]...
 
   Exit status: 0 when every strategy ran, 3 when one could not (the report says why), 1 when
   the file or the runner failed, 2 for usage errors.`;
-
-/** Instances per strategy: the memory figures keep them all live at once. */
-const MAX_LAB_INSTANCES = 1000;
 
 export interface LabArgs {
   file: string;
@@ -71,8 +69,11 @@ export function parseLabArgs(
 ): LabArgs {
   if (values.json === true && values.csv === true)
     throw new UsageError("--json and --csv exclude each other");
-  const threads = listOption(values.threads, "--threads needs counts from 1 to 64:", [1, 2], (t) =>
-    /^\d+$/.test(t) && Number(t) >= 1 && Number(t) <= 64 ? Number(t) : null,
+  const threads = listOption(
+    values.threads,
+    `--threads needs counts from 1 to ${MAX_LAB_THREADS}:`,
+    [1, 2],
+    (t) => (/^\d+$/.test(t) && Number(t) >= 1 && Number(t) <= MAX_LAB_THREADS ? Number(t) : null),
   );
   const strategies = listOption<LabStrategy>(
     values.strategies,

@@ -19,7 +19,8 @@ import { readSettings } from "../settings";
 import { AnalysisClient } from "./analysis-client";
 import { answerReadBytes } from "./byte-requests";
 import type { ExecutionGate } from "./execution-gate";
-import { exportReport } from "./export-report";
+import { exportLab, exportReport } from "./export-report";
+import { LabController } from "./lab-controller";
 import { moduleForEngine, RunController } from "./run-controller";
 import { webviewHtml } from "./webview-html";
 
@@ -37,6 +38,7 @@ export class InspectorPanel implements vscode.Disposable {
   >();
   /** One controller per engine the user ran this module in. */
   private readonly runs = new Map<EngineKind, RunController>();
+  private lab: LabController | null = null;
   /** The reset chosen in the webview, for every engine (the settings' until then). */
   private reset: RunView["reset"] | null = null;
   private ready = false;
@@ -102,6 +104,7 @@ export class InspectorPanel implements vscode.Disposable {
           this.sources.map((source) => this.analyze(source.side, source.uri, source.bytes)),
         );
         for (const run of this.lastRuns.values()) this.post({ type: "run", run });
+        if (this.lab) this.post({ type: "lab", lab: this.lab.view });
         return;
       case "readBytes": {
         // The live memory of the engine that has a live instance, V8's first.
@@ -137,6 +140,17 @@ export class InspectorPanel implements vscode.Disposable {
       case "exportReport":
         await this.exportReport(message.format);
         return;
+      case "runLab": {
+        const lab = await this.labController();
+        if (lab) await lab.run(message.options);
+        return;
+      }
+      case "exportLab": {
+        const report = this.lab?.report;
+        if (!report) throw new Error("there is no lab report to export yet");
+        await exportLab(this.sources[0]!.uri, report, message.format, this.services.log);
+        return;
+      }
       case "compareWith":
         await vscode.commands.executeCommand("wasmCow.compare", this.sources[0]!.uri);
         return;
@@ -198,13 +212,8 @@ export class InspectorPanel implements vscode.Disposable {
   }
 
   private async runController(engine: EngineKind): Promise<RunController | null> {
-    const capabilities = await this.services.gate.capabilities();
-    if (!capabilities.execution) {
-      void vscode.window.showWarningMessage(
-        `Wasm CoW: execution is disabled: ${capabilities.executionUnavailable}`,
-      );
-      return null;
-    }
+    const capabilities = await this.executionCapabilities();
+    if (!capabilities) return null;
     if (engine === "wasmtime" && !capabilities.wasmtime.available) {
       void vscode.window.showWarningMessage(
         `Wasm CoW: real Wasmtime is unavailable: ${capabilities.wasmtime.reason}`,
@@ -248,6 +257,30 @@ export class InspectorPanel implements vscode.Disposable {
     });
     this.runs.set(engine, run);
     return run;
+  }
+
+  /** What the runner offers when module code may run here; else null, the user told why. */
+  private async executionCapabilities(): Promise<(Capabilities & { execution: true }) | null> {
+    const capabilities = await this.services.gate.capabilities();
+    if (capabilities.execution) return capabilities;
+    void vscode.window.showWarningMessage(
+      `Wasm CoW: execution is disabled: ${capabilities.executionUnavailable}`,
+    );
+    return null;
+  }
+
+  /** The lab runs in the shared V8 runner: execution must be allowed (a trusted workspace
+   *  and a working backend), as for any module code. */
+  private async labController(): Promise<LabController | null> {
+    const capabilities = await this.executionCapabilities();
+    if (!capabilities) return null;
+    const source = this.sources[0]!;
+    this.lab ??= new LabController({
+      client: () => this.services.gate.runner("v8"),
+      module: { fileName: path.basename(source.uri.fsPath), bytes: source.bytes },
+      publish: (lab) => this.post({ type: "lab", lab }),
+    });
+    return this.lab;
   }
 
   /** Brings a tab of the webview to the front (Step Through Instantiation). */

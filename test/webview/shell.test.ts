@@ -80,10 +80,10 @@ test("the tabs switch with the keyboard", async () => {
   // Left from the first tab wraps to the last.
   await view.page.keyboard.press("ArrowLeft");
   await view.page.keyboard.press("ArrowLeft");
-  assert.equal((await view.focused())?.label, "Slot pool");
+  assert.equal((await view.focused())?.label, "Strategies");
   await view.page.keyboard.press("Enter");
-  assert.deepEqual(await selectedTab(view), ["Slot pool"]);
-  await view.waitForState((state) => state?.tab === "pool");
+  assert.deepEqual(await selectedTab(view), ["Strategies"]);
+  await view.waitForState((state) => state?.tab === "strategies");
 
   await view.page.keyboard.press("ArrowRight");
   await view.page.keyboard.press("Enter");
@@ -221,6 +221,7 @@ test("each tab header is found by its data-tab, after any re-render, and names i
     ["pages", "VSCODE-TAB-PANEL"],
     ["stepper", "VSCODE-TAB-PANEL"],
     ["pool", "VSCODE-TAB-PANEL"],
+    ["strategies", "VSCODE-TAB-PANEL"],
   ]);
   await view.page.locator('vscode-tab-header[data-tab="pages"]').click();
   assert.deepEqual(await selectedTab(view), ["Page map"]);

@@ -11,6 +11,7 @@ import { useCallback, useEffect, useMemo, useState, type ReactElement } from "re
 import type {
   Capabilities,
   HostMessage,
+  LabView,
   ReportSide,
   RunView,
   ViewSettings,
@@ -22,13 +23,14 @@ import { PageMapView } from "./views/PageMapView";
 import { SegmentsView } from "./views/SegmentsView";
 import { SlotPoolView } from "./views/SlotPoolView";
 import { StepperView } from "./views/StepperView";
+import { StrategiesView } from "./views/StrategiesView";
 import { enginesOf, offeredChoices, type EngineChoice } from "./views/stepper/engine-choice";
 import type { ReportData, Selection, ViewProps } from "./views/view-props";
 import { loadState, onHostMessage, post, saveState, usePersistentState } from "./vscode-api";
 import type { EngineKind } from "../../common/run-types";
 import { displayMultiline, displayText } from "../../common/display-text";
 
-export const TABS = ["overview", "segments", "pages", "stepper", "pool"] as const;
+export const TABS = ["overview", "segments", "pages", "stepper", "pool", "strategies"] as const;
 export type Tab = (typeof TABS)[number];
 const TAB_TITLES: Record<Tab, string> = {
   overview: "Overview",
@@ -36,6 +38,7 @@ const TAB_TITLES: Record<Tab, string> = {
   pages: "Page map",
   stepper: "Instantiation",
   pool: "Slot pool",
+  strategies: "Strategies",
 };
 
 type ReportState = { data: ReportData } | { error: string; fileName: string };
@@ -49,6 +52,7 @@ export function App(): ReactElement {
   const [runs, setRuns] = useState<Partial<Record<EngineKind, RunView>>>({});
   const [engineChoice, setEngineChoice] = usePersistentState<EngineChoice>("engine", "v8");
   const [busy, setBusy] = useState<string | null>(null);
+  const [lab, setLab] = useState<LabView | null>(null);
   const [tab, setTab] = useState<Tab>(
     (TABS as readonly string[]).includes(persisted?.tab ?? "")
       ? (persisted!.tab as Tab)
@@ -94,6 +98,9 @@ export function App(): ReactElement {
             break;
           case "busy":
             setBusy(message.what);
+            break;
+          case "lab":
+            setLab(message.lab);
             break;
           case "show":
             setTab(message.tab);
@@ -150,6 +157,7 @@ export function App(): ReactElement {
     chooseEngine: setEngineChoice,
     selection,
     select,
+    lab,
   };
   return (
     <main className="app">
@@ -193,6 +201,8 @@ function TabContent({ tab, props }: { tab: Tab; props: ViewProps }): ReactElemen
       return <StepperView {...props} />;
     case "pool":
       return <SlotPoolView {...props} />;
+    case "strategies":
+      return <StrategiesView {...props} />;
   }
 }
 

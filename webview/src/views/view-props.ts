@@ -3,6 +3,7 @@
 
 import type {
   Capabilities,
+  LabView,
   ReportSide,
   RunView,
   ViewSettings,
@@ -41,4 +42,6 @@ export interface ViewProps {
   chooseEngine(choice: EngineChoice): void;
   selection: Selection;
   select(change: Partial<Selection>): void;
+  /** The Strategies tab's lab, once one was asked for. */
+  lab: LabView | null;
 }

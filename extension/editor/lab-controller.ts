@@ -1,0 +1,48 @@
+// The Strategies tab's lab for one editor: runs `wasm-cow lab`'s measurement in the shared
+// V8 runner (module code never runs in the extension host) and publishes its state, one
+// lab at a time.
+
+import type { LabOptions, LabReport } from "../../common/lab-types";
+import type { LabView } from "../../common/webview-protocol";
+import type { RunnerClient } from "../runner/runner-client";
+
+/** A lab runs several strategies, each many instances, and thread points: minutes at most. */
+const LAB_TIMEOUT_MS = 10 * 60 * 1000;
+
+export interface LabControllerOptions {
+  client(): RunnerClient;
+  module: { fileName: string; bytes: Uint8Array };
+  publish(view: LabView): void;
+}
+
+export class LabController {
+  private state: LabView = { running: false, report: null, error: null };
+
+  constructor(private readonly options: LabControllerOptions) {}
+
+  get view(): LabView {
+    return this.state;
+  }
+
+  get report(): LabReport | null {
+    return this.state.report;
+  }
+
+  async run(options: LabOptions): Promise<void> {
+    if (this.state.running) return; // the button is disabled meanwhile; a stray click waits for nothing
+    this.update({ running: true, error: null });
+    try {
+      const report = await this.options
+        .client()
+        .request("lab", { ...this.options.module, options }, LAB_TIMEOUT_MS);
+      this.update({ running: false, report });
+    } catch (error) {
+      this.update({ running: false, error: (error as Error).message });
+    }
+  }
+
+  private update(change: Partial<LabView>): void {
+    this.state = { ...this.state, ...change };
+    this.options.publish(this.state);
+  }
+}
