@@ -16,6 +16,7 @@ const REQUIRED = [
   "extension/package.json",
   "extension/dist/extension.js",
   "extension/dist/runner.js",
+  "extension/dist/lab-worker.js",
   "extension/dist/analysis-worker.js",
   "extension/dist/webview.js",
   "extension/dist/webview.css",

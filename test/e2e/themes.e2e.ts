@@ -65,6 +65,25 @@ for (const theme of THEMES) {
             await inspector.frame.locator(".page-map-page .hex-row.differs").first().waitFor();
             await shoot(inspector.frame, "page-map");
 
+            // The strategy lab, measured in the runner: two touches per instance, so two
+            // userfaultfd faults each; its four charts drawn.
+            await inspector.showTab("strategies");
+            const lab = inspector.frame.locator('section[aria-label="Strategies"]');
+            await lab.locator('[data-field="workload"] input').fill("touch; touch");
+            await lab.locator('[data-field="instances"] input').fill("3");
+            await lab.locator('[data-action="runLab"]').click();
+            await lab.locator('table[data-table="madvise"]').waitFor({ timeout: 120_000 });
+            const heads = await lab
+              .locator('table[data-table="strategies"] thead th')
+              .allTextContents();
+            const uffd = await lab
+              .locator('table[data-table="strategies"] tbody tr', { hasText: "userfaultfd" })
+              .locator("th, td")
+              .allTextContents();
+            assert.equal(uffd[heads.indexOf("faults/instance")], "2", "two touches, two faults");
+            assert.equal(await lab.locator("figure[data-chart] canvas").count(), 4);
+            await shoot(inspector.frame, "strategies");
+
             await inspector.showTab("overview");
             await inspector.frame.getByRole("button", { name: "Compare with…" }).click();
             await workbench.waitForPrompt(/^Compare dirty-per-call\.wasm with/);

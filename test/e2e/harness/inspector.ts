@@ -6,13 +6,14 @@
 import type { Frame } from "playwright-core";
 import { poll, PollAbort, type Workbench } from "./workbench";
 
-export type InspectorTab = "overview" | "segments" | "pages" | "stepper" | "pool";
+export type InspectorTab = "overview" | "segments" | "pages" | "stepper" | "pool" | "strategies";
 const TAB_SECTIONS: Record<InspectorTab, string> = {
   overview: 'section[aria-label="Overview"]',
   segments: 'section[aria-label="Data segments"]',
   pages: 'section[aria-label="Page map"]',
   stepper: "section.stepper",
   pool: "section.slot-pool",
+  strategies: 'section[aria-label="Strategies"]',
 };
 
 export type RunActionName = "instantiate" | "release" | "invoke" | "instantiateOther" | "runToEnd";

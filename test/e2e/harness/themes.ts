@@ -34,7 +34,13 @@ export const THEMES: readonly Theme[] = [
 ];
 
 /** The views captured in every theme. */
-export const SCREENSHOT_VIEWS = ["overview", "page-map", "stepper", "compare"] as const;
+export const SCREENSHOT_VIEWS = [
+  "overview",
+  "page-map",
+  "stepper",
+  "strategies",
+  "compare",
+] as const;
 export type ScreenshotView = (typeof SCREENSHOT_VIEWS)[number];
 
 /** test-results/-relative name of one screenshot (without .png). */
