@@ -10,9 +10,22 @@
  *  - cow-affine: pooled slots that keep the image mapped, reused by the same module and
  *    reset with one madvise (Wasmtime's pooling allocator);
  *  - userfaultfd: pooled slots registered with one fault-handler thread that copies each
- *    page in on first touch (Wasmtime before PR #4040). */
-export const LAB_STRATEGIES = ["eager", "cow-fresh", "cow-affine", "userfaultfd"] as const;
+ *    page in on first touch (Wasmtime before PR #4040);
+ *  - wasmtime: real Wasmtime 49's pooling allocator with its CoW images, where its
+ *    library was found (the C API gives no view of its memory, so fewer figures). */
+export const LAB_STRATEGIES = [
+  "eager",
+  "cow-fresh",
+  "cow-affine",
+  "userfaultfd",
+  "wasmtime",
+] as const;
 export type LabStrategy = (typeof LAB_STRATEGIES)[number];
+
+/** The strategies this tool runs itself (every one but real Wasmtime's). */
+export const TOOL_STRATEGIES: readonly LabStrategy[] = LAB_STRATEGIES.filter(
+  (strategy) => strategy !== "wasmtime",
+);
 
 export interface LabInvoke {
   name: string;
@@ -37,6 +50,8 @@ export interface LabRequest {
   fileName: string;
   bytes: Uint8Array;
   options: LabOptions;
+  /** Real Wasmtime's C API library, when found: the `wasmtime` strategy needs it. */
+  wasmtime: { path: string; version: string } | null;
 }
 
 /** Nanoseconds over the runs of one measurement. */
@@ -93,6 +108,8 @@ export interface StrategyFigures {
   strategy: LabStrategy;
   /** Why the strategy could not run (no userfaultfd, no image…); every figure is then empty. */
   unavailable: string | null;
+  /** Figures this strategy cannot give, each with why (they are null or empty). */
+  notes: string[];
   /** Acquire, map, instantiate and initialise, as the session's steps measured them. */
   instantiate: Distribution | null;
   workload: Distribution | null;

@@ -9,6 +9,7 @@ import { formatTable } from "../../common/markdown-table";
 import { madviseCells, scalingCells, strategyCells, type LabCell } from "../../common/lab-table";
 import {
   LAB_STRATEGIES,
+  TOOL_STRATEGIES,
   type LabOptions,
   type LabReport,
   type LabStrategy,
@@ -16,6 +17,7 @@ import {
 import { displayLines } from "../../common/display-text";
 import { MAX_LAB_INSTANCES, MAX_LAB_THREADS } from "../../common/lab-options";
 import { RunnerClient } from "../runner/runner-client";
+import { findWasmtime } from "../runner/wasmtime-discovery";
 import { integerOption, oneFile, timeoutOption, UsageError, type CliIo } from "./cli-io";
 import { readRunnableModule } from "./module-file";
 import { parseInvocations } from "./run-command";
@@ -31,7 +33,8 @@ export const LAB_USAGE = `wasm-cow lab FILE.wasm [--invoke NAME[=ARG,ARG...]]...
                   memory figures (default 10); each thread of --threads runs N too
   --threads       thread counts for instances per second (default 1,2), each thread its own V8
                   isolate; under userfaultfd all their faults go to the process's one handler
-  --strategies    which of ${LAB_STRATEGIES.join(", ")} (default: all)
+  --strategies    which of ${LAB_STRATEGIES.join(", ")} (default: all; wasmtime where
+                  real Wasmtime's library is found, as for run --engine wasmtime)
   --no-madvise-sizes  skip madvise and mprotect against range size (64 KiB to a 4 GiB slot
                   with its PROT_NONE rest and guard; 0, 10 and 1,000 dirty pages)
   --timeout MS    time limit of the whole lab (default 600000)
@@ -43,7 +46,9 @@ export const LAB_USAGE = `wasm-cow lab FILE.wasm [--invoke NAME[=ARG,ARG...]]...
 
 export interface LabArgs {
   file: string;
-  options: LabOptions;
+  /** The strategies given, or null for the default (all that can run here). */
+  strategies: LabStrategy[] | null;
+  options: Omit<LabOptions, "strategies">;
   timeoutMs: number;
   format: "text" | "json" | "csv";
 }
@@ -75,14 +80,18 @@ export function parseLabArgs(
     [1, 2],
     (t) => (/^\d+$/.test(t) && Number(t) >= 1 && Number(t) <= MAX_LAB_THREADS ? Number(t) : null),
   );
-  const strategies = listOption<LabStrategy>(
-    values.strategies,
-    `--strategies takes ${LAB_STRATEGIES.join(", ")}:`,
-    [...LAB_STRATEGIES],
-    (s) => ((LAB_STRATEGIES as readonly string[]).includes(s) ? (s as LabStrategy) : null),
-  );
+  const strategies =
+    values.strategies === undefined
+      ? null
+      : listOption<LabStrategy>(
+          values.strategies,
+          `--strategies takes ${LAB_STRATEGIES.join(", ")}:`,
+          [],
+          (s) => ((LAB_STRATEGIES as readonly string[]).includes(s) ? (s as LabStrategy) : null),
+        );
   return {
     file: oneFile("lab", positionals),
+    strategies,
     options: {
       invokes: parseInvocations((values.invoke as string[] | undefined) ?? []),
       instances: integerOption(values.instances, "--instances", {
@@ -92,7 +101,6 @@ export function parseLabArgs(
         maxReason: "that many are live at once, each with its own memory",
       }),
       threads,
-      strategies,
       madviseSizes: values["no-madvise-sizes"] !== true,
     },
     timeoutMs: timeoutOption(values.timeout, 600_000),
@@ -114,9 +122,18 @@ export async function runLabCommand(args: LabArgs, io: CliIo): Promise<number> {
       io.stderr(`error: the lab needs the native backend: ${status.reason}`);
       return 1;
     }
+    // Real Wasmtime where its library is found (asked for, or by default).
+    const search = findWasmtime();
+    const wasmtime = "found" in search ? search.found : null;
+    const strategies = args.strategies ?? (wasmtime ? [...LAB_STRATEGIES] : [...TOOL_STRATEGIES]);
     const report = await client.request(
       "lab",
-      { fileName: args.file, bytes, options: args.options },
+      {
+        fileName: args.file,
+        bytes,
+        options: { ...args.options, strategies },
+        wasmtime: wasmtime && { path: wasmtime.path, version: wasmtime.version },
+      },
       args.timeoutMs,
     );
     io.stdout(
@@ -164,6 +181,8 @@ export function renderLabText(report: LabReport): string {
   }
   for (const skipped of report.strategies.filter((s) => s.unavailable !== null))
     lines.push(`${skipped.strategy}: not run: ${skipped.unavailable}`);
+  for (const strategy of ran)
+    for (const note of strategy.notes) lines.push(`${strategy.strategy}: ${note}`);
   if (ran.length && options.threads.length) {
     lines.push("", "instances per second (instantiate, workload, reset) by threads");
     lines.push(

@@ -278,6 +278,10 @@ export class InspectorPanel implements vscode.Disposable {
     this.lab ??= new LabController({
       client: () => this.services.gate.runner("v8"),
       module: { fileName: path.basename(source.uri.fsPath), bytes: source.bytes },
+      wasmtime: () => {
+        const found = this.services.gate.knownCapabilities().wasmtime;
+        return found.available ? { path: found.library, version: found.version } : null;
+      },
       publish: (lab) => this.post({ type: "lab", lab }),
     });
     return this.lab;

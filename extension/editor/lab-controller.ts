@@ -12,6 +12,8 @@ const LAB_TIMEOUT_MS = 10 * 60 * 1000;
 export interface LabControllerOptions {
   client(): RunnerClient;
   module: { fileName: string; bytes: Uint8Array };
+  /** Real Wasmtime's library, when the execution gate found it. */
+  wasmtime(): { path: string; version: string } | null;
   publish(view: LabView): void;
 }
 
@@ -34,7 +36,11 @@ export class LabController {
     try {
       const report = await this.options
         .client()
-        .request("lab", { ...this.options.module, options }, LAB_TIMEOUT_MS);
+        .request(
+          "lab",
+          { ...this.options.module, options, wasmtime: this.options.wasmtime() },
+          LAB_TIMEOUT_MS,
+        );
       this.update({ running: false, report });
     } catch (error) {
       this.update({ running: false, error: (error as Error).message });

@@ -10,7 +10,8 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { before, describe, test } from "node:test";
-import { LAB_STRATEGIES, type LabReport, type LabOptions } from "../../common/lab-types";
+import { TOOL_STRATEGIES, type LabReport, type LabOptions } from "../../common/lab-types";
+import { findWasmtime } from "../../extension/runner/wasmtime-discovery";
 import { runLab } from "../../extension/runner/lab/lab-runner";
 import { buildExamples } from "../../scripts/build-examples";
 import { requireBackend } from "../helpers/native";
@@ -25,15 +26,20 @@ before(async () => {
     examples.set(path.basename(file, ".wasm"), readFileSync(file));
 });
 
-function lab(name: string, options: Partial<LabOptions> = {}): Promise<LabReport> {
+function lab(
+  name: string,
+  options: Partial<LabOptions> = {},
+  wasmtime: { path: string; version: string } | null = null,
+): Promise<LabReport> {
   return runLab(addon, {
     fileName: `${name}.wasm`,
     bytes: examples.get(name)!,
+    wasmtime,
     options: {
       invokes: Array.from({ length: TOUCHES }, () => ({ name: "touch", args: [] })),
       instances: INSTANCES,
       threads: [1, 2],
-      strategies: [...LAB_STRATEGIES],
+      strategies: [...TOOL_STRATEGIES],
       madviseSizes: false,
       ...options,
     },
@@ -53,7 +59,7 @@ describe("the lab on dirty-per-call.wasm", () => {
   test("every strategy ran, in the order asked, with every figure measured", () => {
     assert.deepEqual(
       report.strategies.map((s) => [s.strategy, s.unavailable]),
-      LAB_STRATEGIES.map((s) => [s, null]),
+      TOOL_STRATEGIES.map((s) => [s, null]),
     );
     assert.deepEqual(report.image, { memory: 0, offset: 0, length: 9 * 4096 });
     for (const s of report.strategies) {
@@ -125,14 +131,43 @@ test("a module without an image: the image strategies say why, eager runs", asyn
   }
 });
 
-test("a trapping workload fails the lab with the step named", async () => {
+test("a trapping workload: that strategy says which step failed, the others still run", async () => {
   // The 257th touch writes past the memory's 256 host pages.
-  await assert.rejects(
-    lab("dirty-per-call", {
-      invokes: Array.from({ length: 257 }, () => ({ name: "touch", args: [] })),
-      strategies: ["cow-affine"],
-      threads: [],
-    }),
-    /invoke touch failed: .*out of bounds/,
-  );
+  const report = await lab("dirty-per-call", {
+    invokes: Array.from({ length: 257 }, () => ({ name: "touch", args: [] })),
+    strategies: ["cow-affine", "eager"],
+    threads: [],
+  });
+  for (const s of report.strategies) {
+    assert.match(s.unavailable ?? "", /invoke touch failed: .*out of bounds/, s.strategy);
+    assert.equal(s.instantiate, null);
+  }
+});
+
+describe("real Wasmtime as a strategy", () => {
+  test("its pooling allocator's times and mappings, and why the rest is missing", async () => {
+    const search = findWasmtime();
+    assert.ok("found" in search, `Wasmtime's library must be installed: ${JSON.stringify(search)}`);
+    const report = await lab(
+      "dirty-per-call",
+      { strategies: ["cow-affine", "wasmtime"], threads: [1] },
+      { path: search.found.path, version: search.found.version },
+    );
+    const wasmtime = report.strategies.find((s) => s.strategy === "wasmtime")!;
+    assert.equal(wasmtime.unavailable, null);
+    for (const d of [wasmtime.instantiate, wasmtime.workload, wasmtime.reset]) {
+      assert.equal(d?.runs, INSTANCES);
+      assertMeasured(d?.median, "wasmtime");
+    }
+    assert.ok(wasmtime.vmas, "mappings are counted");
+    assert.equal(wasmtime.firstTouch, null);
+    assert.equal(wasmtime.live, null);
+    assert.deepEqual(wasmtime.scaling, []);
+    assert.match(wasmtime.notes.join(" "), /no view of an instance's memory/);
+  });
+
+  test("without the library it says how to get it", async () => {
+    const report = await lab("dirty-per-call", { strategies: ["wasmtime"], threads: [] });
+    assert.match(report.strategies[0]!.unavailable ?? "", /pip3 install wasmtime==49\.0\.0/);
+  });
 });

@@ -8,7 +8,7 @@
 
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { LAB_STRATEGIES, type LabReport } from "../../common/lab-types";
+import { TOOL_STRATEGIES, type LabReport } from "../../common/lab-types";
 import { runLab } from "../../extension/runner/lab/lab-runner";
 import { requireBackend } from "../helpers/native";
 import { exampleModules } from "./harness/fixtures";
@@ -32,6 +32,7 @@ before(async () => {
   report = reportMessage(dirty.bytes, { fileName: FILE });
   lab = await runLab(requireBackend(), {
     fileName: FILE,
+    wasmtime: null,
     bytes: dirty.bytes,
     options: {
       invokes: [
@@ -40,7 +41,7 @@ before(async () => {
       ],
       instances: INSTANCES,
       threads: [1, 2],
-      strategies: [...LAB_STRATEGIES],
+      strategies: [...TOOL_STRATEGIES],
       madviseSizes: true,
     },
   });
@@ -115,7 +116,7 @@ describe("the Strategies tab with a measured report", () => {
     const view = await openStrategies();
     try {
       const rows = view.page.locator('table[data-table="strategies"] tbody tr');
-      assert.deepEqual(await rows.locator("th").allTextContents(), [...LAB_STRATEGIES]);
+      assert.deepEqual(await rows.locator("th").allTextContents(), [...TOOL_STRATEGIES]);
       const heads = await view.page
         .locator('table[data-table="strategies"] thead th')
         .allTextContents();

@@ -15,7 +15,11 @@ export const STRATEGY_INIT: Readonly<Record<LabStrategy, InitMode>> = {
   "cow-fresh": "cow",
   "cow-affine": "cow",
   userfaultfd: "userfaultfd",
+  wasmtime: "cow",
 };
+
+/** What a cycle needs of a session: this tool's (RunnerSession) or real Wasmtime's. */
+export type LabSession = Pick<RunnerSession, "instantiate" | "invoke" | "release">;
 
 /** The moduleId every lab session loads its one module under. */
 export const LAB_MODULE = "lab";
@@ -41,10 +45,12 @@ function assertSucceeded(steps: StepRecord[]): void {
 }
 
 export class InstanceCycle {
+  /** `afterReset`: what follows each reset (cow-fresh drops the slot's memory). */
   constructor(
-    private readonly session: RunnerSession,
+    private readonly session: LabSession,
     private readonly strategy: LabStrategy,
     private readonly invokes: LabInvoke[],
+    private readonly afterReset: (() => void) | null = null,
   ) {}
 
   /** Instantiates and runs the workload; the instance stays live. */
@@ -66,12 +72,11 @@ export class InstanceCycle {
     };
   }
 
-  /** Resets the instance's slots (madvise, as Wasmtime does by default); cow-fresh
-   *  then drops them, so the next instance gets a new memory. */
+  /** Resets the instance's slots (madvise, as Wasmtime does by default). */
   finish(instance: number): number {
     const steps = this.session.release(instance, "madvise", 0);
     assertSucceeded(steps);
-    if (this.strategy === "cow-fresh") this.session.retireWarmSlots(LAB_MODULE);
+    this.afterReset?.();
     return nsOf(steps);
   }
 
@@ -79,6 +84,17 @@ export class InstanceCycle {
     const { instance, instantiateNs, workloadNs } = this.start();
     return { instantiateNs, workloadNs, resetNs: this.finish(instance) };
   }
+}
+
+/** A cycle of `strategy` on a session of this tool's (cow-fresh drops its slots after
+ *  each reset, so the next instance gets a new memory). */
+export function toolCycle(
+  session: RunnerSession,
+  strategy: LabStrategy,
+  invokes: LabInvoke[],
+): InstanceCycle {
+  const retire = strategy === "cow-fresh" ? () => session.retireWarmSlots(LAB_MODULE) : null;
+  return new InstanceCycle(session, strategy, invokes, retire);
 }
 
 /** A session for the lab with the module loaded: no per-step snapshots (the figures are

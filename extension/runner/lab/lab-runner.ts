@@ -8,7 +8,6 @@
 import { readFileSync } from "node:fs";
 import os from "node:os";
 import type {
-  FaultFigures,
   FirstTouch,
   LabReport,
   LabRequest,
@@ -19,7 +18,9 @@ import type {
 import type { NativeAddon } from "../native-backend";
 import type { RunnerSession } from "../runner-session";
 import { distribution, median } from "./distribution";
-import { InstanceCycle, LAB_MODULE, openLabSession } from "./instance-cycle";
+import { DEFAULT_DENSE_LIMIT } from "../../analysis/image-planner";
+import { WasmtimeSession } from "../wasmtime-session";
+import { InstanceCycle, LAB_MODULE, openLabSession, toolCycle } from "./instance-cycle";
 import { measureMadviseSizes } from "./madvise-sizes";
 import { measureScaling } from "./thread-scaling";
 
@@ -37,6 +38,7 @@ function emptyFigures(strategy: LabStrategy, unavailable: string): StrategyFigur
   return {
     strategy,
     unavailable,
+    notes: [],
     instantiate: null,
     workload: null,
     reset: null,
@@ -62,14 +64,26 @@ export async function runLab(addon: NativeAddon, request: LabRequest): Promise<L
     const refusal =
       strategy === "userfaultfd" && !probe.available
         ? `userfaultfd is unavailable: ${probe.reason}`
-        : strategy !== "eager" && !summary.cow
-          ? `the module gets no image (${summary.cowRefusal}), so it would run eager`
-          : null;
-    strategies.push(
-      refusal
-        ? emptyFigures(strategy, refusal)
-        : await measureStrategy(addon, request, strategy, imageSpan),
-    );
+        : strategy === "wasmtime" && !request.wasmtime
+          ? "real Wasmtime's library was not found (pip3 install wasmtime==49.0.0)"
+          : strategy !== "eager" && strategy !== "wasmtime" && !summary.cow
+            ? `the module gets no image (${summary.cowRefusal}), so it would run eager`
+            : null;
+    if (refusal) {
+      strategies.push(emptyFigures(strategy, refusal));
+      continue;
+    }
+    try {
+      strategies.push(
+        strategy === "wasmtime"
+          ? measureWasmtime(addon, request, request.wasmtime!)
+          : await measureStrategy(addon, request, strategy, imageSpan),
+      );
+    } catch (error) {
+      // One strategy's failure (a trap in the workload, an import Wasmtime cannot give)
+      // leaves the others' figures standing.
+      strategies.push(emptyFigures(strategy, (error as Error).message));
+    }
   }
   const cpus = os.cpus();
   return {
@@ -91,6 +105,51 @@ export async function runLab(addon: NativeAddon, request: LabRequest): Promise<L
   };
 }
 
+/** Times, mappings and (under userfaultfd) faults of `instances` instances, one after
+ *  another. */
+function measureSequence(
+  addon: NativeAddon,
+  cycle: InstanceCycle,
+  instances: number,
+  countFaults: boolean,
+): Pick<StrategyFigures, "instantiate" | "workload" | "reset" | "faults" | "vmas"> {
+  const times = { instantiate: [] as number[], workload: [] as number[], reset: [] as number[] };
+  const vmas = { added: [] as number[], removed: [] as number[] };
+  const faults = { count: [] as number[], serviceNs: 0, queuedNs: 0, total: 0 };
+  for (let i = 0; i < instances; i++) {
+    const faultsBefore = countFaults ? addon.userfaultStats() : null;
+    const mappingsBefore = processMappings();
+    const started = cycle.start();
+    const mappingsLive = processMappings();
+    times.reset.push(cycle.finish(started.instance));
+    const mappingsAfter = processMappings();
+    times.instantiate.push(started.instantiateNs);
+    times.workload.push(started.workloadNs);
+    vmas.added.push(mappingsLive - mappingsBefore);
+    vmas.removed.push(mappingsLive - mappingsAfter);
+    if (faultsBefore) {
+      const now = addon.userfaultStats();
+      faults.count.push(now.faults - faultsBefore.faults);
+      faults.total += now.faults - faultsBefore.faults;
+      faults.serviceNs += now.serviceNs - faultsBefore.serviceNs;
+      faults.queuedNs += now.queuedNs - faultsBefore.queuedNs;
+    }
+  }
+  return {
+    instantiate: distribution(times.instantiate),
+    workload: distribution(times.workload),
+    reset: distribution(times.reset),
+    faults: countFaults
+      ? {
+          perInstance: median(faults.count),
+          serviceNsPerFault: faults.total ? faults.serviceNs / faults.total : 0,
+          queuedNsPerFault: faults.total ? faults.queuedNs / faults.total : 0,
+        }
+      : null,
+    vmas: { added: median(vmas.added), removed: median(vmas.removed) },
+  };
+}
+
 async function measureStrategy(
   addon: NativeAddon,
   request: LabRequest,
@@ -100,47 +159,13 @@ async function measureStrategy(
   const { options } = request;
   const { session } = openLabSession(addon, request, options.instances);
   try {
-    const cycle = new InstanceCycle(session, strategy, options.invokes);
+    const cycle = toolCycle(session, strategy, options.invokes);
     const countFaults = strategy === "userfaultfd";
-    const times = { instantiate: [] as number[], workload: [] as number[], reset: [] as number[] };
-    const vmas = { added: [] as number[], removed: [] as number[] };
-    const faults = { count: [] as number[], serviceNs: 0, queuedNs: 0, total: 0 };
-    for (let i = 0; i < options.instances; i++) {
-      const faultsBefore = countFaults ? addon.userfaultStats() : null;
-      const mappingsBefore = processMappings();
-      const started = cycle.start();
-      const mappingsLive = processMappings();
-      times.reset.push(cycle.finish(started.instance));
-      const mappingsAfter = processMappings();
-      times.instantiate.push(started.instantiateNs);
-      times.workload.push(started.workloadNs);
-      vmas.added.push(mappingsLive - mappingsBefore);
-      vmas.removed.push(mappingsLive - mappingsAfter);
-      if (faultsBefore) {
-        const now = addon.userfaultStats();
-        faults.count.push(now.faults - faultsBefore.faults);
-        faults.total += now.faults - faultsBefore.faults;
-        faults.serviceNs += now.serviceNs - faultsBefore.serviceNs;
-        faults.queuedNs += now.queuedNs - faultsBefore.queuedNs;
-      }
-    }
-    const faultFigures: FaultFigures | null = countFaults
-      ? {
-          perInstance: median(faults.count),
-          serviceNsPerFault: faults.total ? faults.serviceNs / faults.total : 0,
-          queuedNsPerFault: faults.total ? faults.queuedNs / faults.total : 0,
-        }
-      : null;
+    const sequence = measureSequence(addon, cycle, options.instances, countFaults);
     const firstTouch = image
       ? measureFirstTouch(session, strategy, image, options.instances, addon.probe().hostPageSize)
       : null;
-    const live = measureLive(
-      addon,
-      session,
-      new InstanceCycle(session, strategy, options.invokes),
-      options.instances,
-      image,
-    );
+    const live = measureLive(addon, session, cycle, options.instances, image);
     const scaling = [];
     for (const threads of options.threads) {
       scaling.push(
@@ -152,17 +177,51 @@ async function measureStrategy(
         ),
       );
     }
+    return { strategy, unavailable: null, notes: [], ...sequence, firstTouch, live, scaling };
+  } finally {
+    session.unloadModule(LAB_MODULE);
+  }
+}
+
+/** Real Wasmtime's pooling allocator, the instances one after another. Its C API gives
+ *  no view of a memory a JavaScript loop could touch or smaps could account, and one
+ *  process holds one Wasmtime library: the other figures are said to be missing. */
+function measureWasmtime(
+  addon: NativeAddon,
+  request: LabRequest,
+  library: { path: string; version: string },
+): StrategyFigures {
+  const { options } = request;
+  addon.loadWasmtime(library.path);
+  const config = {
+    slots: options.instances,
+    maxUnusedWarmSlots: options.instances,
+    includePageStates: false,
+    snapshots: false,
+  };
+  const session = new WasmtimeSession(addon, config, {
+    totalMemories: options.instances,
+    maxUnusedWarmSlots: options.instances,
+  });
+  session.loadModule({
+    moduleId: LAB_MODULE,
+    fileName: request.fileName,
+    bytes: request.bytes,
+    pageSize: addon.probe().hostPageSize,
+    denseLimit: DEFAULT_DENSE_LIMIT,
+  });
+  try {
+    const cycle = new InstanceCycle(session, "wasmtime", options.invokes);
     return {
-      strategy,
+      strategy: "wasmtime",
       unavailable: null,
-      instantiate: distribution(times.instantiate),
-      workload: distribution(times.workload),
-      reset: distribution(times.reset),
-      firstTouch,
-      faults: faultFigures,
-      vmas: { added: median(vmas.added), removed: median(vmas.removed) },
-      live,
-      scaling,
+      notes: [
+        `Wasmtime ${library.version}: first touch, live memory and threads are not measured (its C API gives no view of an instance's memory to touch or account, and the runner loads one Wasmtime per process)`,
+      ],
+      ...measureSequence(addon, cycle, options.instances, false),
+      firstTouch: null,
+      live: null,
+      scaling: [],
     };
   } finally {
     session.unloadModule(LAB_MODULE);
@@ -179,7 +238,7 @@ function measureFirstTouch(
   rounds: number,
   hostPageSize: number,
 ): FirstTouch {
-  const bare = new InstanceCycle(session, strategy, []);
+  const bare = toolCycle(session, strategy, []);
   const page = hostPageSize;
   const pages = Math.ceil(image.length / page);
   const touch = (write: boolean): number => {

@@ -5,7 +5,7 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { loadBackend } from "../native-backend";
 import { enableWasmFeatures } from "../v8-features";
-import { InstanceCycle, openLabSession } from "./instance-cycle";
+import { openLabSession, toolCycle } from "./instance-cycle";
 import type { LabWorkerData, LabWorkerMessage } from "./thread-scaling";
 
 enableWasmFeatures();
@@ -18,7 +18,7 @@ try {
   const backend = loadBackend();
   if (!backend.available) throw new Error(backend.reason);
   const { session } = openLabSession(backend.addon, data.module, 1);
-  const cycle = new InstanceCycle(session, data.strategy, data.invokes);
+  const cycle = toolCycle(session, data.strategy, data.invokes);
   port.once("message", () => {
     try {
       for (let i = 0; i < data.instances; i++) cycle.run();

@@ -12,7 +12,7 @@ import {
 } from "@vscode-elements/react-elements";
 import { useState, type ReactElement } from "react";
 import "../styles/strategies.css";
-import { LAB_STRATEGIES, type LabStrategy } from "../../../common/lab-types";
+import { LAB_STRATEGIES, TOOL_STRATEGIES, type LabStrategy } from "../../../common/lab-types";
 import { displayMultiline, displayText } from "../../../common/display-text";
 import { post, usePersistentState } from "../vscode-api";
 import { LabCharts } from "./strategies/LabCharts";
@@ -24,7 +24,7 @@ const DEFAULT_FIELDS: LabFormFields = {
   workload: "",
   instances: "10",
   threads: "1,2",
-  strategies: [...LAB_STRATEGIES],
+  strategies: [...TOOL_STRATEGIES],
   madviseSizes: true,
 };
 
@@ -33,6 +33,7 @@ const STRATEGY_TEXT: Record<LabStrategy, string> = {
   "cow-fresh": "cow-fresh: a new memory, the image mapped",
   "cow-affine": "cow-affine: a reused slot keeps the image",
   userfaultfd: "userfaultfd: pages copied in on first touch",
+  wasmtime: "wasmtime: real Wasmtime's pooling allocator",
 };
 
 export function StrategiesView({ capabilities, lab }: ViewProps): ReactElement {
@@ -49,6 +50,9 @@ export function StrategiesView({ capabilities, lab }: ViewProps): ReactElement {
       ),
     });
   const report = lab?.report ?? null;
+  // Real Wasmtime only where its library was found; otherwise the form says why not.
+  const wasmtime = capabilities.wasmtime;
+  const offered = wasmtime.available ? LAB_STRATEGIES : TOOL_STRATEGIES;
   const measure = (): void => {
     if (canRun && "options" in parsed) post({ type: "runLab", options: parsed.options });
   };
@@ -89,7 +93,7 @@ export function StrategiesView({ capabilities, lab }: ViewProps): ReactElement {
         />
         <fieldset className="lab-strategies">
           <legend>Strategies</legend>
-          {LAB_STRATEGIES.map((strategy) => (
+          {offered.map((strategy) => (
             <VscodeCheckbox
               key={strategy}
               data-strategy={strategy}
@@ -99,6 +103,11 @@ export function StrategiesView({ capabilities, lab }: ViewProps): ReactElement {
               {STRATEGY_TEXT[strategy]}
             </VscodeCheckbox>
           ))}
+          {!wasmtime.available && (
+            <span className="muted" data-unoffered="wasmtime">
+              Real Wasmtime: {displayText(wasmtime.reason)}
+            </span>
+          )}
           <VscodeCheckbox
             data-field="madvise-sizes"
             checked={fields.madviseSizes}

@@ -68,6 +68,13 @@ export function LabTables({ report }: { report: LabReport }): ReactElement {
           {s.strategy} did not run: {displayText(s.unavailable!)}
         </p>
       ))}
+      {ran.flatMap((s) =>
+        s.notes.map((note) => (
+          <p key={`${s.strategy}-${note}`} className="muted" data-note={s.strategy}>
+            {s.strategy}: {displayText(note)}
+          </p>
+        )),
+      )}
       {ran.length > 0 && report.options.threads.length > 0 && (
         <Table
           name="scaling"
