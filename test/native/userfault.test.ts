@@ -3,10 +3,21 @@
 // the image and the shared zero page outside it, and nothing else. Page states are
 // checked against the raw /proc/self/pagemap oracle, the bytes against the image, and
 // the handler's counts against the touches made. These tests run as root (as CI does),
-// where userfaultfd handles faults taken in the kernel too.
+// where userfaultfd handles faults taken in the kernel too; one runs a child as `nobody`
+// to see what an ordinary user gets.
 
 import assert from "node:assert/strict";
-import { mkdtempSync, openSync, readFileSync, rmSync, writeSync, closeSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import {
+  chmodSync,
+  closeSync,
+  copyFileSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, test } from "node:test";
@@ -61,6 +72,46 @@ describe("userfaultfd: availability", () => {
       available: true,
       mode: "all faults",
       reason: null,
+    });
+  });
+});
+
+describe("userfaultfd for an ordinary user (vm.unprivileged_userfaultfd is 0)", () => {
+  test("user-mode faults only: an access works, a system call from an untouched page gets EFAULT", () => {
+    // A copy of the addon where `nobody` can read it (CI's checkout is in a 0700 folder).
+    const shared = mkdtempSync(path.join(tmpdir(), "wasm-cow-nobody-"));
+    chmodSync(shared, 0o755);
+    const addonPath = path.join(shared, "wasm_cow_native.node");
+    copyFileSync(path.join(packageRoot(), "build", "Release", "wasm_cow_native.node"), addonPath);
+    chmodSync(addonPath, 0o644);
+    // Plain JavaScript, run as `nobody`: the same attach, a read by JavaScript (a
+    // user-mode fault), then write(2) from a page not yet touched (a fault in the kernel).
+    const script = `
+      const fs = require("node:fs"), os = require("node:os"), path = require("node:path");
+      const holder = { exports: {} };
+      process.dlopen(holder, process.env.WASM_COW_ADDON);
+      const addon = holder.exports;
+      const memory = new WebAssembly.Memory({ initial: 1 });
+      addon.userfaultAttach(memory, new addon.Image(new Uint8Array(8192).fill(7)), 0);
+      const read = new Uint8Array(memory.buffer)[0];
+      const file = path.join(os.tmpdir(), "wasm-cow-uffd-" + process.pid);
+      let written;
+      try { fs.writeFileSync(file, new Uint8Array(memory.buffer, 4096, 4096)); written = "ok"; }
+      catch (error) { written = error.code; }
+      finally { fs.rmSync(file, { force: true }); }
+      console.log(JSON.stringify({ probe: addon.userfaultProbe(), read, written }));
+    `;
+    const child = spawnSync(
+      "runuser",
+      ["-u", "nobody", "--", "env", `WASM_COW_ADDON=${addonPath}`, process.execPath, "-e", script],
+      { encoding: "utf8", cwd: shared },
+    );
+    rmSync(shared, { recursive: true, force: true });
+    assert.equal(child.status, 0, child.stderr);
+    assert.deepEqual(JSON.parse(child.stdout), {
+      probe: { available: true, mode: "user-mode faults only", reason: null },
+      read: 7,
+      written: "EFAULT",
     });
   });
 });
