@@ -155,3 +155,38 @@ export interface InspectReport {
   landmarks: LandmarkJson[];
   warnings: string[];
 }
+
+/** One core module inside a component, with its own report (offsets in the report are
+ *  the module's own; add `offset` for the component file's). */
+export interface ComponentModuleJson {
+  /** "component → component 1 → module 0" */
+  path: string;
+  componentPath: number[];
+  index: number;
+  name: string | null;
+  offset: number;
+  length: number;
+  report: InspectReport;
+}
+
+/** `wasm-cow inspect` of a component: every core module planned as Wasmtime plans it. */
+export interface ComponentReport {
+  kind: "component";
+  file: string;
+  size: number;
+  sha256: string;
+  name: string | null;
+  imports: { name: string; kind: string }[];
+  exports: { name: string; kind: string }[];
+  components: { path: string; offset: number; length: number }[];
+  modules: ComponentModuleJson[];
+  summary: {
+    modules: number;
+    /** Bytes of every core module's images together. */
+    imageBytes: number;
+    /** Of those, bytes of pages that hold a non-zero byte. */
+    nonzeroImageBytes: number;
+    /** The module with the most image bytes, when any has an image. */
+    largestImage: { path: string; bytes: number } | null;
+  };
+}

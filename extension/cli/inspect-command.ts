@@ -5,13 +5,19 @@ import { toJsonText } from "../analysis/json-text";
 import { oneFile, UsageError, type CliIo } from "./cli-io";
 import { diffFlags, DIFF_FLAGS_USAGE, runDiff, type DiffFlags } from "./diff-command";
 import {
-  analyseModuleFile,
+  analyseModuleBytes,
   planFlags,
+  readFileOrSay,
   planOf,
   PLAN_FLAGS_USAGE,
   type PlanFlags,
 } from "./module-analysis";
-import { renderTextReport } from "./text-report";
+import { renderComponentText, renderTextReport } from "./text-report";
+import { DecodeError } from "../analysis/binary-cursor";
+import { isComponent } from "../analysis/component-reader";
+import { inspectComponent } from "../analysis/inspect-component";
+import { hex } from "../../common/format";
+import type { ComponentReport } from "../../common/report-types";
 
 export const INSPECT_USAGE = `wasm-cow inspect FILE.wasm [--json] [--page-size 4096|16384|65536] [--dense-limit BYTES] [--pages]
                 [--baseline OLD.json [--markdown] [--fail-if RULE]...]
@@ -59,8 +65,37 @@ export function runInspect(args: InspectArgs, io: CliIo): number {
   if (args.baseline !== null) {
     return runDiff({ left: args.baseline, right: args.file, plan: args.plan, ...args.diff }, io);
   }
-  const analysed = analyseModuleFile(args.file, { ...planOf(args.plan), pages: args.pages }, io);
+  const bytes = readFileOrSay(args.file, io);
+  if (!bytes) return 1;
+  const options = { ...planOf(args.plan), pages: args.pages };
+  if (isComponent(bytes)) return inspectComponentFile(args, bytes, options, io);
+  const analysed = analyseModuleBytes(args.file, bytes, options, io);
   if (!analysed) return 1;
   io.stdout(args.json ? toJsonText(analysed.report) : renderTextReport(analysed.report));
+  return 0;
+}
+
+/** A component: every core module's report; a malformed one fails the whole with its
+ *  offset in the file. */
+function inspectComponentFile(
+  args: InspectArgs,
+  bytes: Uint8Array,
+  options: { pageSize: number; denseLimit: number; pages: boolean },
+  io: CliIo,
+): number {
+  let report: ComponentReport;
+  try {
+    report = inspectComponent(bytes, {
+      fileName: args.file,
+      pageSize: options.pageSize,
+      denseLimit: options.denseLimit,
+      pageMap: options.pages,
+    });
+  } catch (error) {
+    if (!(error instanceof DecodeError)) throw error;
+    io.stderr(`error: ${args.file}: ${error.message} (at byte ${hex(error.offset)})`);
+    return 1;
+  }
+  io.stdout(args.json ? toJsonText(report) : renderComponentText(report));
   return 0;
 }

@@ -62,6 +62,16 @@ export interface AnalysedModule {
   report: InspectReport;
 }
 
+/** Reads a module or component file; says why on stderr and returns null when it cannot. */
+export function readFileOrSay(file: string, io: CliIo): Uint8Array | null {
+  try {
+    return readModuleFile(file);
+  } catch (error) {
+    io.stderr(`error: ${file}: ${moduleFileErrorText(error)}`);
+    return null;
+  }
+}
+
 /** Reads, decodes, validates and plans a module file; says why on stderr and returns
  *  null when it cannot (an unreadable, malformed or invalid module). */
 export function analyseModuleFile(
@@ -69,13 +79,17 @@ export function analyseModuleFile(
   options: { pageSize: number; denseLimit: number; pages: boolean },
   io: CliIo,
 ): AnalysedModule | null {
-  let bytes: Uint8Array;
-  try {
-    bytes = readModuleFile(file);
-  } catch (error) {
-    io.stderr(`error: ${file}: ${moduleFileErrorText(error)}`);
-    return null;
-  }
+  const bytes = readFileOrSay(file, io);
+  return bytes && analyseModuleBytes(file, bytes, options, io);
+}
+
+/** Decodes, validates and plans a module's bytes (analyseModuleFile's second half). */
+export function analyseModuleBytes(
+  file: string,
+  bytes: Uint8Array,
+  options: { pageSize: number; denseLimit: number; pages: boolean },
+  io: CliIo,
+): AnalysedModule | null {
   try {
     const inspectOptions = {
       fileName: file,

@@ -5,6 +5,7 @@
 
 import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from "node:fs";
 import { DecodeError } from "../analysis/binary-cursor";
+import { isComponent } from "../analysis/component-reader";
 import {
   checkPreamble,
   MAX_MODULE_BYTES,
@@ -36,7 +37,8 @@ export function readModuleFile(file: string, maxBytes = MAX_MODULE_BYTES): Uint8
     if (sizeError) throw new ModuleFileError(sizeError);
     const bytes = new Uint8Array(stats.size);
     const head = readFully(fd, bytes.subarray(0, Math.min(PREAMBLE_BYTES, stats.size)), 0);
-    checkPreamble(bytes.subarray(0, head));
+    // A component is read whole too: `inspect` looks inside it for its core modules.
+    if (!isComponent(bytes.subarray(0, head))) checkPreamble(bytes.subarray(0, head));
     const length = head + readFully(fd, bytes.subarray(head), head);
     if (length < stats.size) {
       throw new ModuleFileError(

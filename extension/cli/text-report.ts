@@ -3,7 +3,7 @@
 import { displayLines } from "../../common/display-text";
 import { formatBytes, grouped, hex, plural } from "../../common/format";
 import { imageLabel, v8VerdictText, wasmtimeVerdictText } from "../../common/verdict-text";
-import type { ImageJson, InspectReport } from "../../common/report-types";
+import type { ComponentReport, ImageJson, InspectReport } from "../../common/report-types";
 import { reportRegions, type MemoryRegion } from "../../common/memory-regions";
 
 export function renderTextReport(report: InspectReport): string {
@@ -45,6 +45,27 @@ export function renderTextReport(report: InspectReport): string {
     if (regions.length) lines.push(`  regions: ${regions.map(regionText).join("; ")}`);
   }
   for (const warning of report.warnings) lines.push(`warning: ${warning}`);
+  return displayLines(lines);
+}
+
+/** A component: what it imports and exports, what its images add up to, then each core
+ *  module's own report under its path. */
+export function renderComponentText(report: ComponentReport): string {
+  const { summary } = report;
+  const lines = [
+    `${report.file}: component${report.name ? ` "${report.name}"` : ""}, ${grouped(report.size)} bytes, sha256 ${report.sha256}`,
+    `  ${plural(summary.modules, "core module")}${report.components.length ? ` (${plural(report.components.length, "nested component")})` : ""}; images ${formatBytes(summary.imageBytes)}, ${formatBytes(summary.nonzeroImageBytes)} of it in pages with a non-zero byte${summary.largestImage ? `; the largest in ${summary.largestImage.path}` : ""}`,
+    `  imports: ${report.imports.map((i) => `${i.name} (${i.kind})`).join(", ") || "none"}`,
+    `  exports: ${report.exports.map((e) => `${e.name} (${e.kind})`).join(", ") || "none"}`,
+  ];
+  for (const module of report.modules) {
+    lines.push(
+      "",
+      `== ${module.path}${module.name ? ` "${module.name}"` : ""}: bytes ${hex(module.offset)}..${hex(module.offset + module.length)} of the file ==`,
+    );
+    // The module's report is escaped already; its lines keep their own layout.
+    lines.push(...renderTextReport(module.report).split("\n"));
+  }
   return displayLines(lines);
 }
 
