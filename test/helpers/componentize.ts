@@ -1,0 +1,62 @@
+// A JavaScript component built at test time, as a new user would build one: the "hello"
+// world below through componentize-js from npm, installed with its dependencies into
+// .cache/npm-tools/ (git-ignored; nothing third-party is committed). Both the install and
+// the component are cached, so a second run needs no network and no build.
+
+import { execFile } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdir, rename, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { promisify } from "node:util";
+
+const run = promisify(execFile);
+
+const COMPONENTIZE = "@bytecodealliance/componentize-js@0.23.0";
+const TOOLS = path.resolve(process.cwd(), ".cache/npm-tools/componentize-js-0.23.0");
+
+const WIT = `package local:hello;
+
+world hello {
+  export hello: func(name: string) -> string;
+}
+`;
+const SOURCE = "export function hello(name) {\n  return `Hello, ${name}!`;\n}\n";
+
+/** The path of hello.component.wasm: `hello("world")` returns "Hello, world!". */
+export async function helloComponent(): Promise<string> {
+  const output = path.join(TOOLS, "hello", "hello.component.wasm");
+  if (existsSync(output)) return output;
+  const cli = path.join(
+    TOOLS,
+    "node_modules",
+    "@bytecodealliance",
+    "componentize-js",
+    "src",
+    "cli.js",
+  );
+  if (!existsSync(cli)) {
+    await mkdir(TOOLS, { recursive: true });
+    await run(
+      "npm",
+      ["install", "--no-save", "--no-audit", "--no-fund", "--prefix", TOOLS, COMPONENTIZE],
+      {
+        maxBuffer: 16 << 20,
+      },
+    );
+  }
+  const dir = path.join(TOOLS, "hello");
+  await mkdir(path.join(dir, "wit"), { recursive: true });
+  await writeFile(path.join(dir, "wit", "hello.wit"), WIT);
+  await writeFile(path.join(dir, "hello.js"), SOURCE);
+  // Built under a temporary name: an interrupted build never looks cached.
+  const partial = `${output}.partial`;
+  await run(
+    process.execPath,
+    [cli, path.join(dir, "hello.js"), "--wit", path.join(dir, "wit"), "-o", partial],
+    {
+      maxBuffer: 16 << 20,
+    },
+  );
+  await rename(partial, output);
+  return output;
+}
