@@ -190,3 +190,22 @@ export interface ComponentReport {
     largestImage: { path: string; bytes: number } | null;
   };
 }
+
+/** The editor's view of a component: its core modules to pick from, and which one the
+ *  other views show (offsets in that report are the module's own). */
+export interface ComponentView {
+  name: string | null;
+  modules: {
+    path: string;
+    name: string | null;
+    /** Where the module's bytes start in the component file. */
+    offset: number;
+    length: number;
+    /** Bytes of its static images; 0 without one. */
+    imageBytes: number;
+  }[];
+  /** Index into `modules` of the module shown. */
+  chosen: number;
+  imports: { name: string; kind: string }[];
+  exports: { name: string; kind: string }[];
+}

@@ -7,6 +7,7 @@
 import type { StaticLayer } from "./layer-values";
 import { parseLabOptions } from "./lab-options";
 import type { LabOptions, LabReport } from "./lab-types";
+import type { ComponentView } from "./report-types";
 import {
   isEngineKind,
   isResetStrategy,
@@ -70,6 +71,8 @@ export type HostMessage =
       /** Per memory, a hash of every image page (layout-diff.ts `pageHashes`; empty
        *  without an image), so the compare view can tell which pages' bytes differ. */
       pageHashes?: Uint32Array[];
+      /** Set when the file is a component: the report is that of `component.chosen`. */
+      component?: ComponentView | null;
     }
   | { type: "reportError"; side: ReportSide; fileName: string; message: string }
   | { type: "bytes"; requestId: number; bytes: Uint8Array | null; error: string | null }
@@ -134,6 +137,7 @@ export type WebviewMessage =
   | { type: "runLab"; options: LabOptions }
   | { type: "exportLab"; format: "json" | "csv" }
   | { type: "compareWith" }
+  | { type: "chooseModule"; side: ReportSide; module: number }
   | { type: "error"; message: string };
 
 /** No host this runs on has pages smaller than 4 KiB. */
@@ -234,6 +238,9 @@ export function parseWebviewMessage(value: unknown): WebviewMessage | null {
       const options = parseLabOptions(value.options);
       return options ? { type: "runLab", options } : null;
     }
+    case "chooseModule":
+      if ((value.side !== "left" && value.side !== "right") || !isCount(value.module)) return null;
+      return { type: "chooseModule", side: value.side, module: value.module };
     case "exportLab":
       if (value.format !== "json" && value.format !== "csv") return null;
       return { type: "exportLab", format: value.format };

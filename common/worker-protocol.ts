@@ -2,6 +2,7 @@
 // plans modules off the host's event loop (a 50 MB module must not freeze the editor).
 
 import type { StaticLayer } from "./layer-values";
+import type { ComponentView } from "./report-types";
 
 export interface AnalyzeRequest {
   kind: "analyze";
@@ -10,6 +11,9 @@ export interface AnalyzeRequest {
   fileName: string;
   pageSize: number;
   denseLimit: number;
+  /** For a component: which core module (in file order) to report; null for the one
+   *  with the most image bytes. Ignored for a core module. */
+  module: number | null;
 }
 
 export interface ImageBytesRequest {
@@ -39,6 +43,8 @@ export type WorkerResponse =
       layers: StaticLayer[];
       /** Per memory, layout-diff.ts `pageHashes` of its image (empty without image bytes). */
       pageHashes: Uint32Array[];
+      /** Set when the file is a component: its modules, and which one was reported. */
+      component: ComponentView | null;
     }
   | { id: number; ok: true; kind: "imageBytes"; bytes: Uint8Array }
   | { id: number; ok: true; kind: "reportText"; text: string }

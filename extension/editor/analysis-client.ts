@@ -4,6 +4,7 @@
 import path from "node:path";
 import { Worker } from "node:worker_threads";
 import type { StaticLayer } from "../../common/layer-values";
+import type { ComponentView } from "../../common/report-types";
 import { PendingRequests } from "../../common/pending-requests";
 import type { WorkerRequest, WorkerResponse } from "../../common/worker-protocol";
 
@@ -39,7 +40,13 @@ export class AnalysisClient {
     fileName: string,
     pageSize: number,
     denseLimit: number,
-  ): Promise<{ reportJson: string; layers: StaticLayer[]; pageHashes: Uint32Array[] }> {
+    module: number | null = null,
+  ): Promise<{
+    reportJson: string;
+    layers: StaticLayer[];
+    pageHashes: Uint32Array[];
+    component: ComponentView | null;
+  }> {
     const response = await this.send({
       kind: "analyze",
       id: 0,
@@ -47,12 +54,14 @@ export class AnalysisClient {
       fileName,
       pageSize,
       denseLimit,
+      module,
     });
     if (response.ok && response.kind === "analyze")
       return {
         reportJson: response.reportJson,
         layers: response.layers,
         pageHashes: response.pageHashes,
+        component: response.component,
       };
     throw new Error("unexpected analysis response");
   }

@@ -8,11 +8,66 @@ import { reportOf } from "../analysis/inspect";
 import { toJsonText } from "../analysis/json-text";
 import { imageBytesOf, moduleLayout, type ImageBytes } from "../analysis/module-layout";
 import { readModule } from "../analysis/module-reader";
-import type { WorkerRequest, WorkerResponse } from "../../common/worker-protocol";
-import type { InspectReport } from "../../common/report-types";
+import type { AnalyzeRequest, WorkerRequest, WorkerResponse } from "../../common/worker-protocol";
+import type { ComponentView, InspectReport } from "../../common/report-types";
+import { isComponent, readComponent } from "../analysis/component-reader";
+import type { ImagePlan } from "../analysis/image-planner";
+import type { WasmModule } from "../analysis/module-types";
 
 let lastReport: InspectReport | null = null;
 let images: ImageBytes = new Map();
+
+/** The core module to report: the file itself, or one of a component's. */
+function moduleToReport(
+  request: AnalyzeRequest,
+  options: { pageSize: number; denseLimit: number },
+): { module: WasmModule; plan: ImagePlan; component: ComponentView | null } {
+  if (!isComponent(request.bytes)) {
+    const module = readModule(request.bytes);
+    return { module, plan: planImages(module, options), component: null };
+  }
+  const info = readComponent(request.bytes);
+  if (!info.modules.length) throw new Error("the component holds no core module to show");
+  const planned = info.modules.map((found) => {
+    let module: WasmModule;
+    try {
+      module = readModule(found.bytes);
+    } catch (error) {
+      // Offsets in the component file, as for a plain module.
+      if (!(error instanceof DecodeError)) throw error;
+      throw new DecodeError(found.offset + error.offset, `${found.pathText}: ${error.message}`);
+    }
+    const plan = planImages(module, options);
+    const imageBytes = plan.memories.reduce(
+      (sum, m) => sum + (m.static && m.image ? m.image.length : 0),
+      0,
+    );
+    return { found, module, plan, imageBytes };
+  });
+  const largest = planned.reduce(
+    (best, p, i) => (p.imageBytes > planned[best]!.imageBytes ? i : best),
+    0,
+  );
+  const chosen =
+    request.module !== null && request.module < planned.length ? request.module : largest;
+  return {
+    module: planned[chosen]!.module,
+    plan: planned[chosen]!.plan,
+    component: {
+      name: info.name,
+      modules: planned.map((p) => ({
+        path: p.found.pathText,
+        name: p.found.name,
+        offset: p.found.offset,
+        length: p.found.length,
+        imageBytes: p.imageBytes,
+      })),
+      chosen,
+      imports: info.imports,
+      exports: info.exports,
+    },
+  };
+}
 
 function handle(request: WorkerRequest): WorkerResponse {
   if (request.kind === "analyze") {
@@ -21,8 +76,7 @@ function handle(request: WorkerRequest): WorkerResponse {
       denseLimit: request.denseLimit,
       fileName: request.fileName,
     };
-    const module = readModule(request.bytes);
-    const plan = planImages(module, options);
+    const { module, plan, component } = moduleToReport(request, options);
     const report = reportOf(module, plan, options);
     lastReport = report;
     images = imageBytesOf(module, plan);
@@ -34,6 +88,7 @@ function handle(request: WorkerRequest): WorkerResponse {
       reportJson: toJsonText(report, 0),
       layers: layout.layers,
       pageHashes: layout.pageHashes,
+      component,
     };
   }
   if (request.kind === "reportText") {

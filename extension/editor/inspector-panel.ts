@@ -6,6 +6,7 @@
 import * as path from "node:path";
 import * as vscode from "vscode";
 import { displayText } from "../../common/display-text";
+import { isComponent } from "../analysis/component-reader";
 import {
   parseWebviewMessage,
   type Capabilities,
@@ -151,6 +152,11 @@ export class InspectorPanel implements vscode.Disposable {
         await exportLab(this.sources[0]!.uri, report, message.format, this.services.log);
         return;
       }
+      case "chooseModule": {
+        const source = this.sources.find((s) => s.side === message.side);
+        if (source) await this.analyze(source.side, source.uri, source.bytes, message.module);
+        return;
+      }
       case "compareWith":
         await vscode.commands.executeCommand("wasmCow.compare", this.sources[0]!.uri);
         return;
@@ -164,8 +170,23 @@ export class InspectorPanel implements vscode.Disposable {
     this.postInit(await this.services.gate.capabilities());
   }
 
-  private postInit(capabilities: Capabilities): void {
+  /** What may run for this editor's file: a component's core modules import each other,
+   *  so none runs alone, and running components is not built yet. */
+  private forThisFile(capabilities: Capabilities): Capabilities {
+    if (!isComponent(this.sources[0]!.bytes)) return capabilities;
+    return {
+      execution: false,
+      executionUnavailable:
+        "this is a component: its core modules are inspected one by one, but running a component needs the Wasmtime engine's component support, which is not built yet",
+      pending: false,
+      hostPageSize: null,
+      wasmtime: capabilities.wasmtime,
+    };
+  }
+
+  private postInit(known: Capabilities): void {
     const settings = readSettings();
+    const capabilities = this.forThisFile(known);
     this.post({
       type: "init",
       view: this.view,
@@ -179,7 +200,12 @@ export class InspectorPanel implements vscode.Disposable {
     });
   }
 
-  private async analyze(side: ReportSide, uri: vscode.Uri, bytes: Uint8Array): Promise<void> {
+  private async analyze(
+    side: ReportSide,
+    uri: vscode.Uri,
+    bytes: Uint8Array,
+    module: number | null = null,
+  ): Promise<void> {
     const settings = readSettings();
     const fileName = path.basename(uri.fsPath);
     this.analyses.get(side)?.client.dispose();
@@ -190,15 +216,15 @@ export class InspectorPanel implements vscode.Disposable {
     try {
       const started = Date.now();
       // Progress in the status bar too: a 50 MB module takes a moment to decode.
-      const { reportJson, layers, pageHashes } = await vscode.window.withProgress(
+      const { reportJson, layers, pageHashes, component } = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Window, title: `Wasm CoW: analysing ${fileName}` },
-        () => client.analyze(bytes, fileName, settings.pageSize, settings.denseLimit),
+        () => client.analyze(bytes, fileName, settings.pageSize, settings.denseLimit, module),
       );
       analysis.decoded = true;
       this.services.log.info(
         `analysed ${fileName} (${bytes.length} bytes) in ${Date.now() - started} ms`,
       );
-      this.post({ type: "report", side, fileName, reportJson, layers, pageHashes });
+      this.post({ type: "report", side, fileName, reportJson, layers, pageHashes, component });
     } catch (error) {
       this.post({
         type: "reportError",
@@ -261,7 +287,7 @@ export class InspectorPanel implements vscode.Disposable {
 
   /** What the runner offers when module code may run here; else null, the user told why. */
   private async executionCapabilities(): Promise<(Capabilities & { execution: true }) | null> {
-    const capabilities = await this.services.gate.capabilities();
+    const capabilities = this.forThisFile(await this.services.gate.capabilities());
     if (capabilities.execution) return capabilities;
     void vscode.window.showWarningMessage(
       `Wasm CoW: execution is disabled: ${capabilities.executionUnavailable}`,

@@ -10,6 +10,7 @@ import { enableWasmFeatures } from "../../extension/runner/v8-features";
 import { AnalysisClient, AnalysisError } from "../../extension/editor/analysis-client";
 import { buildExamples } from "../../scripts/build-examples";
 import { captureCli } from "../helpers/cli-capture";
+import { componentWat } from "../helpers/component-wat";
 
 const WORKER = path.resolve(__dirname, "../../dist/analysis-worker.js");
 let client: AnalysisClient;
@@ -45,4 +46,42 @@ test("a malformed module comes back as an error naming the byte offset", async (
       return true;
     },
   );
+});
+
+test("a component: its modules listed, the one with the largest image reported, any on request", async () => {
+  const bytes = componentWat(`(component $app
+    (core module $small (memory 1) (data (i32.const 0) "s"))
+    (core module $big (memory 2) (data (i32.const 0) "b") (data (i32.const 70000) "big"))
+    (core module $none (func (export "f")))
+  )`);
+  const first = await client.analyze(bytes, "app.wasm", 4096, 1 << 24);
+  assert.ok(first.component);
+  assert.deepEqual(
+    first.component.modules.map((m) => [m.path, m.name, m.imageBytes]),
+    [
+      ["component → module 0", "small", 4096],
+      ["component → module 1", "big", 18 * 4096],
+      ["component → module 2", "none", 0],
+    ],
+  );
+  assert.equal(first.component.chosen, 1, "the largest image first");
+  assert.equal(JSON.parse(first.reportJson).images[0].length, 18 * 4096);
+  const third = await client.analyze(bytes, "app.wasm", 4096, 1 << 24, 2);
+  assert.equal(third.component?.chosen, 2);
+  assert.deepEqual(JSON.parse(third.reportJson).memories, []);
+  // A core module is no component.
+  const plain = await client.analyze(readFileSync(samples[0]!), samples[0]!, 4096, 1 << 24);
+  assert.equal(plain.component, null);
+});
+
+test("a malformed module inside a component: the error names the offset in the file", async () => {
+  const bytes = componentWat("(component (core module (memory 1)))").slice();
+  const moduleStart = bytes.indexOf(0x61, 8) - 1; // the inner module's "\0asm"
+  bytes[moduleStart + 8] = 0x20; // its first section id
+  await assert.rejects(client.analyze(bytes, "bad.wasm", 4096, 1 << 24), (error) => {
+    assert.ok(error instanceof AnalysisError);
+    assert.equal(error.offset, moduleStart + 8);
+    assert.match(error.message, /component → module 0: malformed section id/);
+    return true;
+  });
 });

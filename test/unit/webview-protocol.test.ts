@@ -50,6 +50,9 @@ const VALID: WebviewMessage[] = [
   { type: "setReset", strategy: "pagemap", keepResidentBytes: 4096 },
   { type: "exportReport", format: "json" },
   { type: "exportReport", format: "markdown" },
+  { type: "chooseModule", side: "left", module: 0 },
+  { type: "chooseModule", side: "right", module: 12 },
+  { type: "exportLab", format: "json" },
   { type: "error", message: "" },
   { type: "error", message: "TypeError: x is undefined" },
 ];
@@ -137,6 +140,10 @@ const MALFORMED: [string, unknown][] = [
   ["setReset bytes missing", { type: "setReset", strategy: "madvise" }],
   ["exportReport unknown format", { type: "exportReport", format: "pdf" }],
   ["exportReport format missing", { type: "exportReport" }],
+  ["chooseModule negative", { type: "chooseModule", side: "left", module: -1 }],
+  ["chooseModule fraction", { type: "chooseModule", side: "left", module: 0.5 }],
+  ["chooseModule side", { type: "chooseModule", side: "top", module: 0 }],
+  ["chooseModule missing module", { type: "chooseModule", side: "left" }],
   ["error message not a string", { type: "error", message: { text: "x" } }],
   ["error message missing", { type: "error" }],
   // Unknown types, host-to-webview types, case variants.

@@ -18,6 +18,7 @@ import type {
 } from "../../common/webview-protocol";
 import type { ReportJson } from "../../common/report-json";
 import { CompareView } from "./views/CompareView";
+import { ModulePicker } from "./views/ModulePicker";
 import { OverviewView } from "./views/OverviewView";
 import { PageMapView } from "./views/PageMapView";
 import { SegmentsView } from "./views/SegmentsView";
@@ -83,6 +84,7 @@ export function App(): ReactElement {
                   report: JSON.parse(message.reportJson) as ReportJson,
                   layers: message.layers,
                   pageHashes: message.pageHashes ?? null,
+                  component: message.component ?? null,
                 },
               },
             }));
@@ -166,6 +168,9 @@ export function App(): ReactElement {
         <div className="notice" role="status">
           Execution is unavailable: {capabilities.executionUnavailable}
         </div>
+      )}
+      {left.data.component && (
+        <ModulePicker component={left.data.component} side={left.data.side} />
       )}
       <VscodeTabs
         selectedIndex={TABS.indexOf(tab)}

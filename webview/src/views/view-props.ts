@@ -9,6 +9,7 @@ import type {
   ViewSettings,
 } from "../../../common/webview-protocol";
 import type { ReportJson } from "../../../common/report-json";
+import type { ComponentView } from "../../../common/report-types";
 import type { StaticLayer } from "../../../common/layer-values";
 import type { EngineKind } from "../../../common/run-types";
 import type { EngineChoice } from "./stepper/engine-choice";
@@ -20,6 +21,8 @@ export interface ReportData {
   layers: StaticLayer[];
   /** Per memory, a content hash per image page (compare view); null when not sent. */
   pageHashes: Uint32Array[] | null;
+  /** When the file is a component: its core modules, and which one `report` is. */
+  component: ComponentView | null;
 }
 
 export interface Selection {
