@@ -5,7 +5,7 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { loadBackend } from "../native-backend";
 import { enableWasmFeatures } from "../v8-features";
-import { openLabSession, toolCycle } from "./instance-cycle";
+import { LAB_MODULE, openLabSession, toolCycle } from "./instance-cycle";
 import type { LabWorkerData, LabWorkerMessage } from "./thread-scaling";
 
 enableWasmFeatures();
@@ -23,6 +23,10 @@ try {
     try {
       for (let i = 0; i < data.instances; i++) cycle.run();
       post({ kind: "done" });
+      // After the timing: the slots detached before the isolate goes, since a userfaultfd
+      // registration left behind would keep its image's bytes in the handler's table.
+      session.unloadModule(LAB_MODULE);
+      post({ kind: "closed" });
     } catch (error) {
       post({ kind: "failed", error: (error as Error).message });
     }

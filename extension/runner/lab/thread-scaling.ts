@@ -18,7 +18,7 @@ export interface LabWorkerData {
 }
 
 export type LabWorkerMessage =
-  { kind: "ready" } | { kind: "done" } | { kind: "failed"; error: string };
+  { kind: "ready" } | { kind: "done" } | { kind: "closed" } | { kind: "failed"; error: string };
 
 /** dist/lab-worker.js beside the bundled runner; the TypeScript source through tsx's
  *  require hook otherwise (a worker does not inherit the parent's --import). */
@@ -35,7 +35,7 @@ function startWorker(data: LabWorkerData): Worker {
 }
 
 /** Resolves with the worker's next message of `kind`; rejects on a failure or exit. */
-function next(worker: Worker, kind: "ready" | "done"): Promise<void> {
+function next(worker: Worker, kind: "ready" | "done" | "closed"): Promise<void> {
   return new Promise((resolve, reject) => {
     const onMessage = (message: LabWorkerMessage): void => {
       cleanUp();
@@ -73,10 +73,20 @@ export async function measureScaling(
     await Promise.all(workers.map((worker) => next(worker, "ready")));
     const faultsBefore = countFaults ? addon.userfaultStats().faults : 0;
     const started = process.hrtime.bigint();
-    const done = Promise.all(workers.map((worker) => next(worker, "done")));
+    // Each worker's "closed" listener goes on as soon as its "done" came, so it cannot
+    // miss the message; the time is up to the last "done".
+    let lastDone = started;
+    const closed = Promise.all(
+      workers.map((worker) =>
+        next(worker, "done").then(() => {
+          lastDone = process.hrtime.bigint();
+          return next(worker, "closed");
+        }),
+      ),
+    );
     for (const worker of workers) worker.postMessage("go");
-    await done;
-    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    await closed;
+    const seconds = Number(lastDone - started) / 1e9;
     return {
       threads,
       instancesPerSecond: (threads * data.instances) / seconds,
