@@ -1,6 +1,7 @@
 // `npm run bench`: runs every bench in bench/ in turn. Pass bench names to run only
 // those, e.g. `npm run bench -- reader-vs-objdump`.
 
+import { runComponentInspect } from "./component-inspect";
 import { runCowInstantiation } from "./cow-instantiation";
 import { runLargeModulePaint } from "./large-module-paint";
 import { runPageMapPaint } from "./page-map-paint";
@@ -19,6 +20,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
   "large-module-paint": runLargeModulePaint,
   "wasmtime-cycle": runWasmtimeCycle,
   "ruby-instantiation": runRubyInstantiation,
+  "component-inspect": runComponentInspect,
 };
 
 async function main(names: string[]): Promise<void> {
