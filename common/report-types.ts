@@ -182,7 +182,7 @@ export interface ComponentReport {
   modules: ComponentModuleJson[];
   summary: {
     modules: number;
-    /** Bytes of every core module's images together. */
+    /** Bytes of every core module's static images (those Wasmtime maps) together. */
     imageBytes: number;
     /** Of those, bytes of pages that hold a non-zero byte. */
     nonzeroImageBytes: number;

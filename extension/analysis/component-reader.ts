@@ -11,6 +11,8 @@
 // own sort.
 
 import { BinaryCursor, DecodeError } from "./binary-cursor";
+import { readModule } from "./module-reader";
+import type { WasmModule } from "./module-types";
 
 const MAGIC = 0x6d736100; // "\0asm", little-endian
 /** version 0x0d, layer 1 (little-endian u32 of bytes 0d 00 01 00). */
@@ -105,6 +107,17 @@ export function readComponent(bytes: Uint8Array): ComponentInfo {
   const top = readOne(new BinaryCursor(bytes, 0, bytes.length), [], info, 0);
   info.name = top.name;
   return info;
+}
+
+/** Decodes one of a component's core modules; a malformed one is reported with its path
+ *  and the offset in the component file, as a plain module's errors are. */
+export function readCoreModule(found: ComponentCoreModule): WasmModule {
+  try {
+    return readModule(found.bytes);
+  } catch (error) {
+    if (!(error instanceof DecodeError)) throw error;
+    throw new DecodeError(found.offset + error.offset, `${found.pathText}: ${error.message}`);
+  }
 }
 
 function pathText(componentPath: number[]): string {

@@ -4,23 +4,16 @@
 
 import { createHash } from "node:crypto";
 import type { ComponentReport } from "../../common/report-types";
-import { DecodeError } from "./binary-cursor";
-import { readComponent } from "./component-reader";
-import { inspectModule, type InspectOptions } from "./inspect";
+import { readComponent, readCoreModule } from "./component-reader";
+import { planImages } from "./image-planner";
+import { reportOf, type InspectOptions } from "./inspect";
 
 export function inspectComponent(bytes: Uint8Array, options: InspectOptions): ComponentReport {
   const info = readComponent(bytes);
   const modules = info.modules.map((module) => {
-    let report;
-    try {
-      report = inspectModule(module.bytes, {
-        ...options,
-        fileName: `${options.fileName}: ${module.pathText}`,
-      });
-    } catch (error) {
-      if (!(error instanceof DecodeError)) throw error;
-      throw new DecodeError(module.offset + error.offset, `${module.pathText}: ${error.message}`);
-    }
+    const decoded = readCoreModule(module);
+    const moduleOptions = { ...options, fileName: `${options.fileName}: ${module.pathText}` };
+    const report = reportOf(decoded, planImages(decoded, moduleOptions), moduleOptions);
     return {
       path: module.pathText,
       componentPath: module.componentPath,
@@ -31,8 +24,11 @@ export function inspectComponent(bytes: Uint8Array, options: InspectOptions): Co
       report,
     };
   });
+  // Only static images: the ones Wasmtime maps (a report also describes the image a
+  // memory would get, with `static: false`).
+  const staticImages = (m: (typeof modules)[number]) => m.report.images.filter((i) => i.static);
   const imageBytes = (m: (typeof modules)[number]): number =>
-    m.report.images.reduce((sum, image) => sum + (image.length ?? 0), 0);
+    staticImages(m).reduce((sum, image) => sum + (image.length ?? 0), 0);
   const largest = modules.reduce<(typeof modules)[number] | null>(
     (best, m) => (imageBytes(m) > (best ? imageBytes(best) : 0) ? m : best),
     null,
@@ -57,7 +53,7 @@ export function inspectComponent(bytes: Uint8Array, options: InspectOptions): Co
       nonzeroImageBytes: modules.reduce(
         (sum, m) =>
           sum +
-          m.report.images.reduce(
+          staticImages(m).reduce(
             (bytesSoFar, image) => bytesSoFar + image.nonzeroPages * m.report.plan.pageSize,
             0,
           ),

@@ -20,7 +20,7 @@ import { RunnerClient } from "../runner/runner-client";
 import { findWasmtime } from "../runner/wasmtime-discovery";
 import { integerOption, oneFile, timeoutOption, UsageError, type CliIo } from "./cli-io";
 import { readRunnableModule } from "./module-file";
-import { parseInvocations } from "./run-command";
+import { EXIT_STEP_FAILED, parseInvocations } from "./run-command";
 import { endRunnerOnSignals } from "./signal-forwarding";
 
 export const LAB_USAGE = `wasm-cow lab FILE.wasm [--invoke NAME[=ARG,ARG...]]... [--instances N] [--threads N,N...]
@@ -143,7 +143,7 @@ export async function runLabCommand(args: LabArgs, io: CliIo): Promise<number> {
           ? renderLabCsv(report)
           : renderLabText(report),
     );
-    return report.strategies.some((s) => s.unavailable !== null) ? 3 : 0;
+    return report.strategies.some((s) => s.unavailable !== null) ? EXIT_STEP_FAILED : 0;
   } catch (error) {
     io.stderr(`error: ${args.file}: ${(error as Error).message}`);
     return 1;

@@ -5,6 +5,7 @@
 // maps the image, instantiates, runs the invocations, and resets), so slot reuse shows.
 
 import { DEFAULT_DENSE_LIMIT } from "../analysis/image-planner";
+import { splitInvocation } from "../../common/invocation";
 import { readModule } from "../analysis/module-reader";
 import type { BackendStatus, EngineConfig, InitMode, WasmtimePooling } from "../runner/protocol";
 import { findWasmtime } from "../runner/wasmtime-discovery";
@@ -90,9 +91,10 @@ export type EngineChoice =
 /** `--invoke NAME[=ARG,ARG…]` values (`run` and `lab`), in order. */
 export function parseInvocations(specs: string[]): { name: string; args: string[] }[] {
   return specs.map((spec) => {
-    const [name, list] = spec.split(/=(.*)/s, 2) as [string, string | undefined];
-    if (!name) throw new UsageError(`--invoke needs an export name, got ${JSON.stringify(spec)}`);
-    return { name, args: list === undefined || list === "" ? [] : list.split(",") };
+    const invocation = splitInvocation(spec);
+    if (!invocation.name)
+      throw new UsageError(`--invoke needs an export name, got ${JSON.stringify(spec)}`);
+    return invocation;
   });
 }
 

@@ -10,7 +10,7 @@ import { imageBytesOf, moduleLayout, type ImageBytes } from "../analysis/module-
 import { readModule } from "../analysis/module-reader";
 import type { AnalyzeRequest, WorkerRequest, WorkerResponse } from "../../common/worker-protocol";
 import type { ComponentView, InspectReport } from "../../common/report-types";
-import { isComponent, readComponent } from "../analysis/component-reader";
+import { isComponent, readComponent, readCoreModule } from "../analysis/component-reader";
 import type { ImagePlan } from "../analysis/image-planner";
 import type { WasmModule } from "../analysis/module-types";
 
@@ -29,14 +29,7 @@ function moduleToReport(
   const info = readComponent(request.bytes);
   if (!info.modules.length) throw new Error("the component holds no core module to show");
   const planned = info.modules.map((found) => {
-    let module: WasmModule;
-    try {
-      module = readModule(found.bytes);
-    } catch (error) {
-      // Offsets in the component file, as for a plain module.
-      if (!(error instanceof DecodeError)) throw error;
-      throw new DecodeError(found.offset + error.offset, `${found.pathText}: ${error.message}`);
-    }
+    const module = readCoreModule(found);
     const plan = planImages(module, options);
     const imageBytes = plan.memories.reduce(
       (sum, m) => sum + (m.static && m.image ? m.image.length : 0),

@@ -110,12 +110,20 @@ export function openLabSession(
     includePageStates: false,
     snapshots: false,
   });
-  const { summary } = session.loadModule({
+  return { session, summary: loadLabModule(addon, session, module) };
+}
+
+/** Loads the lab's module into a session of either engine, planned with the defaults. */
+export function loadLabModule(
+  addon: NativeAddon,
+  session: Pick<RunnerSession, "loadModule">,
+  module: { fileName: string; bytes: Uint8Array },
+): ModuleSummary {
+  return session.loadModule({
     moduleId: LAB_MODULE,
     fileName: module.fileName,
     bytes: module.bytes,
     pageSize: addon.probe().hostPageSize,
     denseLimit: DEFAULT_DENSE_LIMIT,
-  });
-  return { session, summary };
+  }).summary;
 }

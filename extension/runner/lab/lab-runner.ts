@@ -18,9 +18,14 @@ import type {
 import type { NativeAddon } from "../native-backend";
 import type { RunnerSession } from "../runner-session";
 import { distribution, median } from "./distribution";
-import { DEFAULT_DENSE_LIMIT } from "../../analysis/image-planner";
 import { WasmtimeSession } from "../wasmtime-session";
-import { InstanceCycle, LAB_MODULE, openLabSession, toolCycle } from "./instance-cycle";
+import {
+  InstanceCycle,
+  LAB_MODULE,
+  loadLabModule,
+  openLabSession,
+  toolCycle,
+} from "./instance-cycle";
 import { measureMadviseSizes } from "./madvise-sizes";
 import { measureScaling } from "./thread-scaling";
 
@@ -203,13 +208,7 @@ function measureWasmtime(
     totalMemories: options.instances,
     maxUnusedWarmSlots: options.instances,
   });
-  session.loadModule({
-    moduleId: LAB_MODULE,
-    fileName: request.fileName,
-    bytes: request.bytes,
-    pageSize: addon.probe().hostPageSize,
-    denseLimit: DEFAULT_DENSE_LIMIT,
-  });
+  loadLabModule(addon, session, request);
   try {
     const cycle = new InstanceCycle(session, "wasmtime", options.invokes);
     return {

@@ -1,6 +1,7 @@
 // The Strategies tab's form as text fields, parsed into the lab's options with the same
 // bounds the host checks (common/lab-options.ts): an error in words, or the options.
 
+import { splitInvocation } from "../../../../common/invocation";
 import { MAX_LAB_INSTANCES, MAX_LAB_THREADS } from "../../../../common/lab-options";
 import type { LabInvoke, LabOptions, LabStrategy } from "../../../../common/lab-types";
 
@@ -20,8 +21,7 @@ export function parseWorkload(text: string): LabInvoke[] {
     .map((part) => part.trim())
     .filter((part) => part.length > 0)
     .map((part) => {
-      const [name, list] = part.split(/=(.*)/s, 2) as [string, string | undefined];
-      const args = list === undefined || list.trim() === "" ? [] : list.split(",");
+      const { name, args } = splitInvocation(part);
       return { name: name.trim(), args: args.map((a) => a.trim()) };
     });
 }
