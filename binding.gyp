@@ -20,7 +20,10 @@
             "native/src/restore.cc",
             "native/src/syscall_counters.cc",
             "native/src/userfault.cc",
+            "native/src/wasmtime_component_call.cc",
+            "native/src/wasmtime_component_values.cc",
             "native/src/wasmtime_engine.cc",
+            "native/src/wasmtime_image_memories.cc",
             "native/src/wasmtime_library.cc",
             "native/src/wasmtime_output.cc",
             "native/src/wasmtime_values.cc"

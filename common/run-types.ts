@@ -78,6 +78,8 @@ export interface MemoryOrigin {
 
 export interface MemoryStepState {
   memory: number;
+  /** For a component: the core module the memory belongs to ("component → module 0"). */
+  coreModule?: string;
   /** The pool slot; null for a memory outside the pool (`origin.place`). */
   slot: number | null;
   origin: MemoryOrigin;

@@ -109,7 +109,11 @@ export function parseLabArgs(
 }
 
 export async function runLabCommand(args: LabArgs, io: CliIo): Promise<number> {
-  const bytes = readRunnableModule(args.file, io);
+  const bytes = readRunnableModule(
+    args.file,
+    io,
+    "the lab's strategies instantiate core modules; run a component with `wasm-cow run FILE --engine wasmtime`",
+  );
   if (!bytes) return 1;
   const client = new RunnerClient({
     config: { slots: 1, maxUnusedWarmSlots: 1, includePageStates: false },

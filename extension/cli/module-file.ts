@@ -5,7 +5,7 @@
 
 import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from "node:fs";
 import { DecodeError } from "../analysis/binary-cursor";
-import { isComponent } from "../analysis/component-reader";
+import { isComponent, readComponent } from "../analysis/component-reader";
 import {
   checkPreamble,
   MAX_MODULE_BYTES,
@@ -56,10 +56,21 @@ export function readModuleFile(file: string, maxBytes = MAX_MODULE_BYTES): Uint8
 
 /** A module to run (`run`, `lab`): read and decoded here, so malformed input is reported
  *  with its offset before a runner starts; null after the `error:` line was written. */
-export function readRunnableModule(file: string, io: CliIo): Uint8Array | null {
+export function readRunnableModule(
+  file: string,
+  io: CliIo,
+  /** Why this command cannot run a component, or null when it can. */
+  componentRefusal: string | null,
+): Uint8Array | null {
   try {
     const bytes = readModuleFile(file);
-    readModule(bytes);
+    if (!isComponent(bytes)) {
+      readModule(bytes);
+      return bytes;
+    }
+    if (componentRefusal !== null)
+      throw new ModuleFileError(`this is a WebAssembly component: ${componentRefusal}`);
+    readComponent(bytes);
     return bytes;
   } catch (error) {
     io.stderr(`error: ${file}: ${moduleFileErrorText(error)}`);

@@ -230,7 +230,14 @@ function engineConfig(choice: EngineChoice): EngineConfig | { missing: string } 
 }
 
 export async function runRun(args: RunArgs, io: CliIo): Promise<number> {
-  const bytes = readRunnableModule(args.file, io);
+  const bytes = readRunnableModule(
+    args.file,
+    io,
+    // V8's JS API has no component model; real Wasmtime runs components with WASI 0.2.
+    args.engine.kind === "v8"
+      ? "components run in the Wasmtime engine (add --engine wasmtime); V8 runs core modules only"
+      : null,
+  );
   if (!bytes) return 1;
   const engine = engineConfig(args.engine);
   if ("missing" in engine) {

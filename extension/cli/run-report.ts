@@ -157,7 +157,10 @@ function stepLine(step: RunStep): string {
         ? resetSummary(step)
         : step.step === "instantiate"
           ? step.memories
-              .map((m) => `memory ${m.memory} ${memoryPlaceText(m)}: ${memoryInitText(m.origin)}`)
+              .map(
+                (m) =>
+                  `${m.coreModule ? `${m.coreModule} ` : ""}memory ${m.memory} ${memoryPlaceText(m)}: ${memoryInitText(m.origin)}`,
+              )
               .join("; ")
           : "";
   const retired = step.detail?.retired ? ` (retired: ${step.detail.retired})` : "";

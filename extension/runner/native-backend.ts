@@ -187,6 +187,17 @@ export interface WasmtimeInstantiateOptions {
   deadlineMs?: number;
 }
 
+/** A memory found by its image mapping (a component's: the C API exports no core memory). */
+export interface ImageMemory {
+  base: bigint;
+  /** Accessible bytes: the read-write range from base. */
+  length: number;
+  imageOffset: number;
+  imageLength: number;
+  /** The memfd's inode: one per module's image. */
+  inode: number;
+}
+
 export interface WasmtimeEngine {
   compile(bytes: Uint8Array): number;
   /** A fresh Store with one instance; throws with Wasmtime's message. */
@@ -221,6 +232,30 @@ export interface WasmtimeEngine {
     imageLength: number,
     withStates?: WithStates,
   ): SnapshotAs<WithStates>;
+  /** Compiles a component (the component model is on in this engine). */
+  compileComponent(bytes: Uint8Array): number;
+  /** A fresh Store with one component instance, linked to Wasmtime's WASI 0.2 and its
+   *  wasi:http interfaces (the Store has no HTTP context: no network). */
+  instantiateComponent(
+    componentId: number,
+    options: WasmtimeInstantiateOptions & { wasi: { args: string[]; maxOutputBytes: number } },
+  ): number;
+  /** An exported function's signature in WIT's words ("NAME" or "INTERFACE#NAME"), or null. */
+  componentFunction(
+    instance: number,
+    name: string,
+  ): { params: { name: string; type: string }[]; result: string | null } | null;
+  /** Calls an exported function with JSON arguments lowered by its types
+   *  (native/src/wasmtime_component_values.h); `result` is undefined without one. */
+  callComponent(
+    instance: number,
+    name: string,
+    args: unknown[],
+    deadlineMs?: number,
+  ): { result: unknown };
+  /** Every memory of this process with a Wasmtime image mapped in it, from the kernel's
+   *  mappings: its read-write range and the image's place in it. */
+  imageMemories(): ImageMemory[];
   /** Drops the instance's Store: Wasmtime resets its slot. */
   drop(instance: number): void;
   /** The system calls this thread made in the last instantiate, call or drop. */

@@ -50,6 +50,14 @@ import { pageCountsOf } from "../../common/page-states";
 import { exportSignature, parseArgument, resultJson } from "./wasm-values";
 import { usesWasi } from "./instance-imports";
 import { syscallTracepoints, type TracepointIds } from "./syscall-tracepoints";
+import { isComponent } from "../analysis/component-reader";
+import {
+  componentArguments,
+  componentResultJson,
+  hashImageMemfds,
+  planComponent,
+  type PlannedComponent,
+} from "./wasmtime-components";
 
 /** The name Wasmtime gives the memfd of a module's memory image (as /proc/self/maps shows
  *  it: a memfd's name, deleted since it was never linked). */
@@ -60,7 +68,8 @@ const EPOCH_TICK_MS = 10;
 
 const NUMBER_TYPES: ReadonlySet<string> = new Set(["i32", "i64", "f32", "f64"]);
 
-interface LoadedModule {
+interface LoadedCoreModule {
+  kind: "module";
   id: string;
   fileName: string;
   module: WasmModule;
@@ -71,6 +80,32 @@ interface LoadedModule {
   observable: { memory: number; exportName: string }[];
 }
 
+interface LoadedComponent {
+  kind: "component";
+  id: string;
+  fileName: string;
+  planned: PlannedComponent;
+  engineComponent: number;
+  /** The inodes of the memfd images Wasmtime made for this component. */
+  inodes: Set<number>;
+  /** Image SHA-256 → how many memories with it one instance has (its core instances of
+   *  that module), as its first instantiation showed. */
+  coreInstances: Record<string, number>;
+}
+
+/** A component's core memory's state says which core module it is. */
+function withCore(state: MemoryStepState, core: string | null): MemoryStepState {
+  return core === null ? state : { ...state, coreModule: core };
+}
+
+/** The image plan behind a memory's origin; a component's core memories are found by
+ *  their image, so they need none. */
+function planOf(loaded: LoadedModule): ImagePlan | null {
+  return loaded.kind === "module" ? loaded.plan : null;
+}
+
+type LoadedModule = LoadedCoreModule | LoadedComponent;
+
 /** One of Wasmtime's slots, known by its base address. */
 interface Slot {
   index: number;
@@ -80,6 +115,8 @@ interface Slot {
   affinity: SlotAffinity | null;
   /** The live instance using it, or null (warm: Wasmtime keeps it for reuse). */
   inUseBy: number | null;
+  /** The component's core module whose memory it held last ("component → module 0"). */
+  core: string | null;
   /** The image mapping seen there last: a change of inode or place is a remap. */
   image: RangeMappings["file"];
   /** How many mappings (VMAs) covered the memory's range when last read. */
@@ -93,7 +130,16 @@ interface LiveInstance {
   engineInstance: number | null;
   /** Each observed memory: its slot and its accessible length now (a slot may have held
    *  a larger memory before; what is observed is this one's range). */
-  memories: { memory: number; exportName: string; slot: Slot; length: number }[];
+  memories: {
+    memory: number;
+    /** The export the C API reaches it by; null for a component's core memory, found by
+     *  its image mapping instead. */
+    exportName: string | null;
+    /** The component's core module it belongs to; null for a module's own memory. */
+    core: string | null;
+    slot: Slot;
+    length: number;
+  }[];
 }
 
 export class WasmtimeSession {
@@ -101,6 +147,8 @@ export class WasmtimeSession {
   private readonly modules = new Map<string, LoadedModule>();
   private readonly instances = new Map<number, LiveInstance>();
   private readonly slots = new Map<bigint, Slot>();
+  /** Inode → SHA-256 of each of Wasmtime's memfd images seen (wasmtime-components.ts). */
+  private readonly imageHashes = new Map<number, string>();
   private nextInstance: number;
   private readonly hostPageSize: number;
   /** The only reset this engine does: Wasmtime's is fixed when the engine is made. */
@@ -132,6 +180,7 @@ export class WasmtimeSession {
 
   loadModule(request: LoadModuleRequest): { summary: ModuleSummary; steps: StepRecord[] } {
     this.unloadModule(request.moduleId);
+    if (isComponent(request.bytes)) return this.loadComponent(request);
     const { module, plan, step: planStep } = plannedModule(request);
     // Wasmtime's C API reaches a memory only through an export: memories the module does
     // not export get one (the export section is the only change; the image is the same).
@@ -159,6 +208,7 @@ export class WasmtimeSession {
           : null,
     };
     this.modules.set(request.moduleId, {
+      kind: "module",
       id: request.moduleId,
       fileName: request.fileName,
       module,
@@ -179,6 +229,42 @@ export class WasmtimeSession {
           ? [{ memory: m.memory, offset: Number(m.image.offset), length: Number(m.image.length) }]
           : [],
       ),
+    };
+    return { summary, steps: [planStep, compileStep] };
+  }
+
+  /** A component: each core module planned (the plan step), the component compiled. */
+  private loadComponent(request: LoadModuleRequest): {
+    summary: ModuleSummary;
+    steps: StepRecord[];
+  } {
+    const planStart = process.hrtime.bigint();
+    const planned = planComponent(request);
+    const planStep: StepRecord = { ...blankStep("plan"), ns: elapsed(planStart) };
+    const compileStart = process.hrtime.bigint();
+    const engineComponent = this.engine.compileComponent(request.bytes);
+    const counted = this.counted();
+    const compileStep: StepRecord = {
+      ...blankStep("compile"),
+      ns: elapsed(compileStart),
+      syscalls: counted.syscalls,
+      detail: counted.detail,
+    };
+    this.modules.set(request.moduleId, {
+      kind: "component",
+      id: request.moduleId,
+      fileName: request.fileName,
+      planned,
+      engineComponent,
+      inodes: new Set(),
+      coreInstances: {},
+    });
+    const summary: ModuleSummary = {
+      moduleId: request.moduleId,
+      cow: planned.imaged.length > 0,
+      cowRefusal:
+        planned.imaged.length > 0 ? null : "no core module of the component gets a static image",
+      images: [],
     };
     return { summary, steps: [planStep, compileStep] };
   }
@@ -207,27 +293,34 @@ export class WasmtimeSession {
       memories: [],
     };
     this.instances.set(live.id, live);
-    const wasi = options.wasi && usesWasi(loaded.module);
+    // A component always gets WASI 0.2 (its imports are WASI's); a module when asked and
+    // when it imports WASI. Either way: its file name as argument, no directory, no environment.
+    const wasi = {
+      args: [loaded.fileName],
+      maxOutputBytes: this.options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES,
+    };
     const started = process.hrtime.bigint();
     let error: string | null = null;
     try {
-      live.engineInstance = this.engine.instantiate(loaded.engineModule, {
-        ...(wasi
-          ? {
-              wasi: {
-                args: [loaded.fileName],
-                maxOutputBytes: this.options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES,
-              },
-            }
-          : {}),
-        ...this.deadline(),
-      });
+      live.engineInstance =
+        loaded.kind === "component"
+          ? this.engine.instantiateComponent(loaded.engineComponent, { wasi, ...this.deadline() })
+          : this.engine.instantiate(loaded.engineModule, {
+              ...(options.wasi && usesWasi(loaded.module) ? { wasi } : {}),
+              ...this.deadline(),
+            });
     } catch (caught) {
       error = this.callError(caught);
     }
     const ns = elapsed(started);
     const counted = this.counted();
-    const pick = live.engineInstance === null ? null : this.takeSlots(live);
+    const taken =
+      live.engineInstance === null
+        ? { pick: null, notes: {} }
+        : loaded.kind === "component"
+          ? this.takeComponentSlots(live, loaded)
+          : { pick: this.takeSlots(live, loaded), notes: {} };
+    const pick = taken.pick;
     const first = live.memories[0]?.slot ?? null;
     const before = first?.image ?? null; // the image seen in this slot at its last step
     const instantiated = this.instanceStep(live, "instantiate", ns, this.output(live), counted);
@@ -240,6 +333,7 @@ export class WasmtimeSession {
         error,
         detail: {
           ...instantiated.detail,
+          ...taken.notes,
           // The slot is its base address: the same base again is the same slot.
           ...(first ? { slotBase: `0x${first.base.toString(16)}` } : {}),
           // Affine reuse finds the image still mapped; a remap shows as a new inode or place.
@@ -258,13 +352,13 @@ export class WasmtimeSession {
         },
       },
     ];
-    if (live.engineInstance !== null && options.initialize) {
+    if (live.engineInstance !== null && options.initialize && loaded.kind === "module") {
       for (const [step, name] of [
         ["initialize", "_initialize"],
         ["start", "_start"],
       ] as const) {
         if (loaded.module.exports.some((e) => e.kind === "func" && e.name === name))
-          steps.push(this.call(live, step, name, [], []));
+          steps.push(this.callModule(live, step, name, [], []));
       }
     }
     return { instance: live.id, mode: "cow", steps };
@@ -274,6 +368,7 @@ export class WasmtimeSession {
     const live = this.live(instanceId);
     if (live.engineInstance === null)
       throw new Error(`instance ${instanceId} failed to instantiate`);
+    if (live.module.kind === "component") return this.invokeComponent(live, exportName, args);
     const signature = exportSignature(live.module.module, exportName, args);
     const unsupported = [...signature.params, ...signature.results].find(
       (type) => !NUMBER_TYPES.has(type),
@@ -287,7 +382,13 @@ export class WasmtimeSession {
       type: signature.params[i] as WasmtimeValueType,
       value: parseArgument(text, signature.params[i]!, i)!,
     }));
-    return this.call(live, "invoke", exportName, values, signature.results as WasmtimeValueType[]);
+    return this.callModule(
+      live,
+      "invoke",
+      exportName,
+      values,
+      signature.results as WasmtimeValueType[],
+    );
   }
 
   /** Drops the instance's Store, which is Wasmtime's reset of its slots, and looks at
@@ -306,10 +407,12 @@ export class WasmtimeSession {
     this.engine.drop(live.engineInstance);
     const ns = elapsed(started);
     const counted = this.counted();
-    return live.memories.map(({ memory, slot, length }) => {
+    return live.memories.map(({ memory, core, slot, length }) => {
       slot.inUseBy = null;
       // The range the instance's memory had: what Wasmtime reset.
-      const state = this.observing() ? this.observe(live.module, slot, memory, length, true) : null;
+      const state = this.observing()
+        ? withCore(this.observe(planOf(live.module), slot, memory, length, true), core)
+        : null;
       return {
         ...blankStep("reset"),
         instance: live.id,
@@ -356,6 +459,10 @@ export class WasmtimeSession {
     const use = live.memories.find((m) => m.memory === memoryIndex);
     if (!use || live.engineInstance === null)
       throw new Error(`instance ${instanceId} has no observable memory ${memoryIndex}`);
+    if (use.exportName === null)
+      throw new Error(
+        `${use.core}'s memory is found by its image mapping only: Wasmtime's C API exports no core memory of a component to read it through`,
+      );
     return this.engine.read(live.engineInstance, use.exportName, offset, length);
   }
 
@@ -394,74 +501,177 @@ export class WasmtimeSession {
   }
 
   /** Finds the slot of every observable memory and says how it was picked. */
-  private takeSlots(live: LiveInstance): PickKind | null {
+  private takeSlots(live: LiveInstance, loaded: LoadedCoreModule): PickKind | null {
     let first: PickKind | null = null;
-    for (const { memory, exportName } of live.module.observable) {
+    for (const { memory, exportName } of loaded.observable) {
       const found = this.engine.memory(live.engineInstance!, exportName);
       if (!found) continue;
-      const affinity: SlotAffinity = { moduleId: live.module.id, memory };
-      let slot = this.slots.get(found.base);
-      const pick: PickKind = !slot
-        ? "cold"
-        : slot.affinity?.moduleId === affinity.moduleId && slot.affinity.memory === memory
-          ? "affine"
-          : "warm";
-      if (!slot) {
-        slot = {
-          index: this.slots.size,
-          base: found.base,
-          length: found.length,
-          affinity,
-          inUseBy: live.id,
-          image: null,
-          mappings: null,
-        };
-        this.slots.set(found.base, slot);
-      }
-      slot.length = Math.max(slot.length, found.length);
-      slot.affinity = affinity;
-      slot.inUseBy = live.id;
-      live.memories.push({ memory, exportName, slot, length: found.length });
-      first ??= pick;
+      const slot = this.claimSlot(live, found, { moduleId: loaded.id, memory }, null);
+      live.memories.push({ memory, exportName, core: null, slot: slot.slot, length: found.length });
+      first ??= slot.pick;
     }
     return first;
   }
 
-  /** Calls an export (or `_initialize` / `_start`) as one step. */
-  private call(
+  /** The slot at `found.base`, now the live instance's: a base not seen before is a cold
+   *  slot, one last held by the same memory (of the same core module, for a component)
+   *  an affine reuse, any other a warm slot taken over. */
+  private claimSlot(
+    live: LiveInstance,
+    found: { base: bigint; length: number },
+    affinity: SlotAffinity,
+    core: string | null,
+  ): { slot: Slot; pick: PickKind } {
+    let slot = this.slots.get(found.base);
+    const pick: PickKind = !slot
+      ? "cold"
+      : slot.affinity?.moduleId === affinity.moduleId &&
+          slot.affinity.memory === affinity.memory &&
+          slot.core === core
+        ? "affine"
+        : "warm";
+    if (!slot) {
+      slot = {
+        index: this.slots.size,
+        base: found.base,
+        length: found.length,
+        affinity,
+        inUseBy: live.id,
+        core,
+        image: null,
+        mappings: null,
+      };
+      this.slots.set(found.base, slot);
+    }
+    slot.length = Math.max(slot.length, found.length);
+    slot.affinity = affinity;
+    slot.inUseBy = live.id;
+    slot.core = core;
+    return { slot, pick };
+  }
+
+  /** Finds the component's core memories by the images Wasmtime mapped in them. The
+   *  memfds that appear at a component's first instantiation are its own (Wasmtime makes
+   *  them then); each is matched to a core module's image by its bytes' SHA-256. Slots that
+   *  hold one of them and that no other live instance uses are this instance's: one per
+   *  core instance, as many as the first instantiation showed. When more such slots are
+   *  free than the instance takes (several warm slots of the same image), which one
+   *  Wasmtime took is not visible from outside: the step says so and observes none. */
+  private takeComponentSlots(
+    live: LiveInstance,
+    loaded: LoadedComponent,
+  ): { pick: PickKind | null; notes: Record<string, string> } {
+    const found = this.engine.imageMemories();
+    for (const [inode, sha256] of hashImageMemfds(this.imageHashes)) {
+      this.imageHashes.set(inode, sha256);
+      if (loaded.planned.imaged.some((m) => m.sha256 === sha256)) loaded.inodes.add(inode);
+    }
+    const notes: Record<string, string> = {};
+    let first: PickKind | null = null;
+    for (const imaged of loaded.planned.imaged) {
+      const free = found.filter(
+        (m) =>
+          loaded.inodes.has(m.inode) &&
+          this.imageHashes.get(m.inode) === imaged.sha256 &&
+          (this.slots.get(m.base)?.inUseBy ?? null) === null &&
+          !live.memories.some((use) => use.slot.base === m.base),
+      );
+      const expected = (loaded.coreInstances[imaged.sha256] ??= free.length);
+      if (free.length > expected) {
+        notes[`${imaged.core} memory ${imaged.memory}`] =
+          `${free.length} free slots hold its image and the instance takes ${expected}: which one Wasmtime took is not visible from outside`;
+        continue;
+      }
+      for (const memory of free) {
+        const { slot, pick } = this.claimSlot(
+          live,
+          memory,
+          { moduleId: loaded.id, memory: imaged.memory },
+          imaged.core,
+        );
+        live.memories.push({
+          memory: imaged.memory,
+          exportName: null,
+          core: imaged.core,
+          slot,
+          length: memory.length,
+        });
+        first ??= pick;
+      }
+    }
+    for (const text of loaded.planned.unobservable) notes[text.split(":")[0]!] = text;
+    return { pick: first, notes };
+  }
+
+  /** Calls a component's exported function with JSON arguments as one step. */
+  private invokeComponent(live: LiveInstance, exportName: string, args: string[]): StepRecord {
+    const signature = this.engine.componentFunction(live.engineInstance!, exportName);
+    if (!signature) throw new Error(`the component exports no function "${exportName}"`);
+    const values = componentArguments(exportName, args);
+    const params = signature.params.map((p) => `${p.name}: ${p.type}`).join(", ");
+    return this.call(
+      live,
+      "invoke",
+      exportName,
+      () => {
+        const called = this.engine.callComponent(
+          live.engineInstance!,
+          exportName,
+          values,
+          this.options.callTimeoutMs,
+        );
+        return signature.result === null
+          ? null
+          : [componentResultJson(called.result, signature.result)];
+      },
+      { signature: `(${params})${signature.result ? ` -> ${signature.result}` : ""}` },
+    );
+  }
+
+  /** Calls a module's export (or `_initialize` / `_start`) with numbers as one step. */
+  private callModule(
     live: LiveInstance,
     step: StepRecord["step"],
     exportName: string,
     args: { type: WasmtimeValueType; value: number | bigint }[],
     resultTypes: WasmtimeValueType[],
   ): StepRecord {
+    return this.call(live, step, exportName, () =>
+      this.engine
+        .call(live.engineInstance!, exportName, args, resultTypes, this.options.callTimeoutMs)
+        .map((value, i) => resultJson(value, resultTypes[i]!)),
+    );
+  }
+
+  /** One call into Wasmtime (`run`) as a step, with what it wrote and what it did to the
+   *  memories; a WASI program's exit is its result, as in the V8 path. */
+  private call(
+    live: LiveInstance,
+    step: StepRecord["step"],
+    exportName: string,
+    run: () => StepRecord["result"],
+    detail: StepRecord["detail"] = null,
+  ): StepRecord {
     const started = process.hrtime.bigint();
     let result: StepRecord["result"] = null;
     let error: string | null = null;
     let exitStatus: number | null = null;
     try {
-      const values = this.engine.call(
-        live.engineInstance!,
-        exportName,
-        args,
-        resultTypes,
-        this.options.callTimeoutMs,
-      );
-      result = values.map((value, i) => resultJson(value, resultTypes[i]!));
+      result = run();
     } catch (caught) {
       exitStatus = (caught as WasmtimeError).exitStatus ?? null;
-      // A WASI program's exit is its result, as in the V8 path.
       if (exitStatus !== null) result = [resultJson(exitStatus, "i32")];
       else error = this.callError(caught);
     }
     const ns = elapsed(started);
     const record = this.instanceStep(live, step, ns, this.output(live), this.counted());
+    const extra = { ...detail, ...(exitStatus === null ? {} : { exitStatus }) };
     return {
       ...record,
       export: exportName,
       result,
       error,
-      detail: exitStatus === null ? record.detail : { ...record.detail, exitStatus },
+      detail: Object.keys(extra).length === 0 ? record.detail : { ...record.detail, ...extra },
     };
   }
 
@@ -500,14 +710,20 @@ export class WasmtimeSession {
       memories: this.observing()
         ? live.memories.map((use) => {
             // A call may have grown the memory: the observed range and mappings follow it.
-            const now = this.engine.memory(live.engineInstance!, use.exportName);
+            const now =
+              use.exportName === null
+                ? (this.engine.imageMemories().find((m) => m.base === use.slot.base) ?? null)
+                : this.engine.memory(live.engineInstance!, use.exportName);
             const grew = now !== null && now.length > use.length;
             if (grew) {
               use.length = now.length;
               use.slot.length = Math.max(use.slot.length, now.length);
             }
             const readMappings = step === "instantiate" || grew;
-            return this.observe(live.module, use.slot, use.memory, use.length, readMappings);
+            return withCore(
+              this.observe(planOf(live.module), use.slot, use.memory, use.length, readMappings),
+              use.core,
+            );
           })
         : [],
       output: written.output,
@@ -521,7 +737,7 @@ export class WasmtimeSession {
    *  when a call grew the memory; a call cannot otherwise change them (Wasmtime maps and
    *  unmaps only around a Store's life), and each read costs a system call per mapping. */
   private observe(
-    loaded: LoadedModule,
+    plan: ImagePlan | null,
     slot: Slot,
     memory: number,
     length: number,
@@ -540,7 +756,7 @@ export class WasmtimeSession {
       image?.length ?? 0,
       this.options.includePageStates,
     );
-    const plan = loaded.plan.memories.find((m) => m.memory === memory);
+    const planned = plan?.memories.find((m) => m.memory === memory);
     return memoryStepState(snapshot, {
       memory,
       slot: slot.index,
@@ -549,8 +765,8 @@ export class WasmtimeSession {
         ? { place: "slot", init: "image", noImage: null }
         : {
             place: "slot",
-            init: plan && plan.dataBytes > 0 ? "copied" : "none",
-            noImage: `Wasmtime mapped none here${plan?.reason ? ` (the plan says: ${plan.reason.message})` : ""}`,
+            init: planned && planned.dataBytes > 0 ? "copied" : "none",
+            noImage: `Wasmtime mapped none here${planned?.reason ? ` (the plan says: ${planned.reason.message})` : ""}`,
           },
       image,
       hostPageSize: this.hostPageSize,

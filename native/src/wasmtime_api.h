@@ -4,6 +4,7 @@
 #pragma once
 
 #include "wasmtime_c_api.h"
+#include "wasmtime_component_c_api.h"
 #include "wasmtime_symbols.h"
 
 namespace wasm_cow {

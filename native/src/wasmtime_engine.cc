@@ -9,6 +9,15 @@
 //                                            epochTickMs turns epoch interruption on)
 //   .compile(bytes) → module id
 //   .instantiate(moduleId, { wasi?: { args, maxOutputBytes }, deadlineMs? }) → instance id
+//   .compileComponent(bytes) → component id
+//   .instantiateComponent(componentId, { wasi: { args, maxOutputBytes }, deadlineMs? })
+//       → instance id (WASI 0.2 and wasi:http's interfaces from Wasmtime, no network)
+//   .componentFunction(instance, name) → { params: [{ name, type }], result } | null
+//   .callComponent(instance, name, args, deadlineMs?) → { result } (JSON values,
+//       wasmtime_component_values.h)
+//   .imageMemories() → [{ base, length, imageOffset, imageLength, inode }]: every memory
+//       of this process with Wasmtime's image mapped in it (wasmtime_image_memories.h);
+//       snapshotAt accepts their ranges
 //   .memory(instance, exportName) → { base: bigint, length } | null
 //   .call(instance, exportName, args [{ type, value }], resultTypes, deadlineMs?) → values
 //   .takeOutput(instance) → { stdout, stderr, droppedStdout, droppedStderr }
@@ -36,13 +45,18 @@
 #include "page_state.h"
 #include "syscall_counters.h"
 #include "wasmtime_api.h"
+#include "wasmtime_component_call.h"
 #include "wasmtime_epoch.h"
+#include "wasmtime_image_memories.h"
 #include "wasmtime_output.h"
 #include "wasmtime_values.h"
 
 namespace wasm_cow {
 
 namespace {
+
+// The name Wasmtime gives the memfd of a memory image, as /proc/self/maps shows it.
+const char kImageMapping[] = "/memfd:wasm-memory-image (deleted)";
 
 std::string TakeMessage(const WasmtimeApi& api, wasm_byte_vec_t& vec) {
   std::string text(vec.data ? vec.data : "", vec.size);
@@ -81,6 +95,15 @@ void ThrowIfFailed(Napi::Env env, const WasmtimeApi& api, wasmtime_error_t* erro
   throw thrown;
 }
 
+// The one argument of a call that takes a binary's bytes.
+Napi::Uint8Array OnlyBytes(const Napi::CallbackInfo& info, const char* usage) {
+  if (info.Length() != 1 || !info[0].IsTypedArray() ||
+      info[0].As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array) {
+    throw Napi::TypeError::New(info.Env(), usage);
+  }
+  return info[0].As<Napi::Uint8Array>();
+}
+
 const WasmtimeApi& RequireApi(Napi::Env env) {
   const WasmtimeApi* api = LoadedWasmtime();
   if (!api) throw Napi::Error::New(env, "libwasmtime is not loaded: call loadWasmtime(path) first");
@@ -103,19 +126,25 @@ uint64_t GetAddress(Napi::Env env, const Napi::Value& value, const char* what) {
 class WasmtimeEngine : public Napi::ObjectWrap<WasmtimeEngine> {
  public:
   static void Register(Napi::Env env, Napi::Object exports) {
-    exports.Set("WasmtimeEngine", DefineClass(env, "WasmtimeEngine",
-                                              {
-                                                  InstanceMethod("compile", &WasmtimeEngine::Compile),
-                                                  InstanceMethod("instantiate", &WasmtimeEngine::Instantiate),
-                                                  InstanceMethod("memory", &WasmtimeEngine::Memory),
-                                                  InstanceMethod("call", &WasmtimeEngine::Call),
-                                                  InstanceMethod("takeOutput", &WasmtimeEngine::TakeOutput),
-                                                  InstanceMethod("read", &WasmtimeEngine::Read),
-                                                  InstanceMethod("snapshot", &WasmtimeEngine::Snapshot),
-                                                  InstanceMethod("snapshotAt", &WasmtimeEngine::SnapshotAt),
-                                                  InstanceMethod("drop", &WasmtimeEngine::Drop),
-                                                  InstanceMethod("lastSyscalls", &WasmtimeEngine::LastSyscalls),
-                                              }));
+    exports.Set("WasmtimeEngine",
+                DefineClass(env, "WasmtimeEngine",
+                            {
+                                InstanceMethod("compile", &WasmtimeEngine::Compile),
+                                InstanceMethod("instantiate", &WasmtimeEngine::Instantiate),
+                                InstanceMethod("compileComponent", &WasmtimeEngine::CompileComponent),
+                                InstanceMethod("instantiateComponent", &WasmtimeEngine::InstantiateComponent),
+                                InstanceMethod("componentFunction", &WasmtimeEngine::ComponentFunction),
+                                InstanceMethod("callComponent", &WasmtimeEngine::CallComponent),
+                                InstanceMethod("imageMemories", &WasmtimeEngine::ImageMemories),
+                                InstanceMethod("memory", &WasmtimeEngine::Memory),
+                                InstanceMethod("call", &WasmtimeEngine::Call),
+                                InstanceMethod("takeOutput", &WasmtimeEngine::TakeOutput),
+                                InstanceMethod("read", &WasmtimeEngine::Read),
+                                InstanceMethod("snapshot", &WasmtimeEngine::Snapshot),
+                                InstanceMethod("snapshotAt", &WasmtimeEngine::SnapshotAt),
+                                InstanceMethod("drop", &WasmtimeEngine::Drop),
+                                InstanceMethod("lastSyscalls", &WasmtimeEngine::LastSyscalls),
+                            }));
   }
 
   explicit WasmtimeEngine(const Napi::CallbackInfo& info) : Napi::ObjectWrap<WasmtimeEngine>(info) {
@@ -157,6 +186,7 @@ class WasmtimeEngine : public Napi::ObjectWrap<WasmtimeEngine> {
     }
     wasm_config_t* config = api.wasm_config_new();
     api.wasmtime_config_memory_init_cow_set(config, true);
+    api.wasmtime_config_wasm_component_model_set(config, true);
     api.wasmtime_config_epoch_interruption_set(config, epochTickMs_ > 0);
     api.wasmtime_pooling_allocation_strategy_set(config, pooling);
     api.wasmtime_pooling_allocation_config_delete(pooling);  // the config keeps its own copy
@@ -176,6 +206,10 @@ class WasmtimeEngine : public Napi::ObjectWrap<WasmtimeEngine> {
       }
       api->wasmtime_module_delete(compiled.module);
     }
+    for (CompiledComponent& compiled : components_) {
+      if (compiled.linker) api->wasmtime_component_linker_delete(compiled.linker);
+      api->wasmtime_component_delete(compiled.component);
+    }
     if (engine_) api->wasm_engine_delete(engine_);
   }
 
@@ -188,10 +222,18 @@ class WasmtimeEngine : public Napi::ObjectWrap<WasmtimeEngine> {
     wasmtime_linker_t* linkers[2];
   };
 
+  // A compiled component and its linker (WASI 0.2 and traps for the rest), made on first use.
+  struct CompiledComponent {
+    wasmtime_component_t* component;
+    wasmtime_component_linker_t* linker;
+  };
+
   struct Live {
     wasmtime_store_t* store;
-    wasmtime_instance_t instance;
+    wasmtime_instance_t instance;        // a module's instance
     std::shared_ptr<WasiOutput> output;  // null without WASI
+    bool isComponent = false;
+    wasmtime_component_instance_t component{};  // a component's instance
   };
 
   wasmtime_linker_t* LinkerFor(Napi::Env env, const WasmtimeApi& api, Compiled& compiled, bool wasi) {
@@ -222,11 +264,7 @@ class WasmtimeEngine : public Napi::ObjectWrap<WasmtimeEngine> {
   Napi::Value Compile(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
     const WasmtimeApi& api = RequireApi(env);
-    if (info.Length() != 1 || !info[0].IsTypedArray() ||
-        info[0].As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array) {
-      throw Napi::TypeError::New(env, "compile(bytes) takes a Uint8Array");
-    }
-    Napi::Uint8Array bytes = info[0].As<Napi::Uint8Array>();
+    Napi::Uint8Array bytes = OnlyBytes(info, "compile(bytes) takes a Uint8Array");
     wasmtime_module_t* module = nullptr;
     ThrowIfFailed(env, api,
                   Counted([&] { return api.wasmtime_module_new(engine_, bytes.Data(), bytes.ByteLength(), &module); }),
@@ -235,16 +273,15 @@ class WasmtimeEngine : public Napi::ObjectWrap<WasmtimeEngine> {
     return Napi::Number::New(env, static_cast<double>(modules_.size() - 1));
   }
 
-  // instantiate(moduleId, { wasi?: { args: string[], maxOutputBytes }, deadlineMs? })
-  Napi::Value Instantiate(const Napi::CallbackInfo& info) {
-    Napi::Env env = info.Env();
-    const WasmtimeApi& api = RequireApi(env);
-    size_t index = GetSize(env, info[0], "moduleId");
-    if (index >= modules_.size()) throw Napi::RangeError::New(env, "no module with this id");
-    if (!info[1].IsObject()) throw Napi::TypeError::New(env, "instantiate(moduleId, options) takes options");
-    Napi::Object options = info[1].As<Napi::Object>();
+  // A Store for one instance, with WASI when `options.wasi` is given (or `requireWasi`):
+  // no preopened directory, no environment, no stdin, only arguments and two captured
+  // streams; and the deadline of `options.deadlineMs` for what runs at instantiation.
+  Live NewStore(Napi::Env env, const WasmtimeApi& api, const Napi::Value& given, bool requireWasi) {
+    if (!given.IsObject()) throw Napi::TypeError::New(env, "instantiating takes an options object");
+    Napi::Object options = given.As<Napi::Object>();
     Napi::Value wasiOptions = options.Get("wasi");
     bool wasi = wasiOptions.IsObject();
+    if (requireWasi && !wasi) throw Napi::TypeError::New(env, "a component is instantiated with WASI options");
     std::vector<std::string> args;
     size_t maxOutputBytes = 0;
     if (wasi) {
@@ -257,12 +294,9 @@ class WasmtimeEngine : public Napi::ObjectWrap<WasmtimeEngine> {
         args.push_back(list.Get(i).As<Napi::String>().Utf8Value());
       }
     }
-    wasmtime_linker_t* linker = LinkerFor(env, api, modules_[index], wasi);
-
     wasmtime_store_t* store = api.wasmtime_store_new(engine_, nullptr, nullptr);
     Live live{store, {}, nullptr};
     if (wasi) {
-      // No preopened directory, no environment, no stdin: only arguments and two streams.
       wasi_config_t* config = api.wasi_config_new();
       std::vector<const char*> argv;
       for (const std::string& arg : args) argv.push_back(arg.c_str());
@@ -279,16 +313,140 @@ class WasmtimeEngine : public Napi::ObjectWrap<WasmtimeEngine> {
       api.wasmtime_store_delete(store);
       throw;
     }
-    wasm_trap_t* trap = nullptr;
-    wasmtime_error_t* error = Counted([&] {
-      return api.wasmtime_linker_instantiate(linker, api.wasmtime_store_context(store), modules_[index].module,
-                                             &live.instance, &trap);
-    });
-    if (error || trap) api.wasmtime_store_delete(store);
-    ThrowIfFailed(env, api, error, trap, "Wasmtime could not instantiate the module");
+    return live;
+  }
+
+  // A new instance's id, once Wasmtime has made it; on failure the Store goes and the
+  // error is thrown.
+  Napi::Value Keep(Napi::Env env, const WasmtimeApi& api, Live& live, wasmtime_error_t* error, wasm_trap_t* trap,
+                   const char* what) {
+    if (error || trap) api.wasmtime_store_delete(live.store);
+    ThrowIfFailed(env, api, error, trap, what);
     uint32_t id = nextInstance_++;
     instances_.emplace(id, live);
     return Napi::Number::New(env, id);
+  }
+
+  // instantiate(moduleId, { wasi?: { args: string[], maxOutputBytes }, deadlineMs? })
+  Napi::Value Instantiate(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    const WasmtimeApi& api = RequireApi(env);
+    size_t index = GetSize(env, info[0], "moduleId");
+    if (index >= modules_.size()) throw Napi::RangeError::New(env, "no module with this id");
+    bool wasi = info[1].IsObject() && info[1].As<Napi::Object>().Get("wasi").IsObject();
+    wasmtime_linker_t* linker = LinkerFor(env, api, modules_[index], wasi);
+    Live live = NewStore(env, api, info[1], false);
+    wasm_trap_t* trap = nullptr;
+    wasmtime_error_t* error = Counted([&] {
+      return api.wasmtime_linker_instantiate(linker, api.wasmtime_store_context(live.store), modules_[index].module,
+                                             &live.instance, &trap);
+    });
+    return Keep(env, api, live, error, trap, "Wasmtime could not instantiate the module");
+  }
+
+  Napi::Value CompileComponent(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    const WasmtimeApi& api = RequireApi(env);
+    Napi::Uint8Array bytes = OnlyBytes(info, "compileComponent(bytes) takes a Uint8Array");
+    wasmtime_component_t* component = nullptr;
+    ThrowIfFailed(env, api, Counted([&] {
+                    return api.wasmtime_component_new(engine_, bytes.Data(), bytes.ByteLength(), &component);
+                  }),
+                  nullptr, "Wasmtime could not compile the component");
+    components_.push_back({component, nullptr});
+    return Napi::Number::New(env, static_cast<double>(components_.size() - 1));
+  }
+
+  // instantiateComponent(componentId, { wasi: { args, maxOutputBytes }, deadlineMs? })
+  Napi::Value InstantiateComponent(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    const WasmtimeApi& api = RequireApi(env);
+    size_t index = GetSize(env, info[0], "componentId");
+    if (index >= components_.size()) throw Napi::RangeError::New(env, "no component with this id");
+    CompiledComponent& compiled = components_[index];
+    if (!compiled.linker) {
+      wasmtime_component_linker_t* made = api.wasmtime_component_linker_new(engine_);
+      wasmtime_error_t* error = api.wasmtime_component_linker_add_wasip2(made);
+      // wasi:http's interfaces are linked so that components built for it (as componentize-js
+      // builds every one) instantiate, but the Store gets no HTTP context: no network. Other
+      // imports are not stubbed: Wasmtime 49's define_unknown_imports_as_traps defines a
+      // WASI import of a newer 0.2.x version anew, and the component then fails to link
+      // ("mismatched resource types"); Wasmtime's own error names an import nobody provides.
+      if (!error) error = api.wasmtime_component_linker_add_wasi_http(made);
+      if (error) api.wasmtime_component_linker_delete(made);
+      ThrowIfFailed(env, api, error, nullptr, "Wasmtime could not link the component's imports");
+      compiled.linker = made;
+    }
+    Live live = NewStore(env, api, info[1], true);
+    live.isComponent = true;
+    wasmtime_error_t* error = Counted([&] {
+      return api.wasmtime_component_linker_instantiate(compiled.linker, api.wasmtime_store_context(live.store),
+                                                       compiled.component, &live.component);
+    });
+    return Keep(env, api, live, error, nullptr, "Wasmtime could not instantiate the component");
+  }
+
+  // The component instance named by `value`, and its exported function `name`.
+  Live& ComponentFunc(Napi::Env env, const WasmtimeApi& api, const Napi::Value& value, const Napi::Value& name,
+                      wasmtime_component_func_t& func, bool& found) {
+    Live& live = GetLive(env, value);
+    if (!live.isComponent) throw Napi::TypeError::New(env, "this instance is a module's, not a component's");
+    if (!name.IsString()) throw Napi::TypeError::New(env, "the export name must be a string");
+    found = FindComponentFunc(api, api.wasmtime_store_context(live.store), live.component,
+                              name.As<Napi::String>().Utf8Value(), func);
+    return live;
+  }
+
+  Napi::Value ComponentFunction(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    const WasmtimeApi& api = RequireApi(env);
+    wasmtime_component_func_t func{};
+    bool found = false;
+    Live& live = ComponentFunc(env, api, info[0], info[1], func, found);
+    if (!found) return env.Null();
+    return DescribeComponentFunc(env, api, api.wasmtime_store_context(live.store), func);
+  }
+
+  // callComponent(instance, name, args, deadlineMs?) → { result }
+  Napi::Value CallComponent(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    const WasmtimeApi& api = RequireApi(env);
+    wasmtime_component_func_t func{};
+    bool found = false;
+    Live& live = ComponentFunc(env, api, info[0], info[1], func, found);
+    if (!found) throw Napi::Error::New(env, "no exported function of this name");
+    if (!info[2].IsArray()) throw Napi::TypeError::New(env, "callComponent(instance, name, args) takes an array");
+    wasmtime_context_t* context = api.wasmtime_store_context(live.store);
+    ComponentCallValues values(env, api, context, func, info[2].As<Napi::Array>());
+    SetDeadline(env, api, live.store, info[3]);
+    wasmtime_error_t* error = Counted([&] {
+      return api.wasmtime_component_func_call(&func, context, values.args(), values.argCount(), values.results(),
+                                              values.resultCount());
+    });
+    ThrowIfFailed(env, api, error, nullptr, "Wasmtime");
+    Napi::Object out = Napi::Object::New(env);
+    out.Set("result", values.Result(env));
+    return out;
+  }
+
+  Napi::Value ImageMemories(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    std::vector<ImageMemory> found;
+    if (!FindImageMemories(kImageMapping, found)) ThrowErrno(env, "cannot read /proc/self/maps");
+    Napi::Array list = Napi::Array::New(env, found.size());
+    for (size_t i = 0; i < found.size(); i++) {
+      const ImageMemory& memory = found[i];
+      size_t& seen = seenMemories_[memory.base];
+      seen = std::max<size_t>(seen, memory.length);
+      Napi::Object each = Napi::Object::New(env);
+      each.Set("base", AddressToBigInt(env, reinterpret_cast<uint8_t*>(memory.base)));
+      each.Set("length", Napi::Number::New(env, static_cast<double>(memory.length)));
+      each.Set("imageOffset", Napi::Number::New(env, static_cast<double>(memory.imageOffset)));
+      each.Set("imageLength", Napi::Number::New(env, static_cast<double>(memory.imageLength)));
+      each.Set("inode", Napi::Number::New(env, static_cast<double>(memory.inode)));
+      list.Set(static_cast<uint32_t>(i), each);
+    }
+    return list;
   }
 
   Live& GetLive(Napi::Env env, const Napi::Value& value) {
@@ -301,6 +459,8 @@ class WasmtimeEngine : public Napi::ObjectWrap<WasmtimeEngine> {
   bool Export(Napi::Env env, const WasmtimeApi& api, Live& live, const Napi::Value& name, uint8_t kind,
               wasmtime_extern_t& item) {
     if (!name.IsString()) throw Napi::TypeError::New(env, "the export name must be a string");
+    if (live.isComponent)
+      throw Napi::TypeError::New(env, "this instance is a component's: its core exports are not reachable");
     std::string text = name.As<Napi::String>().Utf8Value();
     return api.wasmtime_instance_export_get(api.wasmtime_store_context(live.store), &live.instance, text.data(),
                                             text.size(), &item) &&
@@ -473,6 +633,7 @@ class WasmtimeEngine : public Napi::ObjectWrap<WasmtimeEngine> {
   uint32_t epochTickMs_ = 0;
   std::unique_ptr<EpochTicker> ticker_;
   std::vector<Compiled> modules_;
+  std::vector<CompiledComponent> components_;
   std::map<uint32_t, Live> instances_;
   // Base → largest length of every memory this engine has reported (Wasmtime's slots).
   std::map<uint64_t, size_t> seenMemories_;

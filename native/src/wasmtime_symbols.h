@@ -43,4 +43,43 @@
   X(wasi_config_new)                                                    \
   X(wasi_config_set_argv)                                               \
   X(wasi_config_set_stdout_custom)                                      \
-  X(wasi_config_set_stderr_custom)
+  X(wasi_config_set_stderr_custom)                                      \
+  X(wasmtime_config_wasm_component_model_set)                           \
+  X(wasmtime_component_new)                                             \
+  X(wasmtime_component_delete)                                          \
+  X(wasmtime_component_linker_new)                                      \
+  X(wasmtime_component_linker_add_wasip2)                               \
+  X(wasmtime_component_linker_add_wasi_http)                            \
+  X(wasmtime_component_linker_instantiate)                              \
+  X(wasmtime_component_linker_delete)                                   \
+  X(wasmtime_component_instance_get_export_index)                       \
+  X(wasmtime_component_export_index_delete)                             \
+  X(wasmtime_component_instance_get_func)                               \
+  X(wasmtime_component_func_type)                                       \
+  X(wasmtime_component_func_type_delete)                                \
+  X(wasmtime_component_func_type_param_count)                           \
+  X(wasmtime_component_func_type_param_nth)                             \
+  X(wasmtime_component_func_type_result)                                \
+  X(wasmtime_component_func_call)                                       \
+  X(wasmtime_component_valtype_delete)                                  \
+  X(wasmtime_component_list_type_element)                               \
+  X(wasmtime_component_record_type_field_count)                         \
+  X(wasmtime_component_record_type_field_nth)                           \
+  X(wasmtime_component_tuple_type_types_count)                          \
+  X(wasmtime_component_tuple_type_types_nth)                            \
+  X(wasmtime_component_variant_type_case_count)                         \
+  X(wasmtime_component_variant_type_case_nth)                           \
+  X(wasmtime_component_enum_type_names_count)                           \
+  X(wasmtime_component_enum_type_names_nth)                             \
+  X(wasmtime_component_option_type_ty)                                  \
+  X(wasmtime_component_result_type_ok)                                  \
+  X(wasmtime_component_result_type_err)                                 \
+  X(wasmtime_component_flags_type_names_count)                          \
+  X(wasmtime_component_flags_type_names_nth)                            \
+  X(wasmtime_component_vallist_new_uninit)                              \
+  X(wasmtime_component_valrecord_new_uninit)                            \
+  X(wasmtime_component_valtuple_new_uninit)                             \
+  X(wasmtime_component_valflags_new_uninit)                             \
+  X(wasmtime_component_val_new)                                         \
+  X(wasmtime_component_val_delete)                                      \
+  X(wasm_byte_vec_new)
