@@ -133,7 +133,7 @@ export class InspectorPanel implements vscode.Disposable {
       case "setReset": {
         // Every engine's next reset; a controller made later starts with it too.
         this.reset = { strategy: message.strategy, keepResidentBytes: message.keepResidentBytes };
-        if (this.runs.size === 0) await this.runController("v8");
+        if (this.runs.size === 0) await this.runController(this.isComponent() ? "wasmtime" : "v8");
         for (const run of this.runs.values())
           run.setReset(this.reset.strategy, this.reset.keepResidentBytes);
         return;
@@ -170,18 +170,22 @@ export class InspectorPanel implements vscode.Disposable {
     this.postInit(await this.services.gate.capabilities());
   }
 
-  /** What may run for this editor's file: a component's core modules import each other,
-   *  so none runs alone, and running components is not built yet. */
+  /** What may run for this editor's file: a component runs in the Wasmtime engine only
+   *  (V8's JS API has no component model), so without Wasmtime's library it does not run. */
   private forThisFile(capabilities: Capabilities): Capabilities {
-    if (!isComponent(this.sources[0]!.bytes)) return capabilities;
+    if (!this.isComponent() || !capabilities.execution || capabilities.wasmtime.available)
+      return capabilities;
     return {
       execution: false,
-      executionUnavailable:
-        "this is a component: its core modules are inspected one by one, but running a component needs the Wasmtime engine's component support, which is not built yet",
       pending: false,
       hostPageSize: null,
       wasmtime: capabilities.wasmtime,
+      executionUnavailable: `this is a component, and a component runs in the Wasmtime engine only (V8 has no component model): ${capabilities.wasmtime.reason}`,
     };
+  }
+
+  private isComponent(): boolean {
+    return isComponent(this.sources[0]!.bytes);
   }
 
   private postInit(known: Capabilities): void {

@@ -1,8 +1,11 @@
 // Issue 14, a component in a real VS Code: a component whose text real Wasmtime's parser
 // encodes (two core modules and a nested component) opens in the inspector with its module
 // picker, on the module with the largest image; the Overview shows that module's image as
-// `wasm-cow inspect` reports it; picking another module shows that one's; running is
-// refused with the reason. Screenshot: test-results/screenshots/component.png.
+// `wasm-cow inspect` reports it; picking another module shows that one's. Then it runs in
+// the Wasmtime engine (the only one offered): an exported function called with a JSON
+// argument returns what its core code computes, and the step's memory is the core module's,
+// found with its image where inspect plans it and one page written. Screenshots:
+// test-results/screenshots/component.png and component-run.png.
 
 import assert from "node:assert/strict";
 import { test } from "node:test";
@@ -14,12 +17,19 @@ import { SCREENSHOT_VIEWPORT } from "./harness/themes";
 import { poll } from "./harness/workbench";
 import { makeWorkspace } from "./harness/workspace";
 
+// `double` stores its result at 70000, in the big module's image (its second host page
+// from 65536), so the call writes exactly one image page.
 const COMPONENT = componentWat(`(component $app
   (import "wasi:cli/stdout@0.2.0" (instance))
   (core module $small (memory 1) (data (i32.const 0) "small image"))
-  (core module $big (memory 2) (data (i32.const 0) "big") (data (i32.const 70000) "image"))
+  (core module $big (memory 2) (data (i32.const 0) "big") (data (i32.const 70000) "image")
+    (func (export "double") (param i32) (result i32)
+      (i32.store (i32.const 70000) (i32.mul (local.get 0) (i32.const 2)))
+      (i32.load (i32.const 70000))))
+  (core instance $i (instantiate $big))
   (component $inner (core module $leaf (func (export "f"))))
-  (export "inner" (component $inner))
+  (instance (instantiate $inner))
+  (func (export "double") (param "v" u32) (result u32) (canon lift (core func $i "double")))
 )`);
 
 test(
@@ -43,17 +53,52 @@ test(
           await picker.waitFor();
           assert.match(
             (await picker.locator('[data-field="component-facts"]').textContent()) ?? "",
-            /3 core modules, 1 import, 1 export \(inner\)/,
+            /3 core modules, 1 import, 1 export \(double\)/,
           );
           // The largest image first: module 1.
           const fields = await inspector.overviewFields();
           assert.equal(fields["images.0.length"], String(big!.report.images[0]!.length));
           assert.equal(fields["images.0.sha256"], big!.report.images[0]!.sha256);
-          assert.match(
-            (await inspector.frame.locator(".notice").first().textContent()) ?? "",
-            /this is a component/,
-          );
           await workbench.screenshotEditor("screenshots/component");
+
+          // Running: Wasmtime only, the component's own export, JSON arguments.
+          await inspector.showTab("stepper");
+          await inspector.frame.locator('[data-field="component-engine"]').waitFor();
+          assert.equal(
+            await inspector.frame.locator('[data-action="instantiateOther"]').count(),
+            0,
+          );
+          await inspector.act("instantiate");
+          await inspector.waitForSteps(3, 120_000); // plan, compile, instantiate
+          // Read from the step detail directly: currentStep() reads V8's syscall table,
+          // and Wasmtime's copies are not system calls ("not seen").
+          const detail = inspector.frame.locator("section.step-detail");
+          const pageCount = (state: string) =>
+            detail
+              .locator(`section.memory-after-step td[data-count="${state}"]`)
+              .first()
+              .textContent()
+              .then((text) => Number(text?.replace(/,/g, "")));
+          assert.equal(
+            await detail.locator('[data-field="pick"]').getAttribute("data-value"),
+            "cold",
+          );
+          assert.equal(await pageCount("imageDirty"), 0);
+          const heading =
+            (await inspector.frame
+              .locator("section.memory-after-step")
+              .first()
+              .getAttribute("aria-label")) ?? "";
+          assert.match(heading, /^component → module 1: memory 0 /, "the big module's memory");
+          await inspector.frame.locator('vscode-textfield[data-field="args"] input').fill("[21]");
+          await inspector.act("invoke");
+          await inspector.waitForSteps(4, 60_000);
+          assert.equal(
+            (await inspector.frame.locator('[data-field="result"]').textContent())?.trim(),
+            "Result: u32 42",
+          );
+          assert.equal(await pageCount("imageDirty"), 1, "the one image page double wrote");
+          await workbench.screenshotEditor("screenshots/component-run");
 
           await picker.locator('vscode-single-select[data-field="component-module"]').click();
           await inspector.frame.getByRole("option", { name: /"small"/ }).click();

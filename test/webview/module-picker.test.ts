@@ -1,14 +1,19 @@
 // The component's module picker in Chromium: a component's report (its chosen core
 // module's, with the component's module list as the analysis worker sends it) shows the
 // picker above the tabs with every module, the chosen one selected, the component's
-// facts; picking another module asks the host for it; axe passes.
+// facts; picking another module asks the host for it; axe passes. Running it: Wasmtime is
+// the only engine (without Wasmtime's library the picker says why), the component's own
+// exports are invoked with one JSON array, there is no "instantiate another module", and
+// the Strategies tab explains why the lab does not take components.
 
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { readComponent } from "../../extension/analysis/component-reader";
 import type { ComponentView } from "../../common/report-types";
 import { componentWat } from "../helpers/component-wat";
-import { reportMessage, type ReportMessage } from "./harness/messages";
+import type { Capabilities } from "../../common/webview-protocol";
+import { EXECUTION_AVAILABLE, reportMessage, type ReportMessage } from "./harness/messages";
+import { openRunTab, postedRuns } from "./stepper-run-view";
 import { formatAxe, startHarness, type WebviewHarness } from "./harness/webview-harness";
 
 let harness: WebviewHarness;
@@ -19,8 +24,12 @@ before(async () => {
   const bytes = componentWat(`(component $app
     (core module $small (memory 1) (data (i32.const 0) "s"))
     (core module $big (memory 2) (data (i32.const 0) "b") (data (i32.const 70000) "big"))
+    (core instance $i (instantiate $big))
     (component $inner (core module $leaf (func)))
     (export "inner" (component $inner))
+    (core module $f (func (export "id") (param i32) (result i32) (local.get 0)))
+    (core instance $fi (instantiate $f))
+    (func (export "id") (param "v" u32) (result u32) (canon lift (core func $fi "id")))
   )`);
   const info = readComponent(bytes);
   lengths = info.modules.map((m) => m.length);
@@ -31,7 +40,7 @@ before(async () => {
       name: m.name,
       offset: m.offset,
       length: m.length,
-      imageBytes: [4096, 18 * 4096, 0][i]!,
+      imageBytes: [4096, 18 * 4096, 0, 0][i]!,
     })),
     chosen: 1,
     imports: info.imports,
@@ -58,6 +67,7 @@ test("the picker lists the modules, shows the chosen one, and asks for another",
         `component → module 0 "small": ${lengths[0]} bytes, 4 KiB image`,
         `component → module 1 "big": ${lengths[1]} bytes, 72 KiB image`,
         `component → component 0 → module 0 "leaf": ${lengths[2]} bytes, no image`,
+        `component → module 2 "f": ${lengths[3]} bytes, no image`,
       ],
     );
     assert.equal(
@@ -68,7 +78,7 @@ test("the picker lists the modules, shows the chosen one, and asks for another",
     );
     assert.match(
       (await picker.locator('[data-field="component-facts"]').textContent()) ?? "",
-      /3 core modules, 0 imports, 1 export \(inner\)\. Offsets below are the module's own: it starts at byte 0x/,
+      /4 core modules, 0 imports, 2 exports \(inner, id\)\. Offsets below are the module's own: it starts at byte 0x/,
     );
     await picker.locator('vscode-single-select[data-field="component-module"]').click();
     await view.page.getByRole("option", { name: /"leaf"/ }).click();
@@ -77,6 +87,85 @@ test("the picker lists the modules, shows the chosen one, and asks for another",
     const violations = await view.checkAxe();
     assert.deepEqual(violations, [], formatAxe(violations));
     assert.deepEqual(view.cspViolations(), []);
+  } finally {
+    await view.close();
+  }
+});
+
+const WITH_WASMTIME = {
+  ...EXECUTION_AVAILABLE,
+  wasmtime: { available: true, version: "49.0.0", library: "/lib/libwasmtime.so" },
+} as Capabilities;
+
+test("a component runs in Wasmtime alone, its own exports invoked with a JSON array", async () => {
+  const view = await openRunTab(harness, {
+    report,
+    run: null,
+    tab: "Instantiation",
+    capabilities: WITH_WASMTIME,
+  });
+  try {
+    assert.match(
+      (await view.page.locator('[data-field="component-engine"]').textContent()) ?? "",
+      /Engine: Wasmtime 49\.0\.0\. A component runs in Wasmtime only/,
+    );
+    assert.equal(await view.page.locator('[data-action="instantiateOther"]').count(), 0);
+    const options = await view.page
+      .locator('vscode-single-select[data-field="export"] vscode-option')
+      .allTextContents();
+    assert.deepEqual(
+      options.map((o) => o.trim()),
+      ["id"],
+      "the component's function, not its core module's exports",
+    );
+    assert.equal(
+      (await view.page.locator('vscode-label[for="stepper-args"]').textContent())?.trim(),
+      "Arguments, one JSON array",
+    );
+    await view.page.click('section.stepper vscode-button[data-action="instantiate"]');
+    // The host's answer: Wasmtime's run with a live instance (no steps are needed here).
+    await view.deliver({
+      type: "run",
+      run: {
+        engine: "wasmtime",
+        moduleId: "app.wasm",
+        otherModuleId: "app.wasm#other",
+        hostPageSize: 4096,
+        steps: [],
+        slots: [],
+        running: false,
+        error: null,
+        reset: { strategy: "madvise", keepResidentBytes: 0 },
+        liveInstance: 1,
+        variantChanges: null,
+      },
+    });
+    await view.page.locator('vscode-textfield[data-field="args"] input').fill('[7, "a,b"]');
+    await view.page.click('section.stepper vscode-button[data-action="invoke"]');
+    await view.waitForPosted((m) => m.type === "run" && m.action === "invoke");
+    assert.deepEqual(await postedRuns(view), [
+      { type: "run", engines: ["wasmtime"], action: "instantiate" },
+      { type: "run", engines: ["wasmtime"], action: "invoke", export: "id", args: ['[7, "a,b"]'] },
+    ]);
+    const violations = await view.checkAxe();
+    assert.deepEqual(violations, [], formatAxe(violations));
+  } finally {
+    await view.close();
+  }
+});
+
+test("without Wasmtime a component offers no engine; the lab says why it does not take one", async () => {
+  const view = await openRunTab(harness, { report, run: null, tab: "Instantiation" });
+  try {
+    assert.match(
+      (await view.page.locator('[data-field="wasmtime-missing"]').textContent()) ?? "",
+      /Real Wasmtime is not available/,
+    );
+    await view.page.getByRole("tab", { name: "Strategies" }).click();
+    assert.match(
+      (await view.page.locator('[data-field="lab-component"]').textContent()) ?? "",
+      /a component's core modules import each other: none runs alone/,
+    );
   } finally {
     await view.close();
   }

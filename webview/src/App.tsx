@@ -147,8 +147,8 @@ export function App(): ReactElement {
   }
   // Wasmtime is offered only where its library was found, the imaged variant only for a
   // module without an image; a persisted choice no longer offered falls back to V8.
-  const offered = offeredChoices(capabilities, left.data.report);
-  const engines = enginesOf(offered.includes(engineChoice) ? engineChoice : "v8");
+  const offered = offeredChoices(capabilities, left.data.report, left.data.component);
+  const engines = enginesOf(offered.includes(engineChoice) ? engineChoice : (offered[0] ?? "v8"));
   const props: ViewProps = {
     data: left.data,
     capabilities,

@@ -50,6 +50,7 @@ export function SlotPoolView({
       <EnginePicker
         capabilities={capabilities}
         report={data.report}
+        component={data.component}
         engines={engines}
         disabled={gate.running}
         choose={chooseEngine}
@@ -58,9 +59,13 @@ export function SlotPoolView({
         <RunButton action="instantiate" gate={gate}>
           Instantiate again
         </RunButton>
-        <RunButton action="instantiateOther" secondary gate={gate}>
-          Instantiate another module
-        </RunButton>
+        {/* A component's slots are taken over by another module only in a real Wasmtime
+            pool with other modules in it; "another module" is a core module's remap demo. */}
+        {!data.component && (
+          <RunButton action="instantiateOther" secondary gate={gate}>
+            Instantiate another module
+          </RunButton>
+        )}
       </div>
       {gate.blocked && (
         <p className={gate.running ? "run-status" : "notice"} role="status" data-field="blocked">

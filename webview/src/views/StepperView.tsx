@@ -45,6 +45,7 @@ export function StepperView({
     <EnginePicker
       capabilities={capabilities}
       report={data.report}
+      component={data.component}
       engines={engines}
       disabled={gate.running}
       choose={chooseEngine}
@@ -55,7 +56,7 @@ export function StepperView({
     return (
       <section className="stepper" aria-label="Instantiation stepper">
         {picker}
-        <RunActions report={data.report} live={live} gate={gate} />
+        <RunActions report={data.report} component={data.component} live={live} gate={gate} />
         {engines.includes("imaged") ? (
           <CowSavings asBuilt={runs.v8} imaged={runs.imaged} />
         ) : (
@@ -67,7 +68,7 @@ export function StepperView({
   return (
     <section className="stepper" aria-label="Instantiation stepper">
       {picker}
-      <RunActions report={data.report} live={live} gate={gate} />
+      <RunActions report={data.report} component={data.component} live={live} gate={gate} />
       {run?.error && (
         <div className="error-banner" role="alert" data-field="run-error">
           {displayMultiline(run.error)}

@@ -36,7 +36,20 @@ const STRATEGY_TEXT: Record<LabStrategy, string> = {
   wasmtime: "wasmtime: real Wasmtime's pooling allocator",
 };
 
-export function StrategiesView({ capabilities, lab }: ViewProps): ReactElement {
+export function StrategiesView(props: ViewProps): ReactElement {
+  if (!props.data.component) return <LabForm {...props} />;
+  return (
+    <section className="strategies" aria-label="Strategies">
+      <p className="notice" role="status" data-field="lab-component">
+        The lab&apos;s strategies instantiate core modules, and a component&apos;s core modules
+        import each other: none runs alone. Run the component in the Instantiation tab (Wasmtime),
+        or the lab on a plain module.
+      </p>
+    </section>
+  );
+}
+
+function LabForm({ capabilities, lab }: ViewProps): ReactElement {
   const [fields, setFields] = usePersistentState<LabFormFields>("lab-form", DEFAULT_FIELDS);
   const [shown, setShown] = useState<string | null>(null);
   const parsed = labOptionsFrom(fields);

@@ -10,10 +10,12 @@ import type { Capabilities } from "../../../../common/webview-protocol";
 import { choiceOf, offeredChoices, type EngineChoice } from "./engine-choice";
 import type { ReportJson } from "../../../../common/report-json";
 import type { EngineKind } from "../../../../common/run-types";
+import type { ComponentView } from "../../../../common/report-types";
 
 export interface EnginePickerProps {
   capabilities: Capabilities;
   report: ReportJson;
+  component: ComponentView | null;
   engines: EngineKind[];
   disabled: boolean;
   choose(choice: EngineChoice): void;
@@ -22,13 +24,22 @@ export interface EnginePickerProps {
 export function EnginePicker({
   capabilities,
   report,
+  component,
   engines,
   disabled,
   choose,
 }: EnginePickerProps): ReactElement | null {
   if (!capabilities.execution) return null;
   const wasmtime = capabilities.wasmtime;
-  const offered = offeredChoices(capabilities, report);
+  if (component && wasmtime.available) {
+    return (
+      <p className="muted engine-picker" data-field="component-engine">
+        Engine: Wasmtime {wasmtime.version}. A component runs in Wasmtime only (V8 has no component
+        model), with WASI 0.2 and no network.
+      </p>
+    );
+  }
+  const offered = offeredChoices(capabilities, report, component);
   // Where the second engine would come from, when it is not there.
   const missing = !wasmtime.available && (
     <p className="muted engine-picker" data-field="wasmtime-missing">
@@ -36,7 +47,7 @@ export function EnginePicker({
       {wasmtime.reason}.
     </p>
   );
-  if (offered.length === 1) return missing || null;
+  if (offered.length <= 1) return missing || null;
   const chosen = choiceOf(engines);
   const labels: Record<EngineChoice, string> = {
     v8: "V8 emulation",

@@ -37,7 +37,7 @@ export function MemoryAfterStep({
   onSelectPage,
   regions,
 }: MemoryAfterStepProps): ReactElement {
-  const heading = `Memory ${memory.memory} ${memoryPlaceText(memory)}, after step ${stepIndex + 1}`;
+  const heading = `${memory.coreModule ? `${memory.coreModule}: m` : "M"}emory ${memory.memory} ${memoryPlaceText(memory)}, after step ${stepIndex + 1}`;
   const imageStart = memory.imageOffset;
   const imageEnd =
     imageStart !== null && memory.imageLength !== null ? imageStart + memory.imageLength : null;

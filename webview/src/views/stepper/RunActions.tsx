@@ -11,19 +11,24 @@ import {
 } from "@vscode-elements/react-elements";
 import { useState, type FormEvent, type ReactElement } from "react";
 import type { ReportJson } from "../../../../common/report-json";
+import type { ComponentView } from "../../../../common/report-types";
 import { RunButton } from "./RunButton";
 import { parseArguments, postRun, type RunGate } from "./run-gate";
 import { displayText } from "../../../../common/display-text";
 
 export interface RunActionsProps {
   report: ReportJson;
+  /** The component the report's module is one of: its own exports are what runs. */
+  component: ComponentView | null;
   /** Whether every engine the actions run in has a live instance. */
   live: boolean;
   gate: RunGate;
 }
 
-export function RunActions({ report, live, gate }: RunActionsProps): ReactElement {
-  const functions = report.exports.filter((e) => e.kind === "func").map((e) => e.name);
+export function RunActions({ report, component, live, gate }: RunActionsProps): ReactElement {
+  const functions = (component ?? report).exports
+    .filter((e) => e.kind === "func")
+    .map((e) => e.name);
   const [chosen, setChosen] = useState<string | null>(null);
   const [argsText, setArgsText] = useState("");
   const exportName =
@@ -34,7 +39,10 @@ export function RunActions({ report, live, gate }: RunActionsProps): ReactElemen
   const invoke = (event?: FormEvent): void => {
     event?.preventDefault();
     if (disabled || exportName === null || !live) return;
-    postRun({ action: "invoke", export: exportName, args: parseArguments(argsText) }, gate);
+    // A component's arguments are one JSON array, passed whole (the runner parses it by
+    // the function's types).
+    const args = component ? [argsText] : parseArguments(argsText);
+    postRun({ action: "invoke", export: exportName, args }, gate);
   };
 
   return (
@@ -51,9 +59,11 @@ export function RunActions({ report, live, gate }: RunActionsProps): ReactElemen
         >
           Release (reset)
         </VscodeButton>
-        <RunButton action="instantiateOther" secondary gate={gate}>
-          Instantiate another module
-        </RunButton>
+        {!component && (
+          <RunButton action="instantiateOther" secondary gate={gate}>
+            Instantiate another module
+          </RunButton>
+        )}
         <RunButton action="runToEnd" secondary gate={gate}>
           Run to end
         </RunButton>
@@ -61,7 +71,9 @@ export function RunActions({ report, live, gate }: RunActionsProps): ReactElemen
       {/* Enter in the arguments submits: vscode-textfield calls form.requestSubmit(). */}
       <form className="invoke-form" aria-label="Invoke an export" onSubmit={invoke}>
         {functions.length === 0 ? (
-          <p className="muted">This module exports no functions to invoke.</p>
+          <p className="muted">
+            This {component ? "component" : "module"} exports no functions to invoke.
+          </p>
         ) : (
           <>
             <div className="field">
@@ -82,10 +94,12 @@ export function RunActions({ report, live, gate }: RunActionsProps): ReactElemen
               </VscodeSingleSelect>
             </div>
             <div className="field">
-              <VscodeLabel htmlFor="stepper-args">Arguments, comma-separated</VscodeLabel>
+              <VscodeLabel htmlFor="stepper-args">
+                {component ? "Arguments, one JSON array" : "Arguments, comma-separated"}
+              </VscodeLabel>
               <VscodeTextfield
                 id="stepper-args"
-                placeholder="e.g. 1, 2.5, -3"
+                placeholder={component ? 'e.g. ["world", 3, {"field": true}]' : "e.g. 1, 2.5, -3"}
                 data-field="args"
                 value={argsText}
                 disabled={disabled}

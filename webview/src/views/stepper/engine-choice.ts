@@ -4,6 +4,7 @@
 
 import type { EngineKind } from "../../../../common/run-types";
 import type { ReportJson } from "../../../../common/report-json";
+import type { ComponentView } from "../../../../common/report-types";
 import type { Capabilities } from "../../../../common/webview-protocol";
 
 export type EngineChoice = "v8" | "wasmtime" | "both" | "what-if";
@@ -21,8 +22,14 @@ export function choiceOf(engines: readonly EngineKind[]): EngineChoice {
 }
 
 /** The choices this module and this machine allow: Wasmtime where its library was found,
- *  "what CoW would have saved" where a memory with data gets no image. */
-export function offeredChoices(capabilities: Capabilities, report: ReportJson): EngineChoice[] {
+ *  "what CoW would have saved" where a memory with data gets no image. A component runs
+ *  in Wasmtime only (V8's JS API has no component model). */
+export function offeredChoices(
+  capabilities: Capabilities,
+  report: ReportJson,
+  component: ComponentView | null,
+): EngineChoice[] {
+  if (component) return capabilities.wasmtime.available ? ["wasmtime"] : [];
   const choices: EngineChoice[] = ["v8"];
   if (capabilities.wasmtime.available) choices.push("wasmtime", "both");
   if (report.images.some((image) => !image.static && image.dataBytes > 0)) choices.push("what-if");
