@@ -4,7 +4,33 @@
 import { markdownText } from "../../common/display-text";
 import { formatBytes, grouped, hex } from "../../common/format";
 import { imageLabel, v8VerdictText, wasmtimeVerdictText } from "../../common/verdict-text";
-import type { InspectReport } from "../../common/report-types";
+import type { ComponentReport, InspectReport } from "../../common/report-types";
+
+/** A component's report: its summary, then each core module's report under a heading of
+ *  its path (the module's own `#` title moved down two levels). */
+export function renderComponentMarkdown(report: ComponentReport): string {
+  const md = markdownText;
+  const { summary } = report;
+  const lines = [
+    `# Memory images of ${md(report.file)} (a component${report.name ? ` "${md(report.name)}"` : ""})`,
+    "",
+    `- size: ${grouped(report.size)} bytes, sha256 \`${report.sha256}\``,
+    `- ${grouped(summary.modules)} core modules; static images ${formatBytes(summary.imageBytes)}, ${formatBytes(summary.nonzeroImageBytes)} of it in pages with a non-zero byte${summary.largestImage ? `; the largest in ${md(summary.largestImage.path)}` : ""}`,
+    `- imports: ${md(report.imports.map((i) => `${i.name} (${i.kind})`).join(", ") || "none")}`,
+    `- exports: ${md(report.exports.map((e) => `${e.name} (${e.kind})`).join(", ") || "none")}`,
+  ];
+  for (const module of report.modules) {
+    lines.push(
+      "",
+      `## ${md(module.path)}${module.name ? ` "${md(module.name)}"` : ""}: bytes ${hex(module.offset)}..${hex(module.offset + module.length)} of the file`,
+      "",
+      ...renderMarkdownReport(module.report)
+        .split("\n")
+        .map((line) => (line.startsWith("#") ? `##${line}` : line)),
+    );
+  }
+  return `${lines.join("\n")}\n`;
+}
 
 export function renderMarkdownReport(report: InspectReport): string {
   const lines: string[] = [];

@@ -4,7 +4,8 @@
 import { parentPort } from "node:worker_threads";
 import { DecodeError } from "../analysis/binary-cursor";
 import { planImages } from "../analysis/image-planner";
-import { reportOf } from "../analysis/inspect";
+import { reportOf, type InspectOptions } from "../analysis/inspect";
+import { inspectComponent } from "../analysis/inspect-component";
 import { toJsonText } from "../analysis/json-text";
 import { imageBytesOf, moduleLayout, type ImageBytes } from "../analysis/module-layout";
 import { readModule } from "../analysis/module-reader";
@@ -15,6 +16,8 @@ import type { ImagePlan } from "../analysis/image-planner";
 import type { WasmModule } from "../analysis/module-types";
 
 let lastReport: InspectReport | null = null;
+/** The component the last report's module is one of, for the whole component's export. */
+let lastComponent: { bytes: Uint8Array; options: InspectOptions } | null = null;
 let images: ImageBytes = new Map();
 
 /** The core module to report: the file itself, or one of a component's. */
@@ -72,6 +75,7 @@ function handle(request: WorkerRequest): WorkerResponse {
     const { module, plan, component } = moduleToReport(request, options);
     const report = reportOf(module, plan, options);
     lastReport = report;
+    lastComponent = component ? { bytes: request.bytes, options } : null;
     images = imageBytesOf(module, plan);
     const layout = moduleLayout(module, plan, images);
     return {
@@ -86,7 +90,12 @@ function handle(request: WorkerRequest): WorkerResponse {
   }
   if (request.kind === "reportText") {
     if (!lastReport) throw new Error("no module was analysed");
-    return { id: request.id, ok: true, kind: "reportText", text: toJsonText(lastReport) };
+    // A component's export is the whole component's report (every core module planned),
+    // made on demand: the editor shows one module at a time.
+    const text = lastComponent
+      ? toJsonText(inspectComponent(lastComponent.bytes, lastComponent.options))
+      : toJsonText(lastReport);
+    return { id: request.id, ok: true, kind: "reportText", text };
   }
   // Image bytes of [offset, offset + length) of a memory: zeros outside the image.
   const bytes = new Uint8Array(request.length);

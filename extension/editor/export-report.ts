@@ -6,7 +6,8 @@ import * as vscode from "vscode";
 import { displayText } from "../../common/display-text";
 import type { LabReport } from "../../common/lab-types";
 import { renderLabCsv } from "../cli/lab-command";
-import { renderMarkdownReport } from "../cli/markdown-report";
+import { renderComponentMarkdown, renderMarkdownReport } from "../cli/markdown-report";
+import type { ComponentReport, InspectReport } from "../../common/report-types";
 
 /** `reportJson`: the indented text of `wasm-cow inspect --json` (AnalysisClient.reportText). */
 export async function exportReport(
@@ -15,7 +16,14 @@ export async function exportReport(
   format: "json" | "markdown",
   log: vscode.LogOutputChannel,
 ): Promise<void> {
-  const text = format === "json" ? `${reportJson}\n` : renderMarkdownReport(JSON.parse(reportJson));
+  // A component's report is the whole component's, as `wasm-cow inspect --json` prints it.
+  const report = JSON.parse(reportJson) as InspectReport | ComponentReport;
+  const text =
+    format === "json"
+      ? `${reportJson}\n`
+      : "kind" in report && report.kind === "component"
+        ? renderComponentMarkdown(report)
+        : renderMarkdownReport(report as InspectReport);
   await saveAs(source, "cow", format === "json" ? "json" : "md", text, log);
 }
 

@@ -3,7 +3,8 @@
 // compact report the webview parses holds the same object.
 
 import assert from "node:assert/strict";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, test } from "node:test";
 import { enableWasmFeatures } from "../../extension/runner/v8-features";
@@ -69,6 +70,15 @@ test("a component: its modules listed, the one with the largest image reported, 
   const third = await client.analyze(bytes, "app.wasm", 4096, 1 << 24, 2);
   assert.equal(third.component?.chosen, 2);
   assert.deepEqual(JSON.parse(third.reportJson).memories, []);
+  // Export Report of a component is the whole component's, exactly as inspect prints it.
+  const file = path.join(mkdtempSync(path.join(tmpdir(), "wasm-cow-worker-")), "app.wasm");
+  writeFileSync(file, bytes);
+  const cli = await captureCli(["inspect", file, "--json"]);
+  assert.equal(cli.code, 0, cli.stderr);
+  await client.analyze(bytes, file, 4096, 16 * 1024 * 1024, 2);
+  assert.equal(await client.reportText(), cli.stdout);
+  assert.equal(JSON.parse(cli.stdout).kind, "component");
+  rmSync(path.dirname(file), { recursive: true });
   // A core module is no component.
   const plain = await client.analyze(readFileSync(samples[0]!), samples[0]!, 4096, 1 << 24);
   assert.equal(plain.component, null);

@@ -6,7 +6,10 @@ import assert from "node:assert/strict";
 import { before, test } from "node:test";
 import { DEFAULT_DENSE_LIMIT } from "../../extension/analysis/image-planner";
 import { inspectModule } from "../../extension/analysis/inspect";
-import { renderMarkdownReport } from "../../extension/cli/markdown-report";
+import { renderComponentMarkdown, renderMarkdownReport } from "../../extension/cli/markdown-report";
+import { inspectComponent } from "../../extension/analysis/inspect-component";
+import { hex } from "../../common/format";
+import { componentWat } from "../helpers/component-wat";
 import { exampleModules, TWO_MEMORIES, type ExampleModule } from "../webview/harness/fixtures";
 import type { InspectReport } from "../../common/report-types";
 
@@ -115,4 +118,38 @@ test("the Markdown report carries the report's integers in their places", async 
       });
     }
   }
+});
+
+test("a component's Markdown: its summary, then each core module's report under its path", () => {
+  const bytes = componentWat(`(component $app
+    (core module $small (memory 1) (data (i32.const 0) "s"))
+    (core module $big (memory 2) (data (i32.const 0) "b") (data (i32.const 70000) "big"))
+  )`);
+  const report = inspectComponent(bytes, {
+    fileName: "app.wasm",
+    pageSize: 4096,
+    denseLimit: DEFAULT_DENSE_LIMIT,
+  });
+  const markdown = renderComponentMarkdown(report);
+  const lines = markdown.split("\n");
+  assert.equal(lines[0], '# Memory images of app.wasm (a component "app")');
+  // Images: small's one page, big's 18 (0 to 70003); non-zero pages: small's, big's 0 and 17.
+  assert.ok(
+    lines.includes(
+      `- 2 core modules; static images 76 KiB, 12 KiB of it in pages with a non-zero byte; the largest in component → module 1`,
+    ),
+  );
+  const headings = lines.filter((line) => line.startsWith("## "));
+  assert.deepEqual(headings, [
+    `## component → module 0 "small": bytes ${hex(report.modules[0]!.offset)}..${hex(report.modules[0]!.offset + report.modules[0]!.length)} of the file`,
+    `## component → module 1 "big": bytes ${hex(report.modules[1]!.offset)}..${hex(report.modules[1]!.offset + report.modules[1]!.length)} of the file`,
+  ]);
+  // Each module's own report follows, its title two levels down, its image table intact.
+  const big = markdown.slice(markdown.indexOf(headings[1]!));
+  assert.match(big, /^### Memory images of app\.wasm: component → module 1$/m);
+  const [row] = imageTable(big);
+  assert.equal(
+    ungroup(row!["length (bytes)"]!),
+    BigInt(report.modules[1]!.report.images[0]!.length!),
+  );
 });

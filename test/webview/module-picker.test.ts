@@ -80,6 +80,11 @@ test("the picker lists the modules, shows the chosen one, and asks for another",
       (await picker.locator('[data-field="component-facts"]').textContent()) ?? "",
       /4 core modules, 0 imports, 2 exports \(inner, id\)\. Offsets below are the module's own: it starts at byte 0x/,
     );
+    assert.equal(
+      await view.page.locator('section[aria-label="Overview"] h2').first().textContent(),
+      'app.wasm: component → module 1 "big"',
+      "the Overview says which core module it shows",
+    );
     await picker.locator('vscode-single-select[data-field="component-module"]').click();
     await view.page.getByRole("option", { name: /"leaf"/ }).click();
     const posted = await view.waitForPosted((m) => m.type === "chooseModule");

@@ -17,6 +17,7 @@ import "../styles/overview.css";
 
 export function OverviewView({ data, run }: ViewProps): ReactElement {
   const report = data.report;
+  const chosen = data.component?.modules[data.component.chosen] ?? null;
   const active = report.dataSegments.length - report.passiveSegments;
   // Once per report: a module can have 100,000 segments, and the Overview re-renders on
   // every step of a run.
@@ -26,7 +27,16 @@ export function OverviewView({ data, run }: ViewProps): ReactElement {
   );
   return (
     <section aria-label="Overview">
-      <h2>{data.fileName}</h2>
+      <h2>
+        {data.fileName}
+        {chosen && (
+          // A component's Overview is one core module's: the heading says which.
+          <span data-field="overview-module">
+            : {chosen.path}
+            {chosen.name ? ` "${displayText(chosen.name)}"` : ""}
+          </span>
+        )}
+      </h2>
       {report.wasmtime.compiles === false && <WasmtimeRefusal report={report} />}
       <dl className="facts">
         <Fact
