@@ -19,6 +19,7 @@ import { formatAxe, startHarness, type WebviewHarness } from "./harness/webview-
 let harness: WebviewHarness;
 let report: ReportMessage;
 let lengths: number[];
+let componentBytes: Uint8Array;
 
 before(async () => {
   const bytes = componentWat(`(component $app
@@ -31,6 +32,7 @@ before(async () => {
     (core instance $fi (instantiate $f))
     (func (export "id") (param "v" u32) (result u32) (canon lift (core func $fi "id")))
   )`);
+  componentBytes = bytes;
   const info = readComponent(bytes);
   lengths = info.modules.map((m) => m.length);
   const component: ComponentView = {
@@ -171,6 +173,43 @@ test("without Wasmtime a component offers no engine; the lab says why it does no
       (await view.page.locator('[data-field="lab-component"]').textContent()) ?? "",
       /a component's core modules import each other: none runs alone/,
     );
+  } finally {
+    await view.close();
+  }
+});
+
+test("Compare between two builds of a component: a picker per side, each asking for its side", async () => {
+  const view = await harness.openWebview();
+  try {
+    const right = {
+      ...reportMessage(readComponent(componentBytes).modules[0]!.bytes, {
+        fileName: "app-v2.wasm",
+        side: "right",
+      }),
+      component: { ...report.component!, chosen: 0 },
+    };
+    await view.start({ view: "compare", report, then: [right] });
+    const left = view.page.locator('section[aria-label="Component (left)"]');
+    const other = view.page.locator('section[aria-label="Component (right)"]');
+    await other.waitFor();
+    assert.equal(
+      await left
+        .locator('[data-field="component-module"]')
+        .evaluate((s) => (s as HTMLSelectElement).value),
+      "1",
+    );
+    assert.equal(
+      await other
+        .locator('[data-field="component-module"]')
+        .evaluate((s) => (s as HTMLSelectElement).value),
+      "0",
+    );
+    await other.locator('vscode-single-select[data-field="component-module"]').click();
+    await view.page.getByRole("option", { name: /"f"/ }).click();
+    const posted = await view.waitForPosted((m) => m.type === "chooseModule");
+    assert.deepEqual(posted, { type: "chooseModule", side: "right", module: 3 });
+    const violations = await view.checkAxe();
+    assert.deepEqual(violations, [], formatAxe(violations));
   } finally {
     await view.close();
   }

@@ -129,6 +129,13 @@ export function App(): ReactElement {
     return (
       <main className="app">
         {busy && <Loading what={busy} />}
+        {/* A component on either side: its picker says which core module is compared. */}
+        {(["left", "right"] as const).map((side) => {
+          const report = reports[side];
+          return report && "data" in report && report.data.component ? (
+            <ModulePicker key={side} component={report.data.component} side={side} compare />
+          ) : null;
+        })}
         <CompareView left={reports.left} right={reports.right} />
       </main>
     );
@@ -170,7 +177,7 @@ export function App(): ReactElement {
         </div>
       )}
       {left.data.component && (
-        <ModulePicker component={left.data.component} side={left.data.side} />
+        <ModulePicker component={left.data.component} side={left.data.side} compare={false} />
       )}
       <VscodeTabs
         selectedIndex={TABS.indexOf(tab)}

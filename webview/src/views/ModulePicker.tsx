@@ -17,17 +17,25 @@ function moduleLabel(module: ComponentView["modules"][number]): string {
   return displayText(`${module.path}${name}: ${formatBytes(module.length)}, ${image}`);
 }
 
-export function ModulePicker(props: { component: ComponentView; side: ReportSide }): ReactElement {
+export function ModulePicker(props: {
+  component: ComponentView;
+  side: ReportSide;
+  /** In Compare, each side has its picker: they say which side they are. */
+  compare: boolean;
+}): ReactElement {
   const { component } = props;
   const chosen = component.modules[component.chosen]!;
+  const which = props.compare ? ` (${props.side})` : "";
+  const id = `component-module-${props.side}`;
   return (
-    <section className="module-picker" aria-label="Component">
+    <section className="module-picker" aria-label={`Component${which}`} data-side={props.side}>
       <div className="module-picker-row">
-        <VscodeLabel htmlFor="component-module">
-          Component{component.name ? ` "${displayText(component.name)}"` : ""}: core module
+        <VscodeLabel htmlFor={id}>
+          Component{component.name ? ` "${displayText(component.name)}"` : ""}
+          {which}: core module
         </VscodeLabel>
         <VscodeSingleSelect
-          id="component-module"
+          id={id}
           data-field="component-module"
           value={String(component.chosen)}
           onChange={(event) =>
