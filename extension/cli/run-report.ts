@@ -125,9 +125,17 @@ function engineLine(engine: EngineInfo): string {
   return `Wasmtime ${engine.version} (${engine.library}), pooling allocator: ${given.length ? given.join(", ") : "Wasmtime's defaults"}${given.length ? ", the rest Wasmtime's defaults" : ""}`;
 }
 
-/** One step of the human report, on one line. */
+/** One step of the human report, on one line; below it what the module wrote to stdout
+ *  and stderr in the step, line by line, each escaped (it is the module's own text). */
 export function renderStepLine(step: RunStep): string {
-  return displayText(stepLine(step).trimEnd());
+  const lines = [displayText(stepLine(step).trimEnd())];
+  for (const stream of ["stdout", "stderr"] as const) {
+    const text = step.output?.[stream];
+    if (!text) continue;
+    for (const line of text.replace(/\n$/, "").split("\n"))
+      lines.push(`         ${stream}: ${displayText(line)}`);
+  }
+  return lines.join("\n");
 }
 
 export function renderRunSummary(summary: RunSummary): string {

@@ -4,6 +4,7 @@
 // the component are cached, so a second run needs no network and no build.
 
 import { execFile } from "node:child_process";
+import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdir, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
@@ -20,11 +21,17 @@ world hello {
   export hello: func(name: string) -> string;
 }
 `;
-const SOURCE = "export function hello(name) {\n  return `Hello, ${name}!`;\n}\n";
+// console.log goes to WASI 0.2's stdout: what the runner captures.
+const SOURCE =
+  "export function hello(name) {\n  console.log(`called with ${name}`);\n  return `Hello, ${name}!`;\n}\n";
 
-/** The path of hello.component.wasm: `hello("world")` returns "Hello, world!". */
+/** The path of hello.component.wasm: `hello("world")` returns "Hello, world!" and writes
+ *  "called with world" and a newline to stdout. Cached under a name of the sources' hash,
+ *  so a changed source is built anew. */
 export async function helloComponent(): Promise<string> {
-  const output = path.join(TOOLS, "hello", "hello.component.wasm");
+  const key = createHash("sha256").update(WIT).update(SOURCE).digest("hex").slice(0, 12);
+  const dir = path.join(TOOLS, `hello-${key}`);
+  const output = path.join(dir, "hello.component.wasm");
   if (existsSync(output)) return output;
   const cli = path.join(
     TOOLS,
@@ -44,7 +51,6 @@ export async function helloComponent(): Promise<string> {
       },
     );
   }
-  const dir = path.join(TOOLS, "hello");
   await mkdir(path.join(dir, "wit"), { recursive: true });
   await writeFile(path.join(dir, "wit", "hello.wit"), WIT);
   await writeFile(path.join(dir, "hello.js"), SOURCE);

@@ -67,6 +67,11 @@ describe("the componentize-js hello component", { timeout: 10 * 60_000 }, () => 
     const [invoke] = steps(report, "invoke");
     assert.deepEqual(invoke.result, [{ type: "string", value: oracle.result }]);
     assert.equal(invoke.detail.signature, "(name: string) -> string");
+    assert.deepEqual(
+      invoke.output,
+      { stdout: "called with world\n", stderr: "" },
+      "WASI 0.2 stdout",
+    );
 
     const planned = plannedImages(file).get("component → module 0")!;
     const [first, second] = steps(report, "instantiate");
