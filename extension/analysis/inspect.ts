@@ -86,7 +86,7 @@ export function reportOf(
       imported: module.globals.filter((g) => g.import).length,
       defined: module.globals.filter((g) => !g.import).length,
     },
-    tags: module.tagCount,
+    tags: module.tagTypes.length,
     elementSegments: module.elementSegmentCount,
     startFunction: module.start,
     memories: module.memories.map((m) => ({

@@ -95,7 +95,7 @@ export function readModule(bytes: Uint8Array): WasmModule {
     tables: [],
     memories: [],
     globals: [],
-    tagCount: 0,
+    tagTypes: [],
     exports: [],
     start: null,
     elementSegmentCount: 0,
@@ -180,8 +180,8 @@ export function readModule(bytes: Uint8Array): WasmModule {
       }
       case "tag": {
         const count = body.count("tags", 2);
-        for (let i = 0; i < count; i++) readTag(body, `tag ${module.tagCount + i}`);
-        module.tagCount += count;
+        for (let i = 0; i < count; i++)
+          module.tagTypes.push(readTag(body, `tag ${module.tagTypes.length}`));
         break;
       }
       case "global": {
@@ -415,7 +415,7 @@ function readImportSection(
       }
       case 4: {
         const typeIndex = readTag(cursor, `import ${i} tag`);
-        module.tagCount++;
+        module.tagTypes.push(typeIndex);
         entry = { ...ref, offset, desc: { kind: "tag", typeIndex } };
         break;
       }

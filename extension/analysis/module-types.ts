@@ -159,7 +159,8 @@ export interface WasmModule {
   tables: Table[];
   memories: Memory[];
   globals: Global[];
-  tagCount: number;
+  /** Type index of every tag, imported ones first (a tag's payload is its params). */
+  tagTypes: number[];
   exports: Export[];
   start: number | null;
   elementSegmentCount: number;

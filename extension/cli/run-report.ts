@@ -159,18 +159,20 @@ function stepLine(step: RunStep): string {
   const name = step.export ? `${step.step} ${step.export}` : step.step;
   const outcome = step.error
     ? `error: ${step.error}`
-    : step.result
-      ? step.result.map((r) => String(r.value)).join(", ")
-      : step.step === "reset"
-        ? resetSummary(step)
-        : step.step === "instantiate"
-          ? step.memories
-              .map(
-                (m) =>
-                  `${m.coreModule ? `${m.coreModule} ` : ""}memory ${m.memory} ${memoryPlaceText(m)}: ${memoryInitText(m.origin)}`,
-              )
-              .join("; ")
-          : "";
+    : typeof step.detail?.exitStatus === "number"
+      ? `exited with code ${step.detail.exitStatus}`
+      : step.result
+        ? step.result.map((r) => String(r.value)).join(", ")
+        : step.step === "reset"
+          ? resetSummary(step)
+          : step.step === "instantiate"
+            ? step.memories
+                .map(
+                  (m) =>
+                    `${m.coreModule ? `${m.coreModule} ` : ""}memory ${m.memory} ${memoryPlaceText(m)}: ${memoryInitText(m.origin)}`,
+                )
+                .join("; ")
+            : "";
   const retired = step.detail?.retired ? ` (retired: ${step.detail.retired})` : "";
   const faults = memory?.userfaults?.faults ? ` [${userfaultsText(memory.userfaults)}]` : "";
   return [

@@ -3,14 +3,16 @@
 // directories, an empty environment, stdout and stderr captured in memory with a cap:
 // wasi-output.ts),
 // and for everything else a stand-in made from the declared type: functions that trap
-// with `unresolved import "module"."name"`, zero-valued globals, empty tables and
-// fresh memories.
+// with `unresolved import "module"."name"`, zero-valued globals, empty tables, fresh
+// memories and new exception tags (the runner names them when an exception escapes).
+// proc_exit throws WasiExit from any call (call-outcome.ts).
 
 import { WASI } from "node:wasi";
 import type { ImportedSlotMemory } from "../analysis/cow-rewriter";
 import type { Import, WasmModule } from "../analysis/module-types";
 import type { OutputMirror } from "./output-mirror";
 import { OutputCapture } from "./wasi-output";
+import { WasiExit, type KnownTag } from "./call-outcome";
 
 const WASI_MODULES = new Set(["wasi_snapshot_preview1", "wasi_unstable"]);
 
@@ -20,6 +22,8 @@ export interface InstanceImports {
   importedMemories: Map<number, WebAssembly.Memory>;
   wasi: WASI | null;
   output: OutputCapture | null;
+  /** The tags made for the module's tag imports. */
+  tags: KnownTag[];
 }
 
 export interface ImportOptions {
@@ -68,11 +72,15 @@ export function buildImports(
     preview1.fd_write = output.fdWrite(
       preview1.fd_write as Parameters<OutputCapture["fdWrite"]>[0],
     );
+    preview1.proc_exit = (code: number) => {
+      throw new WasiExit(code);
+    };
     for (const [name, value] of Object.entries(preview1)) {
       for (const moduleName of WASI_MODULES) provide(moduleName, name, value);
     }
   }
   const importedMemories = new Map<number, WebAssembly.Memory>();
+  const tags: KnownTag[] = [];
   let memoryIndex = 0;
   for (const entry of module.imports) {
     const given = options.provided?.[entry.module]?.[entry.name];
@@ -82,12 +90,16 @@ export function buildImports(
       provide(entry.module, entry.name, memory);
     } else if (given !== undefined) {
       provide(entry.module, entry.name, given);
+    } else if (entry.desc.kind === "tag") {
+      const tag = standInTag(module, entry, entry.desc.typeIndex);
+      tags.push(tag);
+      provide(entry.module, entry.name, tag.tag as unknown as WebAssembly.ImportValue);
     } else if (!imports[entry.module]?.[entry.name]) {
       provide(entry.module, entry.name, standIn(entry));
     }
   }
   for (const { slot, memory } of slotMemories) provide(slot.module, slot.name, memory);
-  return { imports, importedMemories, wasi, output };
+  return { imports, importedMemories, wasi, output, tags };
 }
 
 function standIn(entry: Import): WebAssembly.ImportValue {
@@ -128,10 +140,39 @@ function standIn(entry: Import): WebAssembly.ImportValue {
       });
     }
     case "tag":
-      throw new Error(`cannot provide import ${where}: exception tags cannot be stubbed`);
+      throw new Error(`a tag import is made by standInTag, not here: ${where}`);
     case "memory":
       return standInMemory(entry);
   }
+}
+
+/** The JS API's names of the value types a Tag can carry. */
+const TAG_VALUE_TYPES: Record<string, string> = {
+  i32: "i32",
+  i64: "i64",
+  f32: "f32",
+  f64: "f64",
+  externref: "externref",
+  funcref: "anyfunc",
+};
+
+/** A new tag of the import's declared type: the module throws and catches it as its own. */
+function standInTag(module: WasmModule, entry: Import, typeIndex: number): KnownTag {
+  const where = `"${entry.module}"."${entry.name}"`;
+  const params = module.funcTypes[typeIndex]?.params;
+  if (!params)
+    throw new Error(
+      `cannot provide import ${where}: its tag type ${typeIndex} is no function type`,
+    );
+  const unsupported = params.find((type) => !(type in TAG_VALUE_TYPES));
+  if (unsupported !== undefined)
+    throw new Error(
+      `cannot provide import ${where}: a tag carrying ${unsupported} cannot be created from JavaScript`,
+    );
+  const tag = new WebAssembly.Tag({
+    parameters: params.map((type) => TAG_VALUE_TYPES[type]!),
+  } as WebAssembly.TagType);
+  return { name: `import ${where}`, tag, params };
 }
 
 function standInMemory(entry: Import): WebAssembly.Memory {

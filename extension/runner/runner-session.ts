@@ -13,7 +13,8 @@ import type { WasmModule } from "../analysis/module-types";
 import { v8Implements } from "../analysis/v8-feature-probes";
 import { buildImports } from "./instance-imports";
 import { NO_SYSCALLS, type Accounting, type NativeAddon } from "./native-backend";
-import { blankStep, elapsed, memoryStepState, plannedModule, thrownText } from "./step-records";
+import { blankStep, elapsed, memoryStepState, plannedModule } from "./step-records";
+import { exportedTags, thrownText, WasiExit, type KnownTag } from "./call-outcome";
 import type {
   SessionConfig,
   InitMode,
@@ -82,6 +83,10 @@ interface LiveInstance {
   inPlace: InPlaceUse[];
   instance: WebAssembly.Instance | null;
   output: OutputCapture | null;
+  /** Tags whose exceptions can be read: the ones made for its imports, the exported ones. */
+  tags: KnownTag[];
+  /** The code its program exited with (proc_exit), after which it runs no more code. */
+  exited: number | null;
 }
 
 /** Compiles module bytes; when this V8 lacks a feature the module uses, the error says
@@ -199,6 +204,8 @@ export class RunnerSession {
       inPlace: [],
       instance: null,
       output: null,
+      tags: [],
+      exited: null,
     };
     const steps: StepRecord[] = [];
     let environment: ReturnType<typeof buildImports>;
@@ -221,6 +228,7 @@ export class RunnerSession {
         const instance = new WebAssembly.Instance(compiled.module, environment.imports);
         live.instance = instance;
         environment.output?.attach(instance);
+        live.tags.push(...exportedTags(instance.exports, loaded.module));
         for (const { memory, exportName } of compiled.own) {
           const own = instance.exports[exportName] as WebAssembly.Memory;
           live.inPlace.push({ memoryIndex: memory, memory: own, place: "own" });
@@ -228,9 +236,12 @@ export class RunnerSession {
         return undefined;
       }),
     );
+    const wasi = environment.wasi;
+    let wasiBound = false;
     if (live.instance && options.initialize) {
       const exports = live.instance.exports;
       const instance = live.instance;
+      wasiBound = typeof exports._initialize === "function" || typeof exports._start === "function";
       if (typeof exports._initialize === "function") {
         steps.push(
           this.timedCall(live, "initialize", "_initialize", () =>
@@ -249,6 +260,13 @@ export class RunnerSession {
           ),
         );
       }
+    }
+    // A WASI module that is neither started nor initialised here (a reactor without
+    // _initialize, as SQLite's build is, or initialising turned off) still needs node:wasi
+    // to know its memory before any export calls WASI. initialize() binds it and calls
+    // `_initialize` if present; it is given the memory alone, so it runs nothing.
+    if (live.instance && wasi && !wasiBound && live.instance.exports.memory) {
+      wasi.initialize({ exports: { memory: live.instance.exports.memory } });
     }
     return { instance: live.id, mode, steps };
   }
@@ -299,6 +317,7 @@ export class RunnerSession {
       },
     );
     live.output = environment.output;
+    live.tags = [...environment.tags];
     live.inPlace = [...environment.importedMemories].map(([memoryIndex, memory]) => ({
       memoryIndex,
       memory,
@@ -310,6 +329,10 @@ export class RunnerSession {
   invoke(instanceId: number, exportName: string, args: string[]): StepRecord {
     const live = this.live(instanceId);
     if (!live.instance) throw new Error(`instance ${instanceId} failed to instantiate`);
+    if (live.exited !== null)
+      throw new Error(
+        `instance ${instanceId} exited with code ${live.exited} (proc_exit) and runs no more code: instantiate again`,
+      );
     const fn = live.instance.exports[exportName];
     if (typeof fn !== "function") throw new Error(`no exported function "${exportName}"`);
     const signature = exportSignature(live.module.module, exportName, args);
@@ -458,12 +481,18 @@ export class RunnerSession {
     const started = process.hrtime.bigint();
     let result: StepRecord["result"] = null;
     let error: string | null = null;
+    let exitStatus: number | null = null;
     try {
       const value = run();
       if (Array.isArray(value)) result = value as StepRecord["result"];
       else if (typeof value === "number") result = [resultJson(value, "i32")]; // a WASI exit code
     } catch (caught) {
-      error = thrownText(caught);
+      // A WASI program's exit is its result (as in the Wasmtime engine), and the end of
+      // the instance; anything else is an error, an exception with its tag and payload.
+      if (caught instanceof WasiExit) {
+        live.exited = exitStatus = caught.code;
+        result = [resultJson(caught.code, "i32")];
+      } else error = thrownText(caught, live.tags);
     }
     const ns = elapsed(started);
     const output = live.output?.take() ?? null;
@@ -472,12 +501,18 @@ export class RunnerSession {
       ...this.instanceStep(live, step, ns, NO_SYSCALLS, {
         exportName,
         // Output past the cap is counted, so the report can say how much is missing.
-        detail: dropped
-          ? {
-              droppedStdoutBytes: output.dropped.stdout,
-              droppedStderrBytes: output.dropped.stderr,
-            }
-          : null,
+        detail:
+          dropped || exitStatus !== null
+            ? {
+                ...(dropped
+                  ? {
+                      droppedStdoutBytes: output.dropped.stdout,
+                      droppedStderrBytes: output.dropped.stderr,
+                    }
+                  : {}),
+                ...(exitStatus === null ? {} : { exitStatus }),
+              }
+            : null,
       }),
       result,
       error,

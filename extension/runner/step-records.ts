@@ -77,12 +77,3 @@ export function memoryStepState(
     userfaults: where.userfaults ?? null,
   };
 }
-
-/** What a call threw, in words: a wasm exception no handler caught is not an Error, and
- *  would otherwise read "[object WebAssembly.Exception]". */
-export function thrownText(thrown: unknown): string {
-  if (thrown instanceof Error) return thrown.message;
-  if (thrown instanceof WebAssembly.Exception)
-    return "uncaught WebAssembly exception: a throw that no try in the module caught";
-  return String(thrown);
-}

@@ -45,7 +45,8 @@ import type {
   SessionConfig,
   WasmtimePooling,
 } from "./protocol";
-import { blankStep, elapsed, memoryStepState, plannedModule, thrownText } from "./step-records";
+import { blankStep, elapsed, memoryStepState, plannedModule } from "./step-records";
+import { thrownText } from "./call-outcome";
 import { pageCountsOf } from "../../common/page-states";
 import { exportSignature, parseArgument, resultJson } from "./wasm-values";
 import { usesWasi } from "./instance-imports";

@@ -61,9 +61,10 @@ export const RUNNER_WAT = {
     (func (export "open") (result i32)
       (call $open (i32.const 3) (i32.const 0) (i32.const 64) (i32.const 10)
         (i32.const 0) (i64.const 0) (i64.const 0) (i32.const 0) (i32.const 32))))`,
-  /** Imports an exception tag, which JavaScript cannot make up. */
+  /** Imports an exception tag carrying a v128, which JavaScript cannot make (a tag of
+   *  numbers it can: instance-imports.ts makes those). */
   tagImport: `(module
-    (import "env" "t" (tag))
+    (import "env" "t" (tag (param v128)))
     (memory (export "memory") 1)
     (data (i32.const 0) "tagged"))`,
   /** Only zero bytes in its data: Wasmtime's image is empty (map[mem] = None). */

@@ -54,7 +54,7 @@ function readerCount(module: WasmModule, section: string): number | null {
     case "Global":
       return module.globals.length - imported("global");
     case "Tag":
-      return module.tagCount - imported("tag");
+      return module.tagTypes.length - imported("tag");
     case "Export":
       return module.exports.length;
     case "Elem":

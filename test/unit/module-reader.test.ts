@@ -170,7 +170,7 @@ describe("a module with every section kind", () => {
         [1, null, 2n],
       ],
     );
-    assert.equal(decoded.tagCount, 2);
+    assert.equal(decoded.tagTypes.length, 2);
     assert.deepEqual(
       decoded.globals.map((g) => [g.index, g.import?.name ?? null, g.type]),
       [

@@ -330,3 +330,23 @@ for (const theme of ["dark", "light", "high-contrast"] as const) {
     await view.close();
   });
 }
+
+test("a step that ended in proc_exit says the program exited, with its code", async () => {
+  const [index, invoke] = [...final.steps.entries()].find(([, s]) => s.step === "invoke")!;
+  const exited = {
+    ...final,
+    steps: final.steps.map((step, i) =>
+      i === index ? { ...invoke, detail: { ...invoke.detail, exitStatus: 3 } } : step,
+    ),
+  };
+  const view = await open(exited);
+  await view.page.click(`.timeline-step[data-step-index="${index}"]`);
+  await waitForCurrent(view, index);
+  const detail = view.page.locator("section.step-detail");
+  assert.equal(
+    (await detail.locator('[data-field="exit"]').textContent())?.replace(/\s+/g, " ").trim(),
+    "Exited with code 3 (proc_exit): the instance runs no more code.",
+  );
+  assert.equal(await detail.locator('[data-field="result"]').count(), 0);
+  await view.close();
+});

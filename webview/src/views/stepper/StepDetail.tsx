@@ -105,13 +105,20 @@ export function StepDetail({
           <strong>Error:</strong> {displayMultiline(step.error)}
         </p>
       )}
-      {step.result && (
-        <p data-field="result">
-          <strong>Result:</strong>{" "}
-          {step.result.length === 0
-            ? "(no values)"
-            : step.result.map((value) => `${value.type} ${String(value.value)}`).join(", ")}
+      {typeof step.detail?.exitStatus === "number" ? (
+        <p data-field="exit">
+          <strong>Exited</strong> with code {step.detail.exitStatus} (proc_exit): the instance runs
+          no more code.
         </p>
+      ) : (
+        step.result && (
+          <p data-field="result">
+            <strong>Result:</strong>{" "}
+            {step.result.length === 0
+              ? "(no values)"
+              : step.result.map((value) => `${value.type} ${String(value.value)}`).join(", ")}
+          </p>
+        )
       )}
       {output && (
         <div className="step-output">
