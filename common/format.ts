@@ -25,6 +25,12 @@ export function hex(value: number | bigint): string {
   return `0x${value.toString(16)}`;
 }
 
+/** A byte count as the views show it, one rule everywhere: the exact integer, grouped,
+ *  and from 1 KiB on the human size too: "45,630,618 (43.5 MiB)", "512". */
+export function exactBytes(value: number | bigint): string {
+  return Number(value) < 1024 ? grouped(value) : `${grouped(value)} (${formatBytes(value)})`;
+}
+
 /** 1234567 → "1,234,567". */
 export function grouped(value: number | bigint): string {
   return value.toString().replace(/\B(?=(\d{3})+(?!\d))/g, ",");

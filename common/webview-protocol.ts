@@ -44,6 +44,8 @@ export type Capabilities =
       pending: boolean;
       hostPageSize: null;
       wasmtime: WasmtimeAvailability;
+      /** Restricted Mode: trusting the folder would make execution available. */
+      restricted?: true;
     };
 
 export interface ViewSettings {
@@ -137,6 +139,8 @@ export type WebviewMessage =
   | { type: "runLab"; options: LabOptions }
   | { type: "exportLab"; format: "json" | "csv" }
   | { type: "compareWith" }
+  /** Open VS Code's workspace trust editor (from the Restricted Mode notice). */
+  | { type: "manageTrust" }
   | { type: "chooseModule"; side: ReportSide; module: number }
   | { type: "error"; message: string };
 
@@ -145,6 +149,10 @@ const SMALLEST_PAGE_SIZE = 4096;
 
 /** Bytes the hex view may ask for at once. */
 export const MAX_READ_BYTES = 65536;
+
+/** The longest argument text an invoke may carry: a component's arguments are one JSON
+ *  array (strings and records included), a module's a number each. */
+export const MAX_ARGUMENT_CHARS = 16384;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -160,6 +168,7 @@ export function parseWebviewMessage(value: unknown): WebviewMessage | null {
   switch (value.type) {
     case "ready":
     case "compareWith":
+    case "manageTrust":
       return { type: value.type };
     case "readBytes":
       if (
@@ -206,7 +215,7 @@ export function parseWebviewMessage(value: unknown): WebviewMessage | null {
             value.export.length > 1024 ||
             !Array.isArray(value.args) ||
             value.args.length > 64 ||
-            !value.args.every((a) => typeof a === "string" && a.length <= 256)
+            !value.args.every((a) => typeof a === "string" && a.length <= MAX_ARGUMENT_CHARS)
           ) {
             return null;
           }

@@ -23,6 +23,7 @@ const RESTRICTED: Capabilities = {
   pending: false,
   hostPageSize: null,
   wasmtime: { available: false, reason: RESTRICTED_REASON },
+  restricted: true,
 };
 
 export class ExecutionGate implements vscode.Disposable {

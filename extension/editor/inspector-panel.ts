@@ -157,6 +157,9 @@ export class InspectorPanel implements vscode.Disposable {
         if (source) await this.analyze(source.side, source.uri, source.bytes, message.module);
         return;
       }
+      case "manageTrust":
+        await vscode.commands.executeCommand("workbench.trust.manage");
+        return;
       case "compareWith":
         await vscode.commands.executeCommand("wasmCow.compare", this.sources[0]!.uri);
         return;

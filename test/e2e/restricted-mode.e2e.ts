@@ -15,6 +15,8 @@ import { makeWorkspace } from "./harness/workspace";
 
 const FILE = "build/dirty-per-call.wasm";
 const REASON = /^Execution is unavailable: .*Restricted Mode.*trusted workspace/;
+/** What a tab says instead of repeating the reason. */
+const POINTER = /^Execution is unavailable: the notice above says why\.$/;
 
 test(
   "Restricted Mode: inspection works, execution is disabled and says why",
@@ -67,7 +69,12 @@ test(
               assert.ok(await inspector.actionDisabled(action), `${action} is disabled`);
             }
             const blocked = inspector.frame.locator('section.stepper [data-field="blocked"]');
-            assert.match((await blocked.textContent()) ?? "", REASON);
+            assert.match((await blocked.textContent()) ?? "", POINTER);
+            assert.equal(
+              await inspector.frame.getByText(/Restricted Mode/).count(),
+              1,
+              "the reason, said once",
+            );
             assert.equal(
               await inspector.frame.locator(".timeline-step").count(),
               0,
@@ -80,7 +87,12 @@ test(
               "Instantiate again is disabled",
             );
             const poolBlocked = inspector.frame.locator('section.slot-pool [data-field="blocked"]');
-            assert.match((await poolBlocked.textContent()) ?? "", REASON);
+            assert.match((await poolBlocked.textContent()) ?? "", POINTER);
+            // The notice offers the way out: VS Code's workspace trust editor.
+            const trustTab = page.getByRole("tab", { name: /Workspace Trust/ });
+            assert.equal(await trustTab.count(), 0, "not open before");
+            await notice.locator('vscode-button[data-action="manage-trust"]').click();
+            await trustTab.first().waitFor();
           });
 
           await scenario("the palette offers inspection but not stepping", async () => {

@@ -17,7 +17,9 @@ test(
       const frame = await workbench.openInCustomEditor("build/tiny.wasm", field);
       // tiny.wat: one 64 KiB memory, one segment of 34 bytes at 1024 ("Hello … image!\0").
       // Wasmtime's image covers the data rounded out to 4 KiB pages: [0, 4096).
-      assert.equal((await frame.locator(field).textContent())?.trim(), "4096");
+      assert.equal(await frame.locator(field).getAttribute("data-value"), "4096");
+      // Shown by the views' one number rule: the exact integer grouped, and its size.
+      assert.equal((await frame.locator(field).textContent())?.trim(), "4,096 (4 KiB)");
       // The capabilities arrive before the report: no notice means the runner started and
       // loaded the native addon from the installed package.
       const notice = frame.getByText(/Execution is unavailable/);

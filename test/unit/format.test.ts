@@ -3,7 +3,7 @@
 
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { formatBytes, grouped } from "../../common/format";
+import { exactBytes, formatBytes, grouped } from "../../common/format";
 
 test("binary units, one decimal at most", () => {
   assert.equal(formatBytes(0), "0 bytes");
@@ -25,4 +25,12 @@ test("a value that rounds to 1024 of a unit is 1 of the next", () => {
 test("grouped integers", () => {
   assert.equal(grouped(41_943_047), "41,943,047");
   assert.equal(grouped(12n), "12");
+});
+
+test("exactBytes: the exact integer grouped, and from 1 KiB on the human size", () => {
+  assert.equal(exactBytes(512), "512");
+  assert.equal(exactBytes(1023), "1,023");
+  assert.equal(exactBytes(1024), "1,024 (1 KiB)");
+  assert.equal(exactBytes(45630618), "45,630,618 (43.5 MiB)");
+  assert.equal(exactBytes(67108864n), "67,108,864 (64 MiB)");
 });

@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { TARGET_PAGE_SIZES } from "../../extension/analysis/image-planner";
 import {
+  MAX_ARGUMENT_CHARS,
   MAX_READ_BYTES,
   parseWebviewMessage,
   type WebviewMessage,
@@ -45,6 +46,15 @@ const VALID: WebviewMessage[] = [
     args: Array(64).fill("a"),
   },
   { type: "run", engines: ["v8"], action: "invoke", export: "f", args: ["x".repeat(256)] },
+  // A component's arguments: one JSON array, up to the limit.
+  {
+    type: "run",
+    engines: ["wasmtime"],
+    action: "invoke",
+    export: "hello",
+    args: [JSON.stringify(["x".repeat(MAX_ARGUMENT_CHARS - 6)])],
+  },
+  { type: "manageTrust" },
   { type: "setReset", strategy: "madvise", keepResidentBytes: 0 },
   { type: "setReset", strategy: "keep-resident", keepResidentBytes: 1048576 },
   { type: "setReset", strategy: "pagemap", keepResidentBytes: 4096 },
@@ -129,7 +139,13 @@ const MALFORMED: [string, unknown][] = [
   ],
   [
     "invoke arg too long",
-    { type: "run", engines: ["v8"], action: "invoke", export: "f", args: ["1".repeat(257)] },
+    {
+      type: "run",
+      engines: ["v8"],
+      action: "invoke",
+      export: "f",
+      args: ["1".repeat(MAX_ARGUMENT_CHARS + 1)],
+    },
   ],
   ["setReset unknown strategy", { type: "setReset", strategy: "munmap", keepResidentBytes: 0 }],
   ["setReset strategy missing", { type: "setReset", keepResidentBytes: 0 }],

@@ -161,7 +161,13 @@ test("every data-field of the Overview equals the CLI's JSON", async (t) => {
       const shown = await view.page
         .locator("[data-field]")
         .evaluateAll((elements) =>
-          elements.map((e) => [e.getAttribute("data-field")!, e.textContent!.trim()] as const),
+          elements.map(
+            (e) =>
+              [
+                e.getAttribute("data-field")!,
+                e.getAttribute("data-value") ?? e.textContent!.trim(),
+              ] as const,
+          ),
         );
       const fields = new Set(shown.map(([field]) => field));
       for (const [field, text] of shown) {

@@ -145,10 +145,16 @@ test("without execution the notice gives the reason (Restricted Mode)", async ()
       pending: false,
       hostPageSize: null,
       wasmtime: NO_WASMTIME,
+      restricted: true,
     },
   });
   const notice = restricted.page.getByRole("status").filter({ hasText: RESTRICTED });
   assert.equal(await notice.count(), 1);
+  // The way out, from the notice: VS Code's workspace trust editor, through the host.
+  await notice.locator('vscode-button[data-action="manage-trust"]').click();
+  assert.deepEqual(await restricted.waitForPosted((m) => m.type === "manageTrust"), {
+    type: "manageTrust",
+  });
   assertClean(restricted);
   await restricted.close();
 

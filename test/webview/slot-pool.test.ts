@@ -261,11 +261,11 @@ test("without execution the pool's actions are disabled and say why", async () =
     assert.equal(await button.getAttribute("disabled"), "", (await button.textContent()) ?? "");
     await button.click({ force: true });
   }
-  assert.ok(
-    (
-      (await view.page.locator('section.slot-pool [data-field="blocked"]').textContent()) ?? ""
-    ).includes(reason),
+  assert.equal(
+    (await view.page.locator('section.slot-pool [data-field="blocked"]').textContent())?.trim(),
+    "Execution is unavailable: the notice above says why.",
   );
+  assert.equal(await view.page.getByText(reason).count(), 1, "the reason, said once");
   assert.ok(await view.page.locator('[data-field="no-slots"]').isVisible());
   assert.deepEqual(await postedRuns(view), []);
   await view.close();

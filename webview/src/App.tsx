@@ -2,6 +2,7 @@
 // view state, and shows the inspector's tabs (or the compare view).
 
 import {
+  VscodeButton,
   VscodeProgressRing,
   VscodeTabHeader,
   VscodeTabPanel,
@@ -174,6 +175,18 @@ export function App(): ReactElement {
       {!capabilities.execution && !capabilities.pending && (
         <div className="notice" role="status">
           Execution is unavailable: {capabilities.executionUnavailable}
+          {capabilities.restricted && (
+            <>
+              {" "}
+              <VscodeButton
+                secondary
+                data-action="manage-trust"
+                onClick={() => post({ type: "manageTrust" })}
+              >
+                Trust this folder…
+              </VscodeButton>
+            </>
+          )}
         </div>
       )}
       {left.data.component && (

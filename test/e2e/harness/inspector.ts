@@ -57,7 +57,8 @@ export class Inspector {
     await this.frame.locator(TAB_SECTIONS[tab]).waitFor();
   }
 
-  /** The Overview's values by `data-field` (their text, trimmed). */
+  /** The Overview's values by `data-field`: the exact value (`data-value`, as the JSON
+   *  has it) where the view formats it, else the text, trimmed. */
   async overviewFields(): Promise<Record<string, string>> {
     await this.showTab("overview");
     return this.frame
@@ -66,7 +67,7 @@ export class Inspector {
         Object.fromEntries(
           [...section.querySelectorAll("[data-field]")].map((e) => [
             e.getAttribute("data-field")!,
-            (e.textContent ?? "").trim(),
+            e.getAttribute("data-value") ?? (e.textContent ?? "").trim(),
           ]),
         ),
       );

@@ -14,6 +14,7 @@ import type { RunView } from "../../../common/webview-protocol";
 import { MemoryPicture, type DirtiedSource } from "./overview/MemoryPicture";
 import { stepTitle } from "./stepper/step-groups";
 import "../styles/overview.css";
+import { exactBytes, grouped } from "../../../common/format";
 
 export function OverviewView({ data, run }: ViewProps): ReactElement {
   const report = data.report;
@@ -44,7 +45,7 @@ export function OverviewView({ data, run }: ViewProps): ReactElement {
           field="wasmtime.compiles"
           value={wasmtimeVerdictText(report.wasmtime)}
         />
-        <Fact label="Size (bytes)" field="size" value={report.size} />
+        <Fact label="Size (bytes)" field="size" value={report.size} bytes />
         <Fact label="SHA-256" field="sha256" value={report.sha256} mono />
         <Fact label={`V8 ${report.v8.version}`} field="v8.valid" value={v8VerdictText(report.v8)} />
         <Fact
@@ -71,8 +72,18 @@ export function OverviewView({ data, run }: ViewProps): ReactElement {
           field="plan.initialization"
           value={report.plan.initialization}
         />
-        <Fact label="Target page size (bytes)" field="plan.pageSize" value={report.plan.pageSize} />
-        <Fact label="Dense limit (bytes)" field="plan.denseLimit" value={report.plan.denseLimit} />
+        <Fact
+          label="Target page size (bytes)"
+          field="plan.pageSize"
+          value={report.plan.pageSize}
+          bytes
+        />
+        <Fact
+          label="Dense limit (bytes)"
+          field="plan.denseLimit"
+          value={report.plan.denseLimit}
+          bytes
+        />
       </dl>
       <div className="actions">
         <VscodeButton onClick={() => post({ type: "exportReport", format: "json" })}>
@@ -202,12 +213,12 @@ function MemoryPlan({
             value={displayText(image.explanation)}
           />
         )}
-        <Fact label="Image offset (bytes)" field={`${prefix}.offset`} value={image.offset} />
-        <Fact label="Image length (bytes)" field={`${prefix}.length`} value={image.length} />
+        <Fact label="Image offset (bytes)" field={`${prefix}.offset`} value={image.offset} bytes />
+        <Fact label="Image length (bytes)" field={`${prefix}.length`} value={image.length} bytes />
         <Fact label="Image pages" field={`${prefix}.pages`} value={image.pages} />
         <Fact label="Non-zero pages" field={`${prefix}.nonzeroPages`} value={image.nonzeroPages} />
         <Fact label="Zero pages inside" field={`${prefix}.zeroPages`} value={image.zeroPages} />
-        <Fact label="Data bytes" field={`${prefix}.dataBytes`} value={image.dataBytes} />
+        <Fact label="Data bytes" field={`${prefix}.dataBytes`} value={image.dataBytes} bytes />
         <Fact
           label="Active segments"
           field={`${prefix}.activeSegments`}
@@ -226,28 +237,35 @@ function MemoryPlan({
   );
 }
 
+/** One fact: numbers shown grouped (byte counts with their human size too, one rule:
+ *  common/format.ts), with the exact value as the CLI's JSON has it in `data-value`. */
 function Fact({
   label,
   field,
   value,
   mono,
+  bytes,
 }: {
   label: string;
   field: string;
-  value: string | number | null;
+  value: string | number | bigint | null;
   mono?: boolean;
+  /** The value is a byte count. */
+  bytes?: boolean;
 }): ReactElement {
+  const numeric = typeof value === "number" || typeof value === "bigint";
+  const shown =
+    value === null ? "—" : numeric ? (bytes ? exactBytes(value) : grouped(value)) : value;
   return (
     <>
       <dt>{label}</dt>
       <dd
         data-field={field}
-        className={
-          [typeof value === "number" ? "number-left" : "", mono ? "mono" : ""].join(" ").trim() ||
-          undefined
-        }
+        data-value={value === null ? "—" : String(value)}
+        className={[numeric ? "number-left" : "", mono ? "mono" : ""].join(" ").trim() || undefined}
+        title={value === null ? "None: this module has nothing here (null in the JSON)" : undefined}
       >
-        {value === null ? "—" : String(value)}
+        {shown}
       </dd>
     </>
   );

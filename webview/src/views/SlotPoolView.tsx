@@ -91,10 +91,10 @@ export function SlotPoolView({
         (unmap the old image, map this one).
       </p>
       <p>
-        So after “Instantiate another module”, with a pool this small ({run?.slots.length ?? "?"}{" "}
-        slot{run?.slots.length === 1 ? "" : "s"}) or <code>max_unused_warm_slots</code> = 0, the
-        other module takes this module's warm slot, and the next instantiation of this module must
-        remap.
+        So after “Instantiate another module”, with a pool this small
+        {run ? ` (${run.slots.length} slot${run.slots.length === 1 ? "" : "s"})` : ""} or{" "}
+        <code>max_unused_warm_slots</code> = 0, the other module takes this module's warm slot, and
+        the next instantiation of this module must remap.
       </p>
       {shown.map(
         ({ engine, run: shownRun }) =>

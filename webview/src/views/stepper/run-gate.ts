@@ -20,8 +20,9 @@ export function runGate(
 ): RunGate {
   if (capabilities.pending) return { blocked: "The runner is starting…", running: false, engines };
   if (!capabilities.execution) {
+    // The reason is the notice above the tabs (with what to do about it): said once.
     return {
-      blocked: `Execution is unavailable: ${capabilities.executionUnavailable ?? "no reason given"}`,
+      blocked: "Execution is unavailable: the notice above says why.",
       running: false,
       engines,
     };
