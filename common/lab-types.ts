@@ -116,8 +116,9 @@ export interface StrategyFigures {
   reset: Distribution | null;
   firstTouch: FirstTouch | null;
   faults: FaultFigures | null;
-  /** Mappings of the process (lines of /proc/self/maps) added by an instance's
-   *  instantiation and removed by its reset, medians. */
+  /** Mappings of linear memories (memfd images and reservations of 1 GiB or more, in
+   *  /proc/self/maps) added by an instance's instantiation and removed by its reset,
+   *  medians. */
   vmas: { added: number; removed: number } | null;
   live: LiveFigures | null;
   scaling: ScalingPoint[];

@@ -31,12 +31,25 @@ import { measureScaling } from "./thread-scaling";
 
 type Span = { memory: number; offset: number; length: number };
 
-/** Mappings of this process now: the lines of /proc/self/maps. */
+/** Below this a mapping cannot be a linear memory's reservation (V8's and Wasmtime's are
+ *  gigabytes; the 32-bit slots here are 4 GiB plus guards). */
+const MEMORY_RESERVATION_BYTES = 1n << 30n;
+
+/** Mappings of this process that belong to linear memories now: memfd images and
+ *  reservations of 1 GiB or more, as /proc/self/maps lists them. V8's own heap is left
+ *  out: its collector maps and unmaps pages at any time, in the same process, which made
+ *  a whole-process count swing by a hundred mappings around one instance. */
 function processMappings(): number {
   const text = readFileSync("/proc/self/maps", "utf8");
-  let lines = 0;
-  for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) lines++;
-  return lines;
+  let count = 0;
+  for (const line of text.split("\n")) {
+    const dash = line.indexOf("-");
+    const space = line.indexOf(" ");
+    if (dash < 0 || space < dash) continue;
+    const size = BigInt(`0x${line.slice(dash + 1, space)}`) - BigInt(`0x${line.slice(0, dash)}`);
+    if (size >= MEMORY_RESERVATION_BYTES || line.includes("/memfd:")) count++;
+  }
+  return count;
 }
 
 function emptyFigures(strategy: LabStrategy, unavailable: string): StrategyFigures {
