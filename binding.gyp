@@ -20,6 +20,7 @@
             "native/src/restore.cc",
             "native/src/syscall_counters.cc",
             "native/src/userfault.cc",
+            "native/src/vmas.cc",
             "native/src/wasmtime_component_call.cc",
             "native/src/wasmtime_component_values.cc",
             "native/src/wasmtime_engine.cc",

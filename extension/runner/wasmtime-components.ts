@@ -29,8 +29,8 @@ export interface ImagedCoreMemory {
 export interface PlannedComponent {
   report: ComponentReport;
   imaged: ImagedCoreMemory[];
-  /** Core memories without a static image, in words: they cannot be found from outside. */
-  unobservable: string[];
+  /** Core memories without a static image: they cannot be found from outside. */
+  unobservable: { core: string; memory: number; reason: string }[];
 }
 
 export function planComponent(request: LoadModuleRequest): PlannedComponent {
@@ -40,16 +40,19 @@ export function planComponent(request: LoadModuleRequest): PlannedComponent {
     denseLimit: request.denseLimit,
   });
   const imaged: ImagedCoreMemory[] = [];
-  const unobservable: string[] = [];
+  const unobservable: PlannedComponent["unobservable"] = [];
   for (const module of report.modules) {
     for (const memory of module.report.memories.filter((m) => !m.import)) {
       const image = module.report.images.find((i) => i.memory === memory.index && i.static);
       if (image?.sha256)
         imaged.push({ core: module.path, memory: memory.index, sha256: image.sha256 });
       else
-        unobservable.push(
-          `${module.path} memory ${memory.index}: no image, so no mapping tells its slot from the others (Wasmtime's C API gives no handle to a component's core memory)`,
-        );
+        unobservable.push({
+          core: module.path,
+          memory: memory.index,
+          reason:
+            "no image, so no mapping tells its slot from the others (Wasmtime's C API gives no handle to a component's core memory)",
+        });
     }
   }
   return { report, imaged, unobservable };

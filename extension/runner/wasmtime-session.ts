@@ -600,7 +600,8 @@ export class WasmtimeSession {
         first ??= pick;
       }
     }
-    for (const text of loaded.planned.unobservable) notes[text.split(":")[0]!] = text;
+    for (const { core, memory, reason } of loaded.planned.unobservable)
+      notes[`${core} memory ${memory}`] = reason;
     return { pick: first, notes };
   }
 
@@ -703,6 +704,11 @@ export class WasmtimeSession {
   ): StepRecord {
     const detail =
       written.detail || counted.detail ? { ...written.detail, ...counted.detail } : null;
+    // A component's memories are found in /proc/self/maps: read once for all of them.
+    const imageMemories =
+      this.observing() && live.memories.some((use) => use.exportName === null)
+        ? this.engine.imageMemories()
+        : [];
     return {
       ...blankStep(step),
       instance: live.id,
@@ -713,7 +719,7 @@ export class WasmtimeSession {
             // A call may have grown the memory: the observed range and mappings follow it.
             const now =
               use.exportName === null
-                ? (this.engine.imageMemories().find((m) => m.base === use.slot.base) ?? null)
+                ? (imageMemories.find((m) => m.base === use.slot.base) ?? null)
                 : this.engine.memory(live.engineInstance!, use.exportName);
             const grew = now !== null && now.length > use.length;
             if (grew) {

@@ -24,17 +24,11 @@
 #include "common.h"
 #include "operations.h"
 #include "procmap_abi.h"
+#include "vmas.h"
 
 namespace wasm_cow {
 
 namespace {
-
-struct Mapping {
-  uint64_t start;
-  uint64_t end;
-  uint64_t inode;
-  std::string name;
-};
 
 // /proc/self/maps, opened once: PROCMAP_QUERY answers about the process as it is at each
 // ioctl, so one descriptor serves every call (opening it again costs as much as a query).
@@ -45,7 +39,7 @@ int MapsFd() {
 
 // False when the query fails (no PROCMAP_QUERY before Linux 6.11: ENOTTY): the caller
 // reads the text instead.
-bool QueryVmas(int fd, uint64_t from, uint64_t to, std::vector<Mapping>& out) {
+bool QueryVmas(int fd, uint64_t from, uint64_t to, std::vector<Vma>& out) {
   char name[4096];
   for (uint64_t at = from; at < to;) {
     ProcmapQuery query{};
@@ -56,30 +50,10 @@ bool QueryVmas(int fd, uint64_t from, uint64_t to, std::vector<Mapping>& out) {
     query.vmaNameSize = sizeof name;
     if (ioctl(fd, kProcmapQuery, &query) != 0) return errno == ENOENT;  // ENOENT: nothing at or after `at`
     if (query.vmaStart >= to) return true;
-    out.push_back({query.vmaStart, query.vmaEnd, query.inode,
+    out.push_back({query.vmaStart, query.vmaEnd, (query.vmaFlags & kProcmapReadWrite) == kProcmapReadWrite, query.inode,
                    query.vmaNameSize > 0 ? std::string(name, strnlen(name, query.vmaNameSize)) : std::string()});
     at = query.vmaEnd;
   }
-  return true;
-}
-
-// The same answer from the text of /proc/self/maps.
-bool ReadVmas(uint64_t from, uint64_t to, std::vector<Mapping>& out) {
-  FILE* file = fopen("/proc/self/maps", "re");
-  if (!file) return false;
-  char line[4352];
-  while (fgets(line, sizeof line, file)) {
-    uint64_t start = 0, end = 0, inode = 0;
-    int nameAt = 0;
-    if (sscanf(line, "%" SCNx64 "-%" SCNx64 " %*s %*s %*s %" SCNu64 " %n", &start, &end, &inode, &nameAt) < 3) {
-      continue;
-    }
-    if (end <= from || start >= to) continue;
-    std::string name(line + nameAt);
-    while (!name.empty() && (name.back() == '\n' || name.back() == ' ')) name.pop_back();
-    out.push_back({start, end, inode, name});
-  }
-  fclose(file);
   return true;
 }
 
@@ -96,7 +70,7 @@ Napi::Value MappingsIn(const Napi::CallbackInfo& info) {
   uint64_t to = from + length;
   std::string fileName = info[2].As<Napi::String>().Utf8Value();
 
-  std::vector<Mapping> found;
+  std::vector<Vma> found;
   if (MapsFd() < 0 || !QueryVmas(MapsFd(), from, to, found)) {
     found.clear();
     if (!ReadVmas(from, to, found)) ThrowErrno(env, "cannot read /proc/self/maps");

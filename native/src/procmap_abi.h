@@ -29,5 +29,7 @@ static_assert(sizeof(ProcmapQuery) == 104, "struct procmap_query is 104 bytes");
 // _IOWR('f', 17, struct procmap_query)
 constexpr unsigned long kProcmapQuery = 0xC0686611UL;
 constexpr uint64_t kProcmapCoveringOrNextVma = 0x10;
+// PROCMAP_QUERY_VMA_READ | PROCMAP_QUERY_VMA_WRITE in vmaFlags.
+constexpr uint64_t kProcmapReadWrite = 0x3;
 
 }  // namespace wasm_cow

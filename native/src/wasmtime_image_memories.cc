@@ -1,45 +1,12 @@
 #include "wasmtime_image_memories.h"
 
-#include <cinttypes>
-#include <cstdio>
-#include <cstring>
+#include "vmas.h"
 
 namespace wasm_cow {
 
-namespace {
-
-struct Vma {
-  uint64_t start;
-  uint64_t end;
-  bool readWrite;
-  uint64_t inode;
-  std::string name;
-};
-
-bool ReadMaps(std::vector<Vma>& out) {
-  FILE* file = fopen("/proc/self/maps", "re");
-  if (!file) return false;
-  char line[4352];
-  while (fgets(line, sizeof line, file)) {
-    uint64_t start = 0, end = 0, inode = 0;
-    char perms[5] = {};
-    int nameAt = 0;
-    if (sscanf(line, "%" SCNx64 "-%" SCNx64 " %4s %*s %*s %" SCNu64 " %n", &start, &end, perms, &inode, &nameAt) < 4) {
-      continue;
-    }
-    std::string name(line + nameAt);
-    while (!name.empty() && (name.back() == '\n' || name.back() == ' ')) name.pop_back();
-    out.push_back({start, end, perms[0] == 'r' && perms[1] == 'w', inode, name});
-  }
-  fclose(file);
-  return true;
-}
-
-}  // namespace
-
 bool FindImageMemories(const std::string& fileName, std::vector<ImageMemory>& out) {
   std::vector<Vma> vmas;
-  if (!ReadMaps(vmas)) return false;
+  if (!ReadVmas(0, UINT64_MAX, vmas)) return false;
   for (size_t i = 0; i < vmas.size(); i++) {
     if (vmas[i].name != fileName || !vmas[i].readWrite) continue;
     // An mprotect may split the image's mapping: adjacent mappings of the same inode are one.
