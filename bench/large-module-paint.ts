@@ -16,7 +16,14 @@ import { formatTable } from "../common/markdown-table";
 import { describeMachine, writeResults } from "./report";
 import { syntheticModule } from "./synthetic-module";
 import { fetchRealModule, REAL_MODULES } from "../test/helpers/npm-wasm";
+import { PAINT_TIMES, watchPaint } from "./page-paint-timing";
 import { formatMs, formatRatio, summarize, type Stats } from "./timing";
+
+/** The Overview painted: it shows the image length. */
+const WATCH_PAINT = watchPaint(
+  "report",
+  `document.querySelector('[data-field="images.0.length"]')`,
+);
 
 const RUNS = Number(process.env.BENCH_LARGE_RUNS ?? 5);
 const SYNTHETIC_TARGET_MS = 2000;
@@ -140,33 +147,3 @@ export async function runLargeModulePaint(): Promise<void> {
   );
   writeResults("large-module-paint", { runs: RUNS, rows });
 }
-
-// Page scripts as plain JavaScript text: a serialized TypeScript function would carry the
-// loader's helpers, which do not exist in the page.
-
-/** In the page: notes when a report message arrives and when the Overview first shows
- *  the image length (checked every animation frame, i.e. when painted). */
-const WATCH_PAINT = `
-  const timing = { arrived: 0, painted: 0 };
-  window.__paintTiming = timing;
-  window.addEventListener("message", (event) => {
-    if (!event.data || event.data.type !== "report") return;
-    timing.arrived = performance.now();
-    const check = () => {
-      if (document.querySelector('[data-field="images.0.length"]')) timing.painted = performance.now();
-      else requestAnimationFrame(check);
-    };
-    requestAnimationFrame(check);
-  }, { capture: true });
-`;
-
-/** Waits in the page until the Overview was painted; both times on the page's clock. */
-const PAINT_TIMES = `
-  new Promise((resolve) => {
-    const wait = () => {
-      if (window.__paintTiming.painted) resolve({ ...window.__paintTiming });
-      else setTimeout(wait, 5);
-    };
-    wait();
-  })
-`;

@@ -1,6 +1,7 @@
 // `npm run bench`: runs every bench in bench/ in turn. Pass bench names to run only
 // those, e.g. `npm run bench -- reader-vs-objdump`.
 
+import { runComparePaint } from "./compare-paint";
 import { runComponentInspect } from "./component-inspect";
 import { runCowInstantiation } from "./cow-instantiation";
 import { runLargeModulePaint } from "./large-module-paint";
@@ -18,6 +19,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
   "snapshot-speed": runSnapshotSpeed,
   "page-map-paint": runPageMapPaint,
   "large-module-paint": runLargeModulePaint,
+  "compare-paint": runComparePaint,
   "wasmtime-cycle": runWasmtimeCycle,
   "ruby-instantiation": runRubyInstantiation,
   "component-inspect": runComponentInspect,

@@ -2,19 +2,23 @@
 // integers, signed deltas, and a text label (with a glyph) for every kind of change, so
 // nothing is told by colour alone.
 
-import { hex } from "./format";
+import { exactBytes, grouped, hex } from "./format";
 import type { Delta, Difference, SegmentChangeKind, SegmentRef, Verdict } from "./layout-diff";
 
-export function formatValue(value: number | bigint | null): string {
-  return value === null ? "—" : String(value);
+/** A count grouped ("12,288"), a byte count also with its size ("51,200,000 (48.8
+ *  MiB)"), "—" for no value. */
+export function formatValue(value: number | bigint | null, bytes: boolean): string {
+  if (value === null) return "—";
+  return bytes ? exactBytes(value) : grouped(value);
 }
 
-/** right − left with its sign ("+4096", "−4", "0"), or "—" when a side has no value. */
-export function formatDelta(delta: Delta<number> | Delta<bigint>): string {
+/** right − left with its sign ("+4,096 (4 KiB)", "−4", "0"), or "—" when a side has no
+ *  value. */
+export function formatDelta(delta: Delta<number> | Delta<bigint>, bytes: boolean): string {
   const value = delta.delta;
   if (value === null) return delta.changed ? "changed" : "—";
-  if (value > 0) return `+${value}`;
-  if (value < 0) return `−${-value}`;
+  if (value > 0) return `+${formatValue(value, bytes)}`;
+  if (value < 0) return `−${formatValue(-value, bytes)}`;
   return "0";
 }
 

@@ -217,18 +217,7 @@ export function diffLayouts(left: LayoutSide, right: LayoutSide): LayoutDiff {
     differences: orderDifferences([
       ...memories.flatMap((m) => imageDifference(m, pageSize)),
       ...changes.flatMap((c) => segmentDifference(c, pageSize)),
-      ...memories.flatMap((m) =>
-        m.pageRanges.map((r) => ({
-          memory: m.memory,
-          kind: "pages" as const,
-          start: BigInt(r.firstPage) * BigInt(pageSize),
-          end: BigInt(r.endPage) * BigInt(pageSize),
-          firstPage: r.firstPage,
-          endPage: r.endPage,
-          description: `memory ${m.memory}: ${r.description}`,
-          pageRange: r,
-        })),
-      ),
+      ...memories.flatMap((m) => m.pageRanges.map((r) => pagesDifference(m.memory, r, pageSize))),
     ]),
   };
 }
@@ -369,7 +358,7 @@ function diffPages(
   return { axisPages, contentCompared: compared, pageRanges, marked };
 }
 
-function describePages(range: PageRangeDiff, pageSize: number): string {
+export function describePages(range: PageRangeDiff, pageSize: number): string {
   const count = range.endPage - range.firstPage;
   const where =
     `${count === 1 ? `page ${range.firstPage}` : `pages ${range.firstPage}–${range.endPage - 1}`}` +
@@ -446,8 +435,7 @@ function diffSegments(
       changes.push(segmentChange(kind, by, l, r));
     }
   }
-  changes.sort(compareChanges);
-  return { changes, unchanged };
+  return { changes: sortChanges(changes), unchanged };
 }
 
 function segmentLabel(s: SegmentRef): string {
@@ -460,7 +448,8 @@ function placement(s: SegmentRef): string {
   return `${where}, ${s.memory === null ? "" : `${at}, `}${s.size} bytes`;
 }
 
-function segmentChange(
+/** A segment change with its description (also for rebuilding one from packed-diff.ts). */
+export function segmentChange(
   kind: SegmentChangeKind,
   matchedBy: "name" | "index" | null,
   left: SegmentRef | null,
@@ -491,25 +480,38 @@ const CHANGE_ORDER: Record<SegmentChangeKind, number> = {
   "moved-resized": 2,
 };
 
-/** Memory (passive last), then the lowest known start (unknown last), then index. */
-function compareChanges(a: SegmentChange, b: SegmentChange): number {
-  const key = (c: SegmentChange) => {
-    const sides = [c.left, c.right].filter((s): s is SegmentRef => s !== null);
-    const starts = sides.map((s) => s.start).filter((s): s is bigint => s !== null);
-    return {
-      memory: sides[0]!.memory ?? Infinity,
-      start: starts.length ? minBig(starts) : null,
-      index: sides[0]!.index,
-    };
+interface ChangeKey {
+  memory: number;
+  start: bigint | null;
+  index: number;
+  kind: number;
+}
+
+function changeKey(c: SegmentChange): ChangeKey {
+  const sides = [c.left, c.right].filter((s): s is SegmentRef => s !== null);
+  const starts = sides.map((s) => s.start).filter((s): s is bigint => s !== null);
+  return {
+    memory: sides[0]!.memory ?? Infinity,
+    start: starts.length ? minBig(starts) : null,
+    index: sides[0]!.index,
+    kind: CHANGE_ORDER[c.kind],
   };
-  const [ka, kb] = [key(a), key(b)];
-  if (ka.memory !== kb.memory) return ka.memory - kb.memory;
-  if (ka.start !== kb.start) {
-    if (ka.start === null) return 1;
-    if (kb.start === null) return -1;
-    return ka.start < kb.start ? -1 : 1;
-  }
-  return ka.index - kb.index || CHANGE_ORDER[a.kind] - CHANGE_ORDER[b.kind];
+}
+
+/** Memory (passive last), then the lowest known start (unknown last), then index; each
+ *  change's key made once (a comparison per pair would make 100,000 changes slow). */
+function sortChanges(changes: SegmentChange[]): SegmentChange[] {
+  const keyed = changes.map((change) => ({ change, key: changeKey(change) }));
+  keyed.sort(({ key: ka }, { key: kb }) => {
+    if (ka.memory !== kb.memory) return ka.memory - kb.memory;
+    if (ka.start !== kb.start) {
+      if (ka.start === null) return 1;
+      if (kb.start === null) return -1;
+      return ka.start < kb.start ? -1 : 1;
+    }
+    return ka.index - kb.index || ka.kind - kb.kind;
+  });
+  return keyed.map(({ change }) => change);
 }
 
 function pageSpan(
@@ -523,7 +525,7 @@ function pageSpan(
 }
 
 /** One difference per memory whose image geometry or verdict changed, over both images. */
-function imageDifference(m: MemoryDiff, pageSize: number): Difference[] {
+export function imageDifference(m: Omit<MemoryDiff, "pageRanges">, pageSize: number): Difference[] {
   const fields: string[] = [];
   const verdictText = (v: Verdict | null): string =>
     v === null ? "no memory" : v.static ? "static image" : `no static image (${v.reason})`;
@@ -563,7 +565,7 @@ function imageDifference(m: MemoryDiff, pageSize: number): Difference[] {
 }
 
 /** A segment change as a difference, when it has an address in some memory. */
-function segmentDifference(c: SegmentChange, pageSize: number): Difference[] {
+export function segmentDifference(c: SegmentChange, pageSize: number): Difference[] {
   const sides = [c.left, c.right].filter(
     (s): s is SegmentRef & { start: bigint; memory: number } =>
       s?.start != null && s.memory !== null,
@@ -582,6 +584,24 @@ function segmentDifference(c: SegmentChange, pageSize: number): Difference[] {
       segmentChange: c,
     },
   ];
+}
+
+/** A range of differing pages as a difference. */
+export function pagesDifference(
+  memory: number,
+  range: PageRangeDiff,
+  pageSize: number,
+): Difference {
+  return {
+    memory,
+    kind: "pages",
+    start: BigInt(range.firstPage) * BigInt(pageSize),
+    end: BigInt(range.endPage) * BigInt(pageSize),
+    firstPage: range.firstPage,
+    endPage: range.endPage,
+    description: `memory ${memory}: ${range.description}`,
+    pageRange: range,
+  };
 }
 
 const KIND_ORDER: Record<DifferenceKind, number> = { image: 0, segment: 1, pages: 2 };

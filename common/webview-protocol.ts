@@ -6,6 +6,7 @@
 
 import type { StaticLayer } from "./layer-values";
 import { parseLabOptions } from "./lab-options";
+import type { PackedDiff } from "./packed-diff";
 import type { LabOptions, LabReport } from "./lab-types";
 import type { ComponentView } from "./report-types";
 import {
@@ -70,13 +71,14 @@ export type HostMessage =
       reportJson: string;
       /** Static page layers, one per memory (extension/analysis/memory-layers.ts). */
       layers: StaticLayer[];
-      /** Per memory, a hash of every image page (layout-diff.ts `pageHashes`; empty
-       *  without an image), so the compare view can tell which pages' bytes differ. */
-      pageHashes?: Uint32Array[];
       /** Set when the file is a component: the report is that of `component.chosen`. */
       component?: ComponentView | null;
     }
   | { type: "reportError"; side: ReportSide; fileName: string; message: string }
+  /** The compare view's layout diff, computed by the left side's analysis worker once
+   *  both sides are analysed (again after either side changes). */
+  | { type: "diff"; diff: PackedDiff }
+  | { type: "diffError"; message: string }
   | { type: "bytes"; requestId: number; bytes: Uint8Array | null; error: string | null }
   | { type: "run"; run: RunView }
   | { type: "busy"; what: string | null }

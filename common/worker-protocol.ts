@@ -2,6 +2,7 @@
 // plans modules off the host's event loop (a 50 MB module must not freeze the editor).
 
 import type { StaticLayer } from "./layer-values";
+import type { PackedDiff } from "./packed-diff";
 import type { ComponentView } from "./report-types";
 
 export interface AnalyzeRequest {
@@ -30,7 +31,15 @@ export interface ReportTextRequest {
   id: number;
 }
 
-export type WorkerRequest = AnalyzeRequest | ImageBytesRequest | ReportTextRequest;
+/** The layout diff of the last analysed module (left) against another worker's (right),
+ *  computed here so the compare view never holds two reports' worth of objects. */
+export interface DiffRequest {
+  kind: "diff";
+  id: number;
+  right: { reportJson: string; layers: StaticLayer[]; pageHashes: Uint32Array[] };
+}
+
+export type WorkerRequest = AnalyzeRequest | ImageBytesRequest | ReportTextRequest | DiffRequest;
 
 export type WorkerResponse =
   | {
@@ -48,4 +57,5 @@ export type WorkerResponse =
     }
   | { id: number; ok: true; kind: "imageBytes"; bytes: Uint8Array }
   | { id: number; ok: true; kind: "reportText"; text: string }
+  | { id: number; ok: true; kind: "diff"; diff: PackedDiff }
   | { id: number; ok: false; error: string; offset: number | null };

@@ -6,7 +6,8 @@ import { Worker } from "node:worker_threads";
 import type { StaticLayer } from "../../common/layer-values";
 import type { ComponentView } from "../../common/report-types";
 import { PendingRequests } from "../../common/pending-requests";
-import type { WorkerRequest, WorkerResponse } from "../../common/worker-protocol";
+import type { PackedDiff } from "../../common/packed-diff";
+import type { DiffRequest, WorkerRequest, WorkerResponse } from "../../common/worker-protocol";
 
 export class AnalysisError extends Error {
   constructor(
@@ -70,6 +71,13 @@ export class AnalysisClient {
   async reportText(): Promise<string> {
     const response = await this.send({ kind: "reportText", id: 0 });
     if (response.ok && response.kind === "reportText") return response.text;
+    throw new Error("unexpected analysis response");
+  }
+
+  /** The layout diff of this worker's last module (left) against `right`, packed. */
+  async diff(right: DiffRequest["right"]): Promise<PackedDiff> {
+    const response = await this.send({ kind: "diff", id: 0, right });
+    if (response.ok && response.kind === "diff") return response.diff;
     throw new Error("unexpected analysis response");
   }
 

@@ -2,6 +2,8 @@
 // bytes of its images to the hex view. It keeps the last module it analysed.
 
 import { parentPort } from "node:worker_threads";
+import type { LayoutSide } from "../../common/layout-diff";
+import { packedLayoutDiff } from "../analysis/packed-layout-diff";
 import { DecodeError } from "../analysis/binary-cursor";
 import { planImages } from "../analysis/image-planner";
 import { reportOf, type InspectOptions } from "../analysis/inspect";
@@ -19,6 +21,8 @@ let lastReport: InspectReport | null = null;
 /** The component the last report's module is one of, for the whole component's export. */
 let lastComponent: { bytes: Uint8Array; options: InspectOptions } | null = null;
 let images: ImageBytes = new Map();
+/** The last module's page layers and hashes: its side of a diff. */
+let lastLayout: Pick<LayoutSide, "layers" | "pageHashes"> | null = null;
 
 /** The core module to report: the file itself, or one of a component's. */
 function moduleToReport(
@@ -78,6 +82,7 @@ function handle(request: WorkerRequest): WorkerResponse {
     lastComponent = component ? { bytes: request.bytes, options } : null;
     images = imageBytesOf(module, plan);
     const layout = moduleLayout(module, plan, images);
+    lastLayout = layout;
     return {
       id: request.id,
       ok: true,
@@ -87,6 +92,11 @@ function handle(request: WorkerRequest): WorkerResponse {
       pageHashes: layout.pageHashes,
       component,
     };
+  }
+  if (request.kind === "diff") {
+    if (!lastReport || !lastLayout) throw new Error("no module was analysed");
+    const diff = packedLayoutDiff({ report: lastReport, ...lastLayout }, request.right);
+    return { id: request.id, ok: true, kind: "diff", diff };
   }
   if (request.kind === "reportText") {
     if (!lastReport) throw new Error("no module was analysed");

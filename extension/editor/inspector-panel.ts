@@ -18,6 +18,7 @@ import {
 import type { EngineKind } from "../../common/run-types";
 import { readSettings } from "../settings";
 import { AnalysisClient } from "./analysis-client";
+import type { DiffRequest } from "../../common/worker-protocol";
 import { answerReadBytes } from "./byte-requests";
 import type { ExecutionGate } from "./execution-gate";
 import { exportLab, exportReport } from "./export-report";
@@ -35,8 +36,16 @@ export interface EditorServices {
 export class InspectorPanel implements vscode.Disposable {
   private readonly analyses = new Map<
     ReportSide,
-    { client: AnalysisClient; uri: vscode.Uri; decoded: boolean }
+    {
+      client: AnalysisClient;
+      uri: vscode.Uri;
+      decoded: boolean;
+      /** The side of a diff, once analysed (compare panels). */
+      layout: DiffRequest["right"] | null;
+    }
   >();
+  /** Counts diff requests: only the latest one's answer is shown. */
+  private diffGeneration = 0;
   /** One controller per engine the user ran this module in. */
   private readonly runs = new Map<EngineKind, RunController>();
   private lab: LabController | null = null;
@@ -217,8 +226,10 @@ export class InspectorPanel implements vscode.Disposable {
     const fileName = path.basename(uri.fsPath);
     this.analyses.get(side)?.client.dispose();
     const client = new AnalysisClient();
-    const analysis = { client, uri, decoded: false };
+    const analysis = { client, uri, decoded: false, layout: null as DiffRequest["right"] | null };
     this.analyses.set(side, analysis);
+    // A diff under way compares the side this analysis replaces: its answer is stale.
+    this.diffGeneration++;
     this.post({ type: "busy", what: `Analysing ${fileName}…` });
     try {
       const started = Date.now();
@@ -231,7 +242,11 @@ export class InspectorPanel implements vscode.Disposable {
       this.services.log.info(
         `analysed ${fileName} (${bytes.length} bytes) in ${Date.now() - started} ms`,
       );
-      this.post({ type: "report", side, fileName, reportJson, layers, pageHashes, component });
+      this.post({ type: "report", side, fileName, reportJson, layers, component });
+      if (this.view === "compare") {
+        analysis.layout = { reportJson, layers, pageHashes };
+        void this.postDiff();
+      }
     } catch (error) {
       this.post({
         type: "reportError",
@@ -241,6 +256,27 @@ export class InspectorPanel implements vscode.Disposable {
       });
     } finally {
       this.post({ type: "busy", what: null });
+    }
+  }
+
+  /** The compare view's diff, by the left side's worker, once both sides are analysed. */
+  private async postDiff(): Promise<void> {
+    const left = this.analyses.get("left");
+    const right = this.analyses.get("right")?.layout;
+    if (!left?.layout || !right) return;
+    const generation = ++this.diffGeneration;
+    const started = Date.now();
+    try {
+      const diff = await left.client.diff(right);
+      if (generation !== this.diffGeneration) return;
+      this.services.log.info(`compared the layouts in ${Date.now() - started} ms`);
+      this.post({ type: "diff", diff });
+    } catch (error) {
+      if (generation !== this.diffGeneration) return;
+      this.post({
+        type: "diffError",
+        message: error instanceof Error ? error.message : String(error),
+      });
     }
   }
 

@@ -168,6 +168,11 @@ export class RunnerSession {
   unloadModule(moduleId: string): void {
     const loaded = this.modules.get(moduleId);
     if (!loaded) return;
+    // Its live instances end with it (their editor closed, or the module is loaded anew):
+    // their slots are reset and go back to the pool instead of staying "in use".
+    for (const live of [...this.instances.values()]) {
+      if (live.module === loaded) this.release(live.id, "madvise", 0);
+    }
     this.retireWarmSlots(moduleId);
     for (const image of loaded.images.values()) image.native.release();
     this.modules.delete(moduleId);

@@ -271,6 +271,16 @@ export class WasmtimeSession {
   }
 
   unloadModule(moduleId: string): void {
+    // Its live instances end with it (their editor closed), reset as the engine resets.
+    for (const live of [...this.instances.values()]) {
+      if (live.module.id === moduleId) {
+        this.release(
+          live.id,
+          this.keepResident === 0 ? "madvise" : "keep-resident",
+          this.keepResident,
+        );
+      }
+    }
     // Wasmtime keeps the compiled module (and any warm slot holding its image) until the
     // engine goes; only this session's name for it is forgotten.
     this.modules.delete(moduleId);

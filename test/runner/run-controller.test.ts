@@ -252,3 +252,19 @@ describe("a one-slot pool without warm slots to spare (max_unused_warm_slots 0)"
     assert.equal(driven.latest().slots[0]!.retirements, 0);
   });
 });
+
+test("closing the editor ends its live instance: its slot is back in the pool, not in use", async () => {
+  const driven = drive(2, 100);
+  const client = clients.at(-1)!;
+  await perform(driven, { action: "instantiate" });
+  await perform(driven, { action: "invoke", export: "touch", args: [] });
+  const slot = driven.latest().slots.find((s) => s.state === "in-use");
+  assert.ok(slot, "a slot in use while the instance lives");
+  driven.controller.dispose();
+  const pool = await client.request("pool", null);
+  const after = pool.find((s) => s.index === slot.index)!;
+  // Reset, back in the pool, and (the module being gone) its warm memory dropped.
+  assert.equal(after.state, "cold");
+  assert.equal(after.affinity, null);
+  assert.equal(pool.filter((s) => s.state === "in-use").length, 0);
+});

@@ -1,6 +1,7 @@
 // The extension's analysis worker (the built dist/analysis-worker.js, as the extension
 // runs it): its export text is exactly what `wasm-cow inspect --json` prints, and the
-// compact report the webview parses holds the same object.
+// compact report the webview parses holds the same object; the compare view's diff it
+// packs rebuilds the diff's own rows.
 
 import assert from "node:assert/strict";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -12,6 +13,12 @@ import { AnalysisClient, AnalysisError } from "../../extension/editor/analysis-c
 import { buildExamples } from "../../scripts/build-examples";
 import { captureCli } from "../helpers/cli-capture";
 import { componentWat } from "../helpers/component-wat";
+import { diffLayouts } from "../../common/layout-diff";
+import { differenceAt } from "../../common/packed-diff";
+import { planImages } from "../../extension/analysis/image-planner";
+import { reportOf } from "../../extension/analysis/inspect";
+import { imageBytesOf, moduleLayout } from "../../extension/analysis/module-layout";
+import { readModule } from "../../extension/analysis/module-reader";
 
 const WORKER = path.resolve(__dirname, "../../dist/analysis-worker.js");
 let client: AnalysisClient;
@@ -94,4 +101,48 @@ test("a malformed module inside a component: the error names the offset in the f
     assert.match(error.message, /component → module 0: malformed section id/);
     return true;
   });
+});
+
+test("the compare diff: the left worker's against the right's, as diffLayouts makes it", async () => {
+  const [leftFile, rightFile] = ["dirty-per-call.wasm", "stack-first.wasm"].map((name) =>
+    samples.find((file) => file.endsWith(name))!,
+  );
+  const right = new AnalysisClient(WORKER);
+  try {
+    const options = { pageSize: 4096, denseLimit: 16 * 1024 * 1024, fileName: "x.wasm" };
+    const sides = [leftFile!, rightFile!].map((file) => {
+      const module = readModule(new Uint8Array(readFileSync(file)));
+      const plan = planImages(module, options);
+      const layout = moduleLayout(module, plan, imageBytesOf(module, plan));
+      return { report: reportOf(module, plan, options), ...layout };
+    });
+    await client.analyze(readFileSync(leftFile!), leftFile!, 4096, 16 * 1024 * 1024);
+    const rightResult = await right.analyze(
+      readFileSync(rightFile!),
+      rightFile!,
+      4096,
+      16 * 1024 * 1024,
+    );
+    const packed = await client.diff(rightResult);
+    const expected = diffLayouts(sides[0]!, sides[1]!);
+    assert.ok(expected.differences.length > 2, "the samples differ");
+    assert.equal(packed.differences.count, expected.differences.length);
+    expected.differences.forEach((difference, i) =>
+      assert.deepEqual(differenceAt(packed, i), difference),
+    );
+  } finally {
+    right.dispose();
+  }
+});
+
+test("a diff before any analysis is refused", async () => {
+  const fresh = new AnalysisClient(WORKER);
+  try {
+    await assert.rejects(
+      fresh.diff({ reportJson: "{}", layers: [], pageHashes: [] }),
+      /no module was analysed/,
+    );
+  } finally {
+    fresh.dispose();
+  }
 });

@@ -8,7 +8,7 @@ import {
   scrollTopForRow,
   visibleWindow,
   type WindowInput,
-} from "../../webview/src/views/segments/virtual-window";
+} from "../../webview/src/virtual/virtual-window";
 
 /** Where row `r` appears relative to the viewport top, per the window. */
 function screenTop(input: WindowInput, row: number): number {

@@ -11,9 +11,6 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, test } from "node:test";
-import { materializeImage, planImages } from "../../extension/analysis/image-planner";
-import { pageHashes } from "../../common/layout-diff";
-import { readModule } from "../../extension/analysis/module-reader";
 import type { ReportSide } from "../../common/webview-protocol";
 import {
   activeDataOn,
@@ -25,7 +22,7 @@ import {
 import { captureCli } from "../helpers/cli-capture";
 import { wat } from "../helpers/wat";
 import { exampleModules } from "./harness/fixtures";
-import { DEFAULT_SETTINGS, reportMessage, type ReportMessage } from "./harness/messages";
+import { DEFAULT_SETTINGS, diffMessage, reportMessage } from "./harness/messages";
 import { THEMES } from "./harness/theme";
 import {
   formatAxe,
@@ -240,16 +237,16 @@ function expected(left: Module, right: Module): Expected {
 // ---------------------------------------------------------------------------------------
 // The page
 
-/** The report message as the host sends it, with the page hashes the worker adds. */
-function compareReport(module: Module, side: ReportSide): ReportMessage {
-  const parsed = readModule(module.bytes);
-  const plan = planImages(parsed, { pageSize: PAGE_SIZE, denseLimit: DEFAULT_SETTINGS.denseLimit });
-  const hashes = plan.memories.map(({ image }) =>
-    image && image.length > 0 && image.sha256 !== null
-      ? pageHashes(materializeImage(parsed, image), PAGE_SIZE)
-      : new Uint32Array(0),
-  );
-  return { ...reportMessage(module.bytes, { fileName: module.name, side }), pageHashes: hashes };
+/** What the host sends a compare panel: both reports, then the left worker's diff. */
+function compareStart(pair: { left: Module; right: Module }) {
+  return {
+    view: "compare" as const,
+    report: reportMessage(pair.left.bytes, { fileName: pair.left.name, side: "left" }),
+    then: [
+      reportMessage(pair.right.bytes, { fileName: pair.right.name, side: "right" }),
+      diffMessage(pair.left.bytes, pair.right.bytes),
+    ],
+  };
 }
 
 async function openCompare(
@@ -257,11 +254,7 @@ async function openCompare(
   theme: (typeof THEMES)[number] = "dark",
 ): Promise<WebviewPage> {
   const view = await harness.openWebview({ theme });
-  await view.start({
-    view: "compare",
-    report: compareReport(pair.left, "left"),
-    then: [compareReport(pair.right, "right")],
-  });
+  await view.start(compareStart(pair));
   await view.page.locator(".compare-nav-status").waitFor();
   await view.page.locator(".page-map-frame").nth(1).waitFor();
   return view;
@@ -326,16 +319,18 @@ test("the lists and the figures equal what the two inspect --json outputs imply"
       const want = expected(pair.left, pair.right);
       const view = await openCompare(pair);
       const page = view.page;
-      const rows = await page.locator(".compare-segment-table tbody tr").evaluateAll((trs) =>
-        trs.map((tr) => {
-          const d = (tr as HTMLElement).dataset;
-          return [d.kind!, d.left ? Number(d.left) : null, d.right ? Number(d.right) : null] as [
-            string,
-            number | null,
-            number | null,
-          ];
-        }),
-      );
+      const rows = await page
+        .locator(".compare-segment-table [role=row][data-kind]")
+        .evaluateAll((trs) =>
+          trs.map((tr) => {
+            const d = (tr as HTMLElement).dataset;
+            return [d.kind!, d.left ? Number(d.left) : null, d.right ? Number(d.right) : null] as [
+              string,
+              number | null,
+              number | null,
+            ];
+          }),
+        );
       assert.deepEqual(
         rows.sort((x, y) => JSON.stringify(x).localeCompare(JSON.stringify(y))),
         [...want.segments].sort((x, y) => JSON.stringify(x).localeCompare(JSON.stringify(y))),
@@ -350,25 +345,40 @@ test("the lists and the figures equal what the two inspect --json outputs imply"
         );
       assert.deepEqual(ranges, want.ranges);
       assert.match(await page.locator("[data-field='pages.count']").innerText(), /by content/);
+      // Each map's legend counts its marked pages: the differing ones it has.
+      const marked = await page
+        .locator(".compare-map .page-map-legend [data-state='marked']")
+        .evaluateAll((items) => items.map((item) => Number(item.getAttribute("data-count"))));
+      const sidePages = [pair.left, pair.right].map(
+        (m) => (m.cli.memories[0]!.minPages * 2 ** m.cli.memories[0]!.pageSizeLog2) / PAGE_SIZE,
+      );
+      assert.deepEqual(
+        marked,
+        sidePages.map((pages) =>
+          want.ranges.reduce(
+            (sum, [first, end]) => sum + Math.max(0, Math.min(end, pages) - first),
+            0,
+          ),
+        ),
+      );
 
       const [a, b] = [pair.left.cli.images[0]!, pair.right.cli.images[0]!];
       for (const field of ["offset", "length", "pages", "nonzeroPages", "dataBytes"] as const) {
-        const cell = (side: string) =>
-          page.locator(`[data-field='images.0.${field}'][data-side='${side}']`).innerText();
-        const show = (v: number | null) => (v === null ? "—" : String(v));
-        assert.equal(await cell("left"), show(a[field]), `${field} left`);
-        assert.equal(await cell("right"), show(b[field]), `${field} right`);
+        const cell = page.locator(`[data-field='images.0.${field}']`);
+        const exact = (side: string) => cell.and(page.locator(`[data-side='${side}']`));
+        const show = (v: number | null) => (v === null ? "" : String(v));
+        assert.equal(await exact("left").getAttribute("data-value"), show(a[field]), field);
+        assert.equal(await exact("right").getAttribute("data-value"), show(b[field]), field);
         const delta = a[field] === null || b[field] === null ? null : b[field]! - a[field]!;
-        const text =
-          delta === null
-            ? /^(—|changed)$/
-            : delta > 0
-              ? `+${delta}`
-              : delta < 0
-                ? `−${-delta}`
-                : "0";
-        if (typeof text === "string") assert.equal(await cell("delta"), text, `${field} delta`);
-        else assert.match(await cell("delta"), text);
+        assert.equal(await exact("delta").getAttribute("data-value"), show(delta), field);
+        // The text: grouped, byte counts with their size, the delta with its sign.
+        const text = await exact("delta").innerText();
+        if (delta === null) assert.match(text, /^(—|changed)$/);
+        else if (delta === 0) assert.equal(text, "0");
+        else {
+          assert.equal(text[0], delta > 0 ? "+" : "−", `${field} delta sign`);
+          assert.equal(text.slice(1).split(" ")[0]!.replaceAll(",", ""), String(Math.abs(delta)));
+        }
       }
       assertClean(view);
       await view.close();
@@ -431,7 +441,7 @@ test("a list entry selects its difference", async () => {
   const pair = pairs[1]!;
   const want = expected(pair.left, pair.right).differences;
   const view = await openCompare(pair);
-  const removed = view.page.locator(".compare-segment-table tr[data-kind='removed'] button");
+  const removed = view.page.locator(".compare-segment-table [data-kind='removed'] button");
   await removed.click();
   const now = await status(view);
   assert.equal(now.kind, "segment");
@@ -441,7 +451,7 @@ test("a list entry selects its difference", async () => {
   );
   assert.equal(
     await view.page
-      .locator(".compare-segment-table tr[data-kind='removed']")
+      .locator(".compare-segment-table [data-kind='removed']")
       .getAttribute("aria-current"),
     "true",
   );
@@ -463,11 +473,7 @@ test("the selected difference survives a reload, and another pair starts over", 
   );
 
   await view.reload();
-  await view.start({
-    view: "compare",
-    report: compareReport(pair.left, "left"),
-    then: [compareReport(pair.right, "right")],
-  });
+  await view.start(compareStart(pair));
   await view.page.locator(".compare-nav-status").waitFor();
   await view.page.waitForFunction(
     (index) =>
@@ -478,11 +484,7 @@ test("the selected difference survives a reload, and another pair starts over", 
   // The same page, now comparing another pair: nothing is selected.
   const other = pairs[0]!;
   await view.reload();
-  await view.start({
-    view: "compare",
-    report: compareReport(other.left, "left"),
-    then: [compareReport(other.right, "right")],
-  });
+  await view.start(compareStart(other));
   await view.page.locator(".compare-nav-status").waitFor();
   await view.waitForState<{ views?: Record<string, unknown> }>(
     (state) => state?.views?.["compare.difference"] === null,
@@ -505,7 +507,10 @@ test("a difference in another memory switches the view to that memory", async ()
   await view.start({
     view: "compare",
     report: side("a.wasm", twoMemories(0), "left"),
-    then: [side("b.wasm", twoMemories(0x2000), "right")],
+    then: [
+      side("b.wasm", twoMemories(0x2000), "right"),
+      diffMessage(twoMemories(0), twoMemories(0x2000)),
+    ],
   });
   await view.page.locator(".compare-nav-status").waitFor();
   await view.page.keyboard.press("n");
@@ -518,7 +523,7 @@ test("a difference in another memory switches the view to that memory", async ()
   );
   assert.equal(
     await view.page.locator("[data-field='images.1.offset'][data-side='delta']").innerText(),
-    "+8192",
+    "+8,192 (8 KiB)",
   );
   const labels = await view.page
     .locator(".compare-map .page-map-frame")
@@ -537,7 +542,7 @@ test("a side that failed to decode shows its error", async () => {
   const view = await harness.openWebview();
   await view.start({
     view: "compare",
-    report: compareReport(pairs[0]!.left, "left"),
+    report: compareStart(pairs[0]!).report,
     then: [
       {
         type: "reportError",

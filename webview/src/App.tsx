@@ -18,7 +18,7 @@ import type {
   ViewSettings,
 } from "../../common/webview-protocol";
 import type { ReportJson } from "../../common/report-json";
-import { CompareView } from "./views/CompareView";
+import { CompareView, type CompareDiff } from "./views/CompareView";
 import { ModulePicker } from "./views/ModulePicker";
 import { OverviewView } from "./views/OverviewView";
 import { PageMapView } from "./views/PageMapView";
@@ -51,6 +51,8 @@ export function App(): ReactElement {
   const [capabilities, setCapabilities] = useState<Capabilities | null>(null);
   const [settings, setSettings] = useState<ViewSettings | null>(null);
   const [reports, setReports] = useState<Partial<Record<ReportSide, ReportState>>>({});
+  // The compare view's diff: a side's new report makes it stale until the next one.
+  const [diff, setDiff] = useState<CompareDiff | undefined>(undefined);
   const [runs, setRuns] = useState<Partial<Record<EngineKind, RunView>>>({});
   const [engineChoice, setEngineChoice] = usePersistentState<EngineChoice>("engine", "v8");
   const [busy, setBusy] = useState<string | null>(null);
@@ -76,6 +78,7 @@ export function App(): ReactElement {
             setSettings(message.settings);
             break;
           case "report":
+            setDiff(undefined);
             setReports((all) => ({
               ...all,
               [message.side]: {
@@ -84,17 +87,23 @@ export function App(): ReactElement {
                   fileName: message.fileName,
                   report: JSON.parse(message.reportJson) as ReportJson,
                   layers: message.layers,
-                  pageHashes: message.pageHashes ?? null,
                   component: message.component ?? null,
                 },
               },
             }));
             break;
           case "reportError":
+            setDiff(undefined);
             setReports((all) => ({
               ...all,
               [message.side]: { error: message.message, fileName: message.fileName },
             }));
+            break;
+          case "diff":
+            setDiff({ diff: message.diff });
+            break;
+          case "diffError":
+            setDiff({ error: message.message });
             break;
           case "run":
             setRuns((all) => ({ ...all, [message.run.engine]: message.run }));
@@ -137,7 +146,7 @@ export function App(): ReactElement {
             <ModulePicker key={side} component={report.data.component} side={side} compare />
           ) : null;
         })}
-        <CompareView left={reports.left} right={reports.right} />
+        <CompareView left={reports.left} right={reports.right} diff={diff} />
       </main>
     );
   }

@@ -30,20 +30,22 @@ export async function readCompare(frame: Frame): Promise<ShownCompare> {
     status: (section.querySelector(".compare-nav-status")?.textContent ?? "").trim(),
     imageRows: (["offset", "length", "pages", "nonzeroPages", "dataBytes"] as const).map(
       (field) => {
-        const [left, right, delta] = ["left", "right", "delta"].map((side) =>
-          (
-            section.querySelector(`[data-field="images.0.${field}"][data-side="${side}"]`)
-              ?.textContent ?? ""
-          ).trim(),
+        const [left, right, delta] = ["left", "right", "delta"].map(
+          (side) =>
+            section
+              .querySelector(`[data-field="images.0.${field}"][data-side="${side}"]`)
+              ?.getAttribute("data-value") ?? "",
         );
         return { field, left: left!, right: right!, delta: delta! };
       },
     ),
-    segments: [...section.querySelectorAll(".compare-segment-table tbody tr")].map((row) => ({
-      kind: row.getAttribute("data-kind")!,
-      left: row.getAttribute("data-left")!,
-      right: row.getAttribute("data-right")!,
-    })),
+    segments: [...section.querySelectorAll(".compare-segment-table [role=row][data-kind]")].map(
+      (row) => ({
+        kind: row.getAttribute("data-kind")!,
+        left: row.getAttribute("data-left")!,
+        right: row.getAttribute("data-right")!,
+      }),
+    ),
     segmentsText: (
       section.querySelector('[data-field="segments.unchanged"]')?.textContent ?? ""
     ).trim(),

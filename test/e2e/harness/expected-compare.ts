@@ -49,13 +49,8 @@ export function expectedCompare(left: Side, right: Side): ExpectedCompare {
   const fields = ["offset", "length", "pages", "nonzeroPages", "dataBytes"] as const;
   const imageRows = fields.map((field) => {
     const [l, r] = [a[field]!, b[field]!];
-    const d = r - l;
-    return {
-      field,
-      left: String(l),
-      right: String(r),
-      delta: d > 0 ? `+${d}` : d < 0 ? `−${-d}` : "0",
-    };
+    // The cells' exact values (data-value): plain integers, the delta signed.
+    return { field, left: String(l), right: String(r), delta: String(r - l) };
   });
 
   // Pages on one axis: page i is bytes [i × pageSize, (i + 1) × pageSize) on both sides.

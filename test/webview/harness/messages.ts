@@ -4,7 +4,8 @@
 import { DEFAULT_DENSE_LIMIT, planImages } from "../../../extension/analysis/image-planner";
 import { reportOf } from "../../../extension/analysis/inspect";
 import { toJsonText } from "../../../extension/analysis/json-text";
-import { staticLayers } from "../../../extension/analysis/memory-layers";
+import { imageBytesOf, moduleLayout } from "../../../extension/analysis/module-layout";
+import { packedLayoutDiff } from "../../../extension/analysis/packed-layout-diff";
 import { readModule } from "../../../extension/analysis/module-reader";
 import type {
   Capabilities,
@@ -15,6 +16,7 @@ import type {
 
 export type InitMessage = Extract<HostMessage, { type: "init" }>;
 export type ReportMessage = Extract<HostMessage, { type: "report" }>;
+export type DiffMessage = Extract<HostMessage, { type: "diff" }>;
 
 /** The extension's default settings (package.json `wasmCow.*`). */
 export const DEFAULT_SETTINGS: ViewSettings = {
@@ -60,8 +62,8 @@ export interface ReportOptions {
   denseLimit?: number;
 }
 
-/** The `report` message for a module's bytes (throws DecodeError like the worker). */
-export function reportMessage(bytes: Uint8Array, options: ReportOptions): ReportMessage {
+/** The worker's analysis of a module's bytes: its report and layout. */
+function analysed(bytes: Uint8Array, options: ReportOptions) {
   const planOptions = {
     pageSize: options.pageSize ?? DEFAULT_SETTINGS.pageSize,
     denseLimit: options.denseLimit ?? DEFAULT_SETTINGS.denseLimit,
@@ -70,11 +72,32 @@ export function reportMessage(bytes: Uint8Array, options: ReportOptions): Report
   const module = readModule(bytes);
   const plan = planImages(module, planOptions);
   const report = reportOf(module, plan, planOptions);
+  return { report, ...moduleLayout(module, plan, imageBytesOf(module, plan)) };
+}
+
+/** The `report` message for a module's bytes (throws DecodeError like the worker). */
+export function reportMessage(bytes: Uint8Array, options: ReportOptions): ReportMessage {
+  const { report, layers } = analysed(bytes, options);
   return {
     type: "report",
     side: options.side ?? "left",
     fileName: options.fileName,
     reportJson: toJsonText(report),
-    layers: staticLayers(module, plan),
+    layers,
+  };
+}
+
+/** The compare view's `diff` message for two modules, as the left side's worker makes
+ *  it from the right side's report message. */
+export function diffMessage(
+  left: Uint8Array,
+  right: Uint8Array,
+  options: Omit<ReportOptions, "fileName" | "side"> = {},
+): DiffMessage {
+  const leftSide = analysed(left, { ...options, fileName: "left.wasm" });
+  const rightSide = analysed(right, { ...options, fileName: "right.wasm" });
+  return {
+    type: "diff",
+    diff: packedLayoutDiff(leftSide, { ...rightSide, reportJson: toJsonText(rightSide.report) }),
   };
 }

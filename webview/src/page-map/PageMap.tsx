@@ -80,6 +80,16 @@ export function PageMap(props: PageMapProps): ReactElement {
   const zoom = Math.round(layout.cell / dpr);
 
   const counts = useMemo(() => countValues(pages), [pages]);
+  // Every marking drawn has its legend entry: the corner marks with their count, the
+  // outline with its meaning.
+  const legendMarks = useMemo(() => {
+    let count = 0;
+    if (marked) for (let page = 0; page < pages.length; page++) count += marked[page] ? 1 : 0;
+    return {
+      marked: marked ? { label: props.markedMeaning ?? "Marked", count } : null,
+      outlined: props.highlight?.length ? (props.highlightMeaning ?? "Outlined") : null,
+    };
+  }, [marked, pages.length, props.markedMeaning, props.highlight, props.highlightMeaning]);
   const [focus, setFocus] = useState<number | null>(selectedPage);
   const [hasFocus, setHasFocus] = useState(false);
   const [hover, setHover] = useState<number | null>(null);
@@ -368,7 +378,9 @@ export function PageMap(props: PageMapProps): ReactElement {
       <div className="page-map-sr-only" aria-live="polite" aria-atomic="true">
         {announcement}
       </div>
-      {props.legend !== false && <PageMapLegend palette={palette} counts={counts} theme={theme} />}
+      {props.legend !== false && (
+        <PageMapLegend palette={palette} counts={counts} theme={theme} marks={legendMarks} />
+      )}
     </div>
   );
 }

@@ -16,8 +16,12 @@ export interface PageMapProps {
   pageSize: number;
   /** Pages to outline (e.g. the selected segment's pages): [first, end) ranges. */
   highlight?: readonly (readonly [number, number])[];
+  /** What the outline means here, for the legend (e.g. "The selected segment"). */
+  highlightMeaning?: string;
   /** Pages that differ (compare view), drawn with a marker. */
   marked?: Uint8Array | null;
+  /** What the marker means here, for the legend (e.g. "Differs from the other module"). */
+  markedMeaning?: string;
   /** The focused/selected page, controlled by the parent. */
   selectedPage: number | null;
   onSelectPage(page: number): void;

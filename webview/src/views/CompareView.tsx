@@ -1,17 +1,15 @@
 // Two modules' memory layouts side by side: per memory both page maps on one address
 // axis with the differing pages marked, the image figures with their deltas, the segment
 // changes and the differing page ranges, and Next/Previous through every difference in
-// address order. The diff itself is extension/analysis/layout-diff.ts.
+// address order. The diff itself (common/layout-diff.ts) is computed by the host's
+// analysis worker and arrives packed (common/packed-diff.ts): only the rows on screen
+// are rebuilt, so a 100,000-segment pair costs what a small one does.
 
 import { VscodeOption, VscodeSingleSelect } from "@vscode-elements/react-elements";
 import { useCallback, useEffect, useMemo, type ReactElement } from "react";
 import { usePersistentState } from "../vscode-api";
-import {
-  diffLayouts,
-  type LayoutDiff,
-  type PageRangeDiff,
-  type SegmentChange,
-} from "../../../common/layout-diff";
+import { differenceAt, memoryAt, type PackedDiff } from "../../../common/packed-diff";
+import type { Difference } from "../../../common/layout-diff";
 import "../styles/compare.css";
 import { ComparedMaps } from "./compare/ComparedMaps";
 import { CompareSummary } from "./compare/CompareSummary";
@@ -24,21 +22,42 @@ import { displayMultiline, displayText } from "../../../common/display-text";
 /** A side as the app shell keeps it: the analysed module, or why it could not be. */
 export type CompareSide = { data: ReportData } | { error: string; fileName: string };
 
+/** The diff of the two sides as the host computed it, or why it could not. */
+export type CompareDiff = { diff: PackedDiff } | { error: string };
+
 export interface CompareViewProps {
   left?: CompareSide;
   right?: CompareSide;
+  /** Absent until the host has diffed the current pair. */
+  diff?: CompareDiff;
 }
 
-export function CompareView({ left, right }: CompareViewProps): ReactElement {
+export function CompareView({ left, right, diff }: CompareViewProps): ReactElement {
   if (left && right && "data" in left && "data" in right) {
-    return (
-      <Comparison
-        left={left.data}
-        right={right.data}
-        leftHashes={left.data.pageHashes}
-        rightHashes={right.data.pageHashes}
-      />
+    const title = (
+      <h2>
+        {left.data.fileName} ↔ {right.data.fileName}
+      </h2>
     );
+    if (!diff) {
+      return (
+        <section className="compare" aria-label="Compare memory layouts">
+          {title}
+          <p role="status">Comparing the two layouts…</p>
+        </section>
+      );
+    }
+    if ("error" in diff) {
+      return (
+        <section className="compare" aria-label="Compare memory layouts">
+          {title}
+          <div className="error-banner" role="alert">
+            These modules cannot be compared: {displayText(diff.error)}
+          </div>
+        </section>
+      );
+    }
+    return <DiffView diff={diff.diff} left={left.data} right={right.data} title={title} />;
   }
   return (
     <section className="compare" aria-label="Compare memory layouts">
@@ -75,49 +94,13 @@ function SideStatus({ side, state }: { side: string; state?: CompareSide }): Rea
   );
 }
 
-interface ComparisonProps {
-  left: ReportData;
-  right: ReportData;
-  leftHashes: Uint32Array[] | null;
-  rightHashes: Uint32Array[] | null;
-}
-
-function Comparison({ left, right, leftHashes, rightHashes }: ComparisonProps): ReactElement {
-  const result = useMemo((): LayoutDiff | Error => {
-    try {
-      return diffLayouts(
-        { report: left.report, layers: left.layers, pageHashes: leftHashes },
-        { report: right.report, layers: right.layers, pageHashes: rightHashes },
-      );
-    } catch (error) {
-      return error instanceof Error ? error : new Error(String(error));
-    }
-  }, [left, right, leftHashes, rightHashes]);
-  const title = (
-    <h2>
-      {left.fileName} ↔ {right.fileName}
-    </h2>
-  );
-  if (result instanceof Error) {
-    return (
-      <section className="compare" aria-label="Compare memory layouts">
-        {title}
-        <div className="error-banner" role="alert">
-          These modules cannot be compared: {displayText(result.message)}
-        </div>
-      </section>
-    );
-  }
-  return <DiffView diff={result} left={left} right={right} title={title} />;
-}
-
 function DiffView({
   diff,
   left,
   right,
   title,
 }: {
-  diff: LayoutDiff;
+  diff: PackedDiff;
   left: ReportData;
   right: ReportData;
   title: ReactElement;
@@ -136,41 +119,43 @@ function DiffView({
     setSelected(null);
     setPage(null);
   }, [pair, comparedPair, setComparedPair, setMemoryIndex, setSelected, setPage]);
-  const memory = diff.memories[memoryIndex] ?? diff.memories[0];
-  const differences = diff.differences;
-
-  const links = useMemo(() => {
-    const segments = new Map<SegmentChange, number>();
-    const ranges = new Map<PageRangeDiff, number>();
-    differences.forEach((d, index) => {
-      if (d.segmentChange) segments.set(d.segmentChange, index);
-      if (d.pageRange) ranges.set(d.pageRange, index);
-    });
-    return { segments, ranges };
-  }, [differences]);
+  const memoryNumber = diff.memories[memoryIndex] ? memoryIndex : 0;
+  const memory = useMemo(
+    () => (diff.memories[memoryNumber] ? memoryAt(diff, memoryNumber) : null),
+    [diff, memoryNumber],
+  );
+  const count = diff.differences.count;
 
   const select = useCallback(
     (index: number) => {
-      const difference = differences[index];
-      if (!difference) return;
+      if (index < 0 || index >= count) return;
+      const difference = differenceAt(diff, index);
       setSelected(index);
       setMemoryIndex(difference.memory);
       setPage(difference.firstPage);
     },
-    [differences],
+    [diff, count],
   );
-  const current = selected === null ? null : (differences[selected] ?? null);
+  const current = useMemo(
+    () => (selected === null || selected >= count ? null : differenceAt(diff, selected)),
+    [diff, selected, count],
+  );
   const highlight = useMemo(
     () => (current ? ([current.firstPage, current.endPage] as const) : null),
     [current],
   );
+  // The row of the selected difference in its list, so the list can scroll to it.
+  const selectedRow = (kind: Difference["kind"], inMemory: number | null): number | null =>
+    current?.kind === kind && (inMemory === null || current.memory === inMemory)
+      ? diff.differences.row[selected!]!
+      : null;
   const layerOf = (data: ReportData) =>
     data.layers.find((layer) => layer.memory === memory?.memory) ?? null;
 
   return (
     <section className="compare" aria-label="Compare memory layouts">
       {title}
-      <DifferenceNav differences={differences} selected={selected} onSelect={select} />
+      <DifferenceNav count={count} selected={selected} current={current} onSelect={select} />
       {diff.memories.length > 1 && (
         <VscodeSingleSelect
           label="Memory"
@@ -195,7 +180,8 @@ function DiffView({
             selected={current?.kind === "image" && current.memory === memory.memory}
           />
           <ComparedMaps
-            memory={memory}
+            diff={diff}
+            memory={memory.memory}
             left={{ fileName: left.fileName, layer: layerOf(left) }}
             right={{ fileName: right.fileName, layer: layerOf(right) }}
             highlight={current?.memory === memory.memory ? highlight : null}
@@ -203,9 +189,9 @@ function DiffView({
             onSelectPage={setPage}
           />
           <PageRangeList
-            memory={memory}
-            differenceOf={links.ranges}
-            selected={selected}
+            diff={diff}
+            memory={memory.memory}
+            selectedRow={selectedRow("pages", memory.memory)}
             onSelect={select}
           />
         </>
@@ -213,9 +199,8 @@ function DiffView({
         <p>Neither module has a memory.</p>
       )}
       <SegmentChanges
-        changes={diff.segments}
-        unchanged={diff.unchangedSegments}
-        differenceOf={links.segments}
+        diff={diff}
+        selectedRow={selectedRow("segment", null)}
         selected={selected}
         onSelect={select}
       />

@@ -13,7 +13,7 @@ import {
   hexRowCount,
   hexText,
 } from "./segments/hex-format";
-import { useVirtualRows } from "./segments/use-virtual-rows";
+import { useVirtualRows } from "../virtual/use-virtual-rows";
 
 /** Rows rendered without virtualisation (4 KiB at 16 bytes a row). */
 const VIRTUALISE_ABOVE_ROWS = 256;

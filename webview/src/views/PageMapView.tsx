@@ -180,6 +180,7 @@ export function PageMapView({ data, run, selection, select }: ViewProps): ReactE
             pages={pages}
             pageSize={pageSize}
             highlight={highlight}
+            highlightMeaning="The selected segment's pages"
             selectedPage={
               selectedPage !== null && selectedPage < pages.length ? selectedPage : null
             }

@@ -19,8 +19,6 @@ export interface ReportData {
   fileName: string;
   report: ReportJson;
   layers: StaticLayer[];
-  /** Per memory, a content hash per image page (compare view); null when not sent. */
-  pageHashes: Uint32Array[] | null;
   /** When the file is a component: its core modules, and which one `report` is. */
   component: ComponentView | null;
 }

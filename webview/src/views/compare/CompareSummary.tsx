@@ -1,6 +1,7 @@
-// One memory's image facts for both modules and their difference, as plain integers:
-// offset, length, pages, non-zero pages and data bytes, plus the static verdict.
-// Cells carry `data-field` (the report's JSON path) and `data-side` for tests.
+// One memory's image facts for both modules and their difference: offset, length, pages,
+// non-zero pages and data bytes (grouped, byte counts with their size too), plus the
+// static verdict. Cells carry `data-field` (the report's JSON path), `data-side` and the
+// exact integer in `data-value` (the delta signed), for tests and screen readers alike.
 
 import type { ReactElement } from "react";
 import type { Delta, MemoryDiff } from "../../../../common/layout-diff";
@@ -9,16 +10,17 @@ import { formatDelta, formatValue, formatVerdict } from "../../../../common/layo
 const ROWS: {
   field: "offset" | "length" | "pages" | "nonzeroPages" | "dataBytes";
   label: string;
+  bytes: boolean;
 }[] = [
-  { field: "offset", label: "Image offset (bytes)" },
-  { field: "length", label: "Image length (bytes)" },
-  { field: "pages", label: "Image pages" },
-  { field: "nonzeroPages", label: "Non-zero pages" },
-  { field: "dataBytes", label: "Data bytes" },
+  { field: "offset", label: "Image offset (bytes)", bytes: true },
+  { field: "length", label: "Image length (bytes)", bytes: true },
+  { field: "pages", label: "Image pages", bytes: false },
+  { field: "nonzeroPages", label: "Non-zero pages", bytes: false },
+  { field: "dataBytes", label: "Data bytes", bytes: true },
 ];
 
 export interface CompareSummaryProps {
-  memory: MemoryDiff;
+  memory: Omit<MemoryDiff, "pageRanges">;
   leftName: string;
   rightName: string;
   /** Whether the selected difference is this memory's image difference. */
@@ -59,12 +61,13 @@ export function CompareSummary({
             {memory.verdict.changed ? "changed" : "same"}
           </td>
         </tr>
-        {ROWS.map(({ field, label }) => (
+        {ROWS.map(({ field, label, bytes }) => (
           <SummaryRow
             key={field}
             label={label}
             field={`${prefix}.${field}`}
             delta={memory[field]}
+            bytes={bytes}
           />
         ))}
       </tbody>
@@ -76,22 +79,25 @@ function SummaryRow({
   label,
   field,
   delta,
+  bytes,
 }: {
   label: string;
   field: string;
   delta: Delta<number> | Delta<bigint>;
+  bytes: boolean;
 }): ReactElement {
+  const exact = (value: number | bigint | null): string => (value === null ? "" : String(value));
   return (
     <tr className={delta.changed ? "compare-changed" : undefined}>
       <th scope="row">{label}</th>
-      <td className="number" data-field={field} data-side="left">
-        {formatValue(delta.left)}
+      <td className="number" data-field={field} data-side="left" data-value={exact(delta.left)}>
+        {formatValue(delta.left, bytes)}
       </td>
-      <td className="number" data-field={field} data-side="right">
-        {formatValue(delta.right)}
+      <td className="number" data-field={field} data-side="right" data-value={exact(delta.right)}>
+        {formatValue(delta.right, bytes)}
       </td>
-      <td className="number" data-field={field} data-side="delta">
-        {formatDelta(delta)}
+      <td className="number" data-field={field} data-side="delta" data-value={exact(delta.delta)}>
+        {formatDelta(delta, bytes)}
       </td>
     </tr>
   );

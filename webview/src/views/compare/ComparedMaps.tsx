@@ -2,7 +2,8 @@
 // page i is address i × page size on both maps, and differing pages are marked.
 
 import { useCallback, useMemo, useRef, type ReactElement } from "react";
-import type { MemoryDiff, PageKind } from "../../../../common/layout-diff";
+import type { PageKind } from "../../../../common/layout-diff";
+import { pageRangeAt, pageRangeHolding, type PackedDiff } from "../../../../common/packed-diff";
 import { PageMap } from "../../page-map/PageMap";
 import { useSharedZoom } from "./use-shared-zoom";
 import type { StaticLayer } from "../../../../common/layer-values";
@@ -19,7 +20,8 @@ export interface MapSide {
 }
 
 export interface ComparedMapsProps {
-  memory: MemoryDiff;
+  diff: PackedDiff;
+  memory: number;
   left: MapSide;
   right: MapSide;
   /** Pages [first, end) of the selected difference, outlined on both maps. */
@@ -29,10 +31,10 @@ export interface ComparedMapsProps {
 }
 
 export function ComparedMaps(props: ComparedMapsProps): ReactElement {
-  const { memory, highlight } = props;
+  const { diff, highlight } = props;
+  const memory = diff.memories[props.memory]!;
   const container = useRef<HTMLDivElement>(null);
   const [zoom, setZoom] = useSharedZoom(container, memory.axisPages);
-  const ranges = memory.pageRanges;
   // Stable arrays, so the maps repaint only when these change.
   const outlines = useMemo(() => (highlight ? [highlight] : undefined), [highlight]);
   const marks = useMemo(
@@ -42,21 +44,16 @@ export function ComparedMaps(props: ComparedMapsProps): ReactElement {
     }),
     [memory.marked, props.left.layer, props.right.layer],
   );
-  // The range a page falls in (binary search over the sorted ranges), in words.
+  // The range a page falls in, in words.
   const describe = useCallback(
     (page: number): string => {
-      let [low, high] = [0, ranges.length];
-      while (low < high) {
-        const middle = (low + high) >> 1;
-        if (ranges[middle]!.endPage <= page) low = middle + 1;
-        else high = middle;
-      }
-      const range = ranges[low];
-      if (!range || range.firstPage > page) return "same in both modules";
+      const row = pageRangeHolding(diff, props.memory, page);
+      if (row === null) return "same in both modules";
+      const range = pageRangeAt(diff, props.memory, row);
       const content = range.contentDiffers ? ", bytes differ" : "";
       return `differs: left ${KIND_WORDS[range.left]}, right ${KIND_WORDS[range.right]}${content}`;
     },
-    [ranges],
+    [diff, props.memory],
   );
   return (
     <div className="compare-maps" ref={container}>
@@ -78,7 +75,9 @@ export function ComparedMaps(props: ComparedMapsProps): ReactElement {
                 pages={layer.pages}
                 pageSize={layer.pageSize}
                 marked={marks[side]}
+                markedMeaning="Differs from the other module"
                 highlight={outlines}
+                highlightMeaning="The selected difference"
                 selectedPage={props.selectedPage}
                 onSelectPage={props.onSelectPage}
                 describePage={describe}

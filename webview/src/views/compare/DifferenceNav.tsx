@@ -5,10 +5,13 @@ import { VscodeButton } from "@vscode-elements/react-elements";
 import { useEffect, type ReactElement } from "react";
 import type { Difference } from "../../../../common/layout-diff";
 import { addressRange, DIFFERENCE_KIND_LABELS } from "../../../../common/layout-diff-text";
+import { grouped, plural } from "../../../../common/format";
 
 export interface DifferenceNavProps {
-  differences: readonly Difference[];
+  count: number;
   selected: number | null;
+  /** The selected difference, rebuilt from the packed diff. */
+  current: Difference | null;
   onSelect(difference: number): void;
 }
 
@@ -36,11 +39,11 @@ function typingIn(target: EventTarget | null): boolean {
 }
 
 export function DifferenceNav({
-  differences,
+  count,
   selected,
+  current,
   onSelect,
 }: DifferenceNavProps): ReactElement {
-  const count = differences.length;
   const previous = stepDifference(count, selected, -1);
   const next = stepDifference(count, selected, 1);
 
@@ -58,7 +61,6 @@ export function DifferenceNav({
     return () => window.removeEventListener("keydown", onKey);
   }, [next, previous, onSelect]);
 
-  const current = selected === null ? null : (differences[selected] ?? null);
   return (
     <div className="compare-nav" role="group" aria-label="Difference navigation">
       <VscodeButton
@@ -89,8 +91,8 @@ export function DifferenceNav({
         {count === 0
           ? "The two memory layouts do not differ."
           : current === null
-            ? `${count} ${count === 1 ? "difference" : "differences"}: press Next (n) to go to the first.`
-            : `Difference ${selected! + 1} of ${count} (${DIFFERENCE_KIND_LABELS[current.kind]}, ${addressRange(current.start, current.end)}): ${current.description}`}
+            ? `${plural(count, "difference")}: press Next (n) to go to the first.`
+            : `Difference ${grouped(selected! + 1)} of ${grouped(count)} (${DIFFERENCE_KIND_LABELS[current.kind]}, ${addressRange(current.start, current.end)}): ${current.description}`}
       </p>
     </div>
   );

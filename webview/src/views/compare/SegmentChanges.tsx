@@ -1,82 +1,107 @@
-// The data segments added, removed, moved or resized between the two modules. A change
-// with an address is a difference: its button selects it (and scrolls both maps to it).
+// The data segments added, removed, moved or resized between the two modules, as a
+// virtualised table (a 100,000-segment pair has as many rows; only the visible ones are
+// in the DOM, rebuilt from the packed diff). A change with an address is a difference:
+// its button selects it, and selecting it elsewhere scrolls its row into view.
 
-import type { ReactElement } from "react";
-import type { SegmentChange } from "../../../../common/layout-diff";
+import { useEffect, type ReactElement } from "react";
+import type { PackedDiff } from "../../../../common/packed-diff";
+import { segmentChangeAt } from "../../../../common/packed-diff";
 import { CHANGE_LABELS, segmentName, segmentPlacement } from "../../../../common/layout-diff-text";
+import { grouped } from "../../../../common/format";
+import { useVirtualRows } from "../../virtual/use-virtual-rows";
 
 export interface SegmentChangesProps {
-  changes: readonly SegmentChange[];
-  unchanged: number;
-  /** The index in the difference list of each change that has an address. */
-  differenceOf: ReadonlyMap<SegmentChange, number>;
+  diff: PackedDiff;
+  /** The row of the selected difference, when it is a segment change. */
+  selectedRow: number | null;
   selected: number | null;
   onSelect(difference: number): void;
 }
 
 export function SegmentChanges({
-  changes,
-  unchanged,
-  differenceOf,
+  diff,
+  selectedRow,
   selected,
   onSelect,
 }: SegmentChangesProps): ReactElement {
+  const count = diff.segments.count;
+  const { scrollRef, rows, revealRow } = useVirtualRows(count);
+  useEffect(() => {
+    if (selectedRow !== null) revealRow(selectedRow);
+  }, [selectedRow, revealRow]);
+
+  const rendered: ReactElement[] = [];
+  for (let row = rows.first; row < rows.end; row++) {
+    const change = segmentChangeAt(diff, row);
+    const difference = diff.segments.difference[row]!;
+    const current = difference >= 0 && difference === selected;
+    const name =
+      segmentName((change.right ?? change.left)!) +
+      (change.matchedBy === "name" && change.left!.index !== change.right!.index
+        ? ` (was ${change.left!.index})`
+        : "");
+    const [left, right] = [segmentPlacement(change.left), segmentPlacement(change.right)];
+    rendered.push(
+      <div
+        key={row}
+        role="row"
+        aria-rowindex={row + 2}
+        data-virtual-row
+        data-kind={change.kind}
+        data-left={change.left?.index ?? ""}
+        data-right={change.right?.index ?? ""}
+        aria-current={current ? "true" : undefined}
+        className={current ? "compare-row compare-selected" : "compare-row"}
+      >
+        <span role="cell">{CHANGE_LABELS[change.kind]}</span>
+        <span role="cell" title={name}>
+          {difference < 0 ? (
+            name
+          ) : (
+            <button type="button" className="compare-link" onClick={() => onSelect(difference)}>
+              {name}
+            </button>
+          )}
+        </span>
+        <span role="cell" title={left}>
+          {left}
+        </span>
+        <span role="cell" title={right}>
+          {right}
+        </span>
+      </div>,
+    );
+  }
+
   return (
     <section className="compare-segments" aria-labelledby="compare-segments-title">
       <h3 id="compare-segments-title">Segment changes</h3>
       <p data-field="segments.unchanged">
-        {changes.length === 0 ? "No segment changed" : `${changes.length} changed`}; {unchanged}{" "}
-        matched and unchanged. Segments are matched by name when both modules name them, otherwise
-        by index.
+        {count === 0 ? "No segment changed" : `${grouped(count)} changed`};{" "}
+        {grouped(diff.unchangedSegments)} matched and unchanged. Segments are matched by name when
+        both modules name them, otherwise by index. A passive segment has no address: its change is
+        listed but is not a difference to step to.
       </p>
-      {changes.length > 0 && (
-        <table className="compare-segment-table">
-          <thead>
-            <tr>
-              <th scope="col">Change</th>
-              <th scope="col">Segment</th>
-              <th scope="col">Left</th>
-              <th scope="col">Right</th>
-            </tr>
-          </thead>
-          <tbody>
-            {changes.map((change) => {
-              const difference = differenceOf.get(change);
-              const current = difference !== undefined && difference === selected;
-              const name = segmentName((change.right ?? change.left)!);
-              return (
-                <tr
-                  key={`${change.left?.index ?? "-"}/${change.right?.index ?? "-"}/${change.kind}`}
-                  data-kind={change.kind}
-                  data-left={change.left?.index ?? ""}
-                  data-right={change.right?.index ?? ""}
-                  aria-current={current ? "true" : undefined}
-                  className={current ? "compare-selected" : undefined}
-                >
-                  <td>{CHANGE_LABELS[change.kind]}</td>
-                  <td>
-                    {difference === undefined ? (
-                      name
-                    ) : (
-                      <button
-                        type="button"
-                        className="compare-link"
-                        onClick={() => onSelect(difference)}
-                      >
-                        {name}
-                      </button>
-                    )}
-                    {change.matchedBy === "name" &&
-                      change.left!.index !== change.right!.index &&
-                      ` (was ${change.left!.index})`}
-                  </td>
-                  <td>{segmentPlacement(change.left)}</td>
-                  <td>{segmentPlacement(change.right)}</td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
+      {count > 0 && (
+        <div
+          ref={scrollRef}
+          className="compare-rows compare-segment-table"
+          role="table"
+          aria-label={`Segment changes (${count})`}
+          aria-rowcount={count + 1}
+        >
+          <div role="rowgroup" className="compare-rows-head" data-virtual-header>
+            <div role="row" aria-rowindex={1} className="compare-row">
+              <span role="columnheader">Change</span>
+              <span role="columnheader">Segment</span>
+              <span role="columnheader">Left</span>
+              <span role="columnheader">Right</span>
+            </div>
+          </div>
+          <div role="rowgroup" className="compare-rows-body">
+            <div className="compare-rows-window">{rendered}</div>
+          </div>
+        </div>
       )}
     </section>
   );

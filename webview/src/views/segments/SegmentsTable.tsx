@@ -6,7 +6,7 @@ import { useEffect, useId, type KeyboardEvent, type ReactElement } from "react";
 import type { Column } from "./columns";
 import type { SegmentRow } from "./segment-rows";
 import type { SortKey, SortOrder } from "./sort-filter";
-import { useVirtualRows } from "./use-virtual-rows";
+import { useVirtualRows } from "../../virtual/use-virtual-rows";
 
 export interface SegmentsTableProps {
   columns: Column[];
