@@ -71,8 +71,9 @@ export async function runComparePaint(): Promise<void> {
           const diff = await clients[0].diff(right);
           const diffed = performance.now();
           const messages: HostMessage[] = [
-            { type: "report", side: "left", fileName: "left.wasm", ...left },
-            { type: "report", side: "right", fileName: "right.wasm", ...right },
+            // As the host sends a compare panel: the summaries, no segments.
+            { type: "report", side: "left", fileName: "left.wasm", ...summaryOf(left) },
+            { type: "report", side: "right", fileName: "right.wasm", ...summaryOf(right) },
             { type: "diff", diff },
           ];
           await view.start({ view: "compare" });
@@ -140,6 +141,12 @@ export async function runComparePaint(): Promise<void> {
     ),
   );
   writeResults("compare-paint", { runs: RUNS, rows });
+}
+
+/** A report message's parts without the segments' JSON. */
+function summaryOf(result: Awaited<ReturnType<AnalysisClient["analyze"]>>) {
+  const { summaryJson, segmentCount, layers, component } = result;
+  return { summaryJson, segmentCount, layers, component };
 }
 
 /** Presses n NEXT_PRESSES times; each time from the key to the frame painted with the

@@ -78,6 +78,8 @@ export async function runLargeModulePaint(): Promise<void> {
           const started = performance.now();
           const result = await client.analyze(module.bytes, "large.wasm", 4096, 16 << 20);
           const analysed = performance.now();
+          // The summary and then the segments (the harness delivers the segments' JSON
+          // as a message of its own, as the host does): the paint watched is the summary's.
           const report: HostMessage = {
             type: "report",
             side: "left",

@@ -26,9 +26,9 @@ export function hex(value: number | bigint): string {
 }
 
 /** A byte count as the views show it, one rule everywhere: the exact integer, grouped,
- *  and from 1 KiB on the human size too: "45,630,618 (43.5 MiB)", "512". */
+ *  and from 1 KiB on the human size too: "45,630,618 (43.5 MiB)", "512 bytes". */
 export function exactBytes(value: number | bigint): string {
-  return Number(value) < 1024 ? grouped(value) : `${grouped(value)} (${formatBytes(value)})`;
+  return Number(value) < 1024 ? formatBytes(value) : `${grouped(value)} (${formatBytes(value)})`;
 }
 
 /** 1234567 → "1,234,567". */

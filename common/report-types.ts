@@ -123,7 +123,9 @@ export interface InspectReport {
   sections: { id: number; name: string; customName: string | null; offset: number; size: number }[];
   types: number;
   imports: { module: string; name: string; kind: string; offset: number }[];
-  exports: { name: string; kind: string; index: number }[];
+  /** `signature`: a function's parameter and result types, "(i32, i32) -> i32"; null
+   *  for other kinds (and for a function whose type is out of range). */
+  exports: { name: string; kind: string; index: number; signature: string | null }[];
   functions: { imported: number; defined: number };
   tables: number;
   globals: { imported: number; defined: number };

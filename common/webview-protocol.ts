@@ -68,12 +68,17 @@ export type HostMessage =
       type: "report";
       side: ReportSide;
       fileName: string;
-      reportJson: string;
+      /** The report without its data segments (report-json.ts SplitReportJson): the
+       *  segments follow in a `segments` message (inspector panels only; the compare
+       *  view gets the diff instead). */
+      summaryJson: string;
+      segmentCount: number;
       /** Static page layers, one per memory (extension/analysis/memory-layers.ts). */
       layers: StaticLayer[];
       /** Set when the file is a component: the report is that of `component.chosen`. */
       component?: ComponentView | null;
     }
+  | { type: "segments"; side: ReportSide; segmentsJson: string }
   | { type: "reportError"; side: ReportSide; fileName: string; message: string }
   /** The compare view's layout diff, computed by the left side's analysis worker once
    *  both sides are analysed (again after either side changes). */

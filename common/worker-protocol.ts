@@ -4,6 +4,7 @@
 import type { StaticLayer } from "./layer-values";
 import type { PackedDiff } from "./packed-diff";
 import type { ComponentView } from "./report-types";
+import type { SplitReportJson } from "./report-json";
 
 export interface AnalyzeRequest {
   kind: "analyze";
@@ -36,7 +37,7 @@ export interface ReportTextRequest {
 export interface DiffRequest {
   kind: "diff";
   id: number;
-  right: { reportJson: string; layers: StaticLayer[]; pageHashes: Uint32Array[] };
+  right: SplitReportJson & { layers: StaticLayer[]; pageHashes: Uint32Array[] };
 }
 
 export type WorkerRequest = AnalyzeRequest | ImageBytesRequest | ReportTextRequest | DiffRequest;
@@ -46,9 +47,12 @@ export type WorkerResponse =
       id: number;
       ok: true;
       kind: "analyze";
-      /** The report as compact JSON: what the webview parses (indentation would double
-       *  the text of a 100,000-segment report). */
-      reportJson: string;
+      /** The report as compact JSON in two parts, summary and segments: what the webview
+       *  parses (indentation would double the text of a 100,000-segment report). */
+      summaryJson: string;
+      segmentsJson: string;
+      /** How many data segments the segments' JSON holds. */
+      segmentCount: number;
       layers: StaticLayer[];
       /** Per memory, layout-diff.ts `pageHashes` of its image (empty without image bytes). */
       pageHashes: Uint32Array[];

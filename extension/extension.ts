@@ -12,6 +12,7 @@ import { VIEW_TYPE, WasmEditorProvider } from "./editor/wasm-editor-provider";
 import { readSettings } from "./settings";
 import { readModuleUri } from "./editor/read-module-uri";
 import type { InspectReport } from "../common/report-types";
+import { joinReportJson } from "../common/report-json";
 
 export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel("Wasm CoW", { log: true });
@@ -106,13 +107,13 @@ export function activate(context: vscode.ExtensionContext): void {
       const client = new AnalysisClient();
       try {
         const bytes = await readModuleUri(target);
-        const { reportJson } = await client.analyze(
+        const analysed = await client.analyze(
           bytes,
           path.basename(target.fsPath),
           settings.pageSize,
           settings.denseLimit,
         );
-        log.info(`\n${renderTextReport(JSON.parse(reportJson) as InspectReport)}`);
+        log.info(`\n${renderTextReport(joinReportJson(analysed) as unknown as InspectReport)}`);
         log.show(true);
       } catch (error) {
         void vscode.window.showErrorMessage(

@@ -76,7 +76,12 @@ export function reportOf(
       kind: i.desc.kind,
       offset: i.offset,
     })),
-    exports: module.exports.map((e) => ({ name: e.name, kind: e.kind, index: e.index })),
+    exports: module.exports.map((e) => ({
+      name: e.name,
+      kind: e.kind,
+      index: e.index,
+      signature: e.kind === "func" ? signatureText(module, e.index) : null,
+    })),
     functions: {
       imported: module.importedFunctionCount,
       defined: module.functionTypes.length - module.importedFunctionCount,
@@ -113,6 +118,15 @@ export function reportOf(
     landmarks: findLandmarks(module),
     warnings: module.warnings,
   };
+}
+
+/** A function's type as "(i32, i32) -> i32" ("() -> ()" for none), or null when out of
+ *  range (a module V8 will refuse anyway). */
+function signatureText(module: WasmModule, func: number): string | null {
+  const type = module.funcTypes[module.functionTypes[func] ?? -1];
+  if (!type) return null;
+  const list = (types: readonly string[]) => `(${types.join(", ")})`;
+  return `${list(type.params)} -> ${type.results.length === 1 ? type.results[0]! : list(type.results)}`;
 }
 
 function offsetJson(segment: DataSegment): OffsetJson {

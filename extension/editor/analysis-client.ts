@@ -43,7 +43,9 @@ export class AnalysisClient {
     denseLimit: number,
     module: number | null = null,
   ): Promise<{
-    reportJson: string;
+    summaryJson: string;
+    segmentsJson: string;
+    segmentCount: number;
     layers: StaticLayer[];
     pageHashes: Uint32Array[];
     component: ComponentView | null;
@@ -59,7 +61,9 @@ export class AnalysisClient {
     });
     if (response.ok && response.kind === "analyze")
       return {
-        reportJson: response.reportJson,
+        summaryJson: response.summaryJson,
+        segmentsJson: response.segmentsJson,
+        segmentCount: response.segmentCount,
         layers: response.layers,
         pageHashes: response.pageHashes,
         component: response.component,

@@ -234,7 +234,7 @@ export class InspectorPanel implements vscode.Disposable {
     try {
       const started = Date.now();
       // Progress in the status bar too: a 50 MB module takes a moment to decode.
-      const { reportJson, layers, pageHashes, component } = await vscode.window.withProgress(
+      const analysed = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Window, title: `Wasm CoW: analysing ${fileName}` },
         () => client.analyze(bytes, fileName, settings.pageSize, settings.denseLimit, module),
       );
@@ -242,10 +242,14 @@ export class InspectorPanel implements vscode.Disposable {
       this.services.log.info(
         `analysed ${fileName} (${bytes.length} bytes) in ${Date.now() - started} ms`,
       );
-      this.post({ type: "report", side, fileName, reportJson, layers, component });
+      const { summaryJson, segmentsJson, segmentCount, layers, pageHashes, component } = analysed;
+      // The summary first, so the Overview paints before the segments' JSON is parsed.
+      this.post({ type: "report", side, fileName, summaryJson, segmentCount, layers, component });
       if (this.view === "compare") {
-        analysis.layout = { reportJson, layers, pageHashes };
+        analysis.layout = { summaryJson, segmentsJson, layers, pageHashes };
         void this.postDiff();
+      } else {
+        this.post({ type: "segments", side, segmentsJson });
       }
     } catch (error) {
       this.post({

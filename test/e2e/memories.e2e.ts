@@ -115,13 +115,14 @@ test(
                 view.locator('[data-field="savings"] tbody tr', { hasText: label }).locator("td");
               await poll("the variant's touch", async () =>
                 (await figure("private dirty before the reset").count()) === 2 &&
-                (await figure("private dirty before the reset").nth(1).textContent()) === "4 KiB"
+                (await figure("private dirty before the reset").nth(1).textContent()) ===
+                  "4,096 (4 KiB)"
                   ? true
                   : undefined,
               );
               assert.deepEqual(
                 await figure("private dirty after instantiation").allTextContents(),
-                ["8 KiB", "0 bytes"],
+                ["8,192 (8 KiB)", "0 bytes"],
               );
               await workbench.screenshotEditor("screenshots/what-cow-would-have-saved");
               // Back to V8 alone for the next scenarios.

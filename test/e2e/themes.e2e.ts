@@ -12,6 +12,7 @@ import { Inspector } from "./harness/inspector";
 import { withWorkbench } from "./harness/session";
 import { SCREENSHOT_VIEWPORT, screenshotName, THEMES, type ScreenshotView } from "./harness/themes";
 import { poll } from "./harness/workbench";
+import { describeRunnerThreads } from "./harness/runner-processes";
 import { makeWorkspace } from "./harness/workspace";
 import type { Frame } from "playwright-core";
 
@@ -29,7 +30,7 @@ for (const theme of THEMES) {
             settings: { "workbench.colorTheme": theme.colorTheme },
             viewport: SCREENSHOT_VIEWPORT,
           },
-          async ({ workbench, page, console: log }) => {
+          async ({ workbench, page, server, console: log }) => {
             const shoot = async (frame: Frame, view: ScreenshotView) => {
               await settled(frame);
               await workbench.screenshotEditor(screenshotName(theme.id, view));
@@ -72,7 +73,16 @@ for (const theme of THEMES) {
             await lab.locator('[data-field="workload"] input').fill("touch; touch");
             await lab.locator('[data-field="instances"] input').fill("3");
             await lab.locator('[data-action="runLab"]').click();
-            await lab.locator('table[data-table="madvise"]').waitFor({ timeout: 120_000 });
+            await lab
+              .locator('table[data-table="madvise"]')
+              .waitFor({ timeout: 120_000 })
+              .catch(async (error: Error) => {
+                // Where the lab is stuck, for the failure to say (it ran once in ~12 CI
+                // sessions for over 120 s where it takes 10).
+                throw new Error(
+                  `${error.message}\nthe Strategies tab says: ${await lab.innerText()}\n${describeRunnerThreads(server.pid)}`,
+                );
+              });
             const heads = await lab
               .locator('table[data-table="strategies"] thead th')
               .allTextContents();

@@ -13,6 +13,7 @@ import { AnalysisClient, AnalysisError } from "../../extension/editor/analysis-c
 import { buildExamples } from "../../scripts/build-examples";
 import { captureCli } from "../helpers/cli-capture";
 import { componentWat } from "../helpers/component-wat";
+import { joinReportJson } from "../../common/report-json";
 import { diffLayouts } from "../../common/layout-diff";
 import { differenceAt } from "../../common/packed-diff";
 import { planImages } from "../../extension/analysis/image-planner";
@@ -39,8 +40,11 @@ test("Export Report's JSON is the text of wasm-cow inspect --json, for every sam
     assert.equal(cli.code, 0, cli.stderr);
     const analysed = await client.analyze(readFileSync(file), file, 4096, 16 * 1024 * 1024);
     assert.equal(await client.reportText(), cli.stdout, file);
-    assert.deepEqual(JSON.parse(analysed.reportJson), JSON.parse(cli.stdout), file);
-    assert.ok(!analysed.reportJson.includes("\n"), "the webview's copy is compact");
+    assert.deepEqual(joinReportJson(analysed), JSON.parse(cli.stdout), file);
+    assert.deepEqual(JSON.parse(analysed.summaryJson).dataSegments, [], "the summary alone");
+    assert.equal(analysed.segmentCount, JSON.parse(cli.stdout).dataSegments.length, file);
+    for (const text of [analysed.summaryJson, analysed.segmentsJson])
+      assert.ok(!text.includes("\n"), "the webview's copy is compact");
   }
 });
 
@@ -73,10 +77,10 @@ test("a component: its modules listed, the one with the largest image reported, 
     ],
   );
   assert.equal(first.component.chosen, 1, "the largest image first");
-  assert.equal(JSON.parse(first.reportJson).images[0].length, 18 * 4096);
+  assert.equal(JSON.parse(first.summaryJson).images[0].length, 18 * 4096);
   const third = await client.analyze(bytes, "app.wasm", 4096, 1 << 24, 2);
   assert.equal(third.component?.chosen, 2);
-  assert.deepEqual(JSON.parse(third.reportJson).memories, []);
+  assert.deepEqual(JSON.parse(third.summaryJson).memories, []);
   // Export Report of a component is the whole component's, exactly as inspect prints it.
   const file = path.join(mkdtempSync(path.join(tmpdir(), "wasm-cow-worker-")), "app.wasm");
   writeFileSync(file, bytes);
@@ -139,7 +143,7 @@ test("a diff before any analysis is refused", async () => {
   const fresh = new AnalysisClient(WORKER);
   try {
     await assert.rejects(
-      fresh.diff({ reportJson: "{}", layers: [], pageHashes: [] }),
+      fresh.diff({ summaryJson: "{}", segmentsJson: "[]", layers: [], pageHashes: [] }),
       /no module was analysed/,
     );
   } finally {

@@ -28,8 +28,9 @@ test("grouped integers", () => {
 });
 
 test("exactBytes: the exact integer grouped, and from 1 KiB on the human size", () => {
-  assert.equal(exactBytes(512), "512");
-  assert.equal(exactBytes(1023), "1,023");
+  assert.equal(exactBytes(512), "512 bytes");
+  assert.equal(exactBytes(1), "1 byte");
+  assert.equal(exactBytes(1023), "1023 bytes");
   assert.equal(exactBytes(1024), "1,024 (1 KiB)");
   assert.equal(exactBytes(45630618), "45,630,618 (43.5 MiB)");
   assert.equal(exactBytes(67108864n), "67,108,864 (64 MiB)");

@@ -12,11 +12,14 @@ import {
   segmentRows,
 } from "../../webview/src/views/segments/segment-rows";
 import {
+  defaultMode,
   filterRows,
+  knownOrder,
   nextOrder,
   SORT_KEYS,
   sortRows,
   type SortKey,
+  type SortOrder,
 } from "../../webview/src/views/segments/sort-filter";
 import { reportJsonOf } from "../webview/segments-report";
 import { manySegments } from "../webview/segments-module";
@@ -73,7 +76,7 @@ describe("display texts", () => {
       [
         ["0x1fff", "1–2", "in-bounds"],
         ["—", "—", "—"],
-        ["unknown", "—", "unknown"],
+        ["global.get 0", "—", "unknown"],
         ["0x3000", "—", "in-bounds"],
       ],
     );
@@ -121,22 +124,12 @@ describe("sorting", () => {
   /** The column's value as the report has it (null = unknown). */
   function value(s: SegmentJson, key: SortKey, pageSize = 4096): number | string | null {
     switch (key) {
-      case "offset":
-        return s.offset === null
-          ? null
-          : s.offset.kind === "const"
-            ? s.offset.value
-            : s.offset.kind === "global"
-              ? s.offset.global
-              : s.offset.text;
       case "pages":
         return s.start === null || s.size === 0 ? null : Math.floor(s.start / pageSize);
       default:
         return s[key] as number | string | null;
     }
   }
-
-  const KIND = { const: 0, global: 1, expr: 2 } as const;
 
   for (const key of SORT_KEYS) {
     for (const direction of ["ascending", "descending"] as const) {
@@ -156,11 +149,7 @@ describe("sorting", () => {
             continue;
           }
           if (vb === null) continue;
-          let order: number;
-          if (key === "offset" && a.offset!.kind !== b.offset!.kind)
-            order = KIND[a.offset!.kind] - KIND[b.offset!.kind];
-          else
-            order = typeof va === "number" ? va - (vb as number) : va < vb ? -1 : va > vb ? 1 : 0;
+          let order = typeof va === "number" ? va - (vb as number) : va < vb ? -1 : va > vb ? 1 : 0;
           if (direction === "descending") order = -order;
           assert.ok(order < 0 || (order === 0 && a.index < b.index), where);
         }
@@ -246,11 +235,33 @@ describe("filtering", () => {
       const expected = report.dataSegments.filter((s) => s.mode === mode).map((s) => s.index);
       assert.deepEqual(indexes(filterRows(rows, { text: "", mode })), expected);
     }
+    // "data": the segments that make the image, active with bytes.
+    const data = report.dataSegments.filter((s) => s.mode === "active" && s.size > 0);
+    assert.ok(data.length > 0 && data.length < report.dataSegments.length);
+    assert.deepEqual(
+      indexes(filterRows(rows, { text: "", mode: "data" })),
+      data.map((s) => s.index),
+    );
     const passiveNamed = report.dataSegments
       .filter((s) => s.mode === "passive" && s.name?.includes("seg_2"))
       .map((s) => s.index);
     assert.ok(passiveNamed.length > 0);
     assert.deepEqual(indexes(filterRows(rows, { text: "seg_2", mode: "passive" })), passiveNamed);
+  });
+
+  test("a table opens on the active segments with bytes, or on all when there are none", () => {
+    assert.equal(defaultMode(rows), "data");
+    const passiveOnly = rows.filter((r) => r.segment.mode === "passive" || r.segment.size === 0);
+    assert.ok(passiveOnly.length > 0);
+    assert.equal(defaultMode(passiveOnly), "all");
+    assert.equal(defaultMode([]), "all");
+  });
+
+  test("a stored order of a column that is gone falls back to the index", () => {
+    const stale = { key: "offset", direction: "descending" } as unknown as SortOrder;
+    assert.deepEqual(knownOrder(stale), { key: "index", direction: "ascending" });
+    const size: SortOrder = { key: "size", direction: "descending" };
+    assert.equal(knownOrder(size), size);
   });
 
   test("keeps the sorted order", () => {

@@ -6,7 +6,7 @@
 
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { formatBytes } from "../../webview/src/views/stepper/format";
+import { exactBytes } from "../../common/format";
 import type { RunView } from "../../common/webview-protocol";
 import { assertNoRunnerLeft } from "../helpers/runner-process";
 import { wat } from "../helpers/wat";
@@ -82,7 +82,7 @@ test("the Slot pool lists the live instance's imported memory outside the pool",
     await item.waitFor();
     assert.equal(
       ((await item.textContent()) ?? "").replace(/\s+/g, " "),
-      `Memory 0 of instance ${final.liveInstance}, imported: data segments copied at instantiation: no image because ${memory.origin.noImage}; ${formatBytes(memory.rssBytes)} resident, ${formatBytes(memory.privateDirtyBytes)} private dirty.`,
+      `Memory 0 of instance ${final.liveInstance}, imported: data segments copied at instantiation: no image because ${memory.origin.noImage}; ${exactBytes(memory.rssBytes)} resident, ${exactBytes(memory.privateDirtyBytes)} private dirty.`,
     );
     assert.equal(memory.rssBytes, 2 * 4096);
   } finally {

@@ -365,8 +365,7 @@ describe("next and previous", () => {
   test("N/P and the buttons step through the image's data pages, and say when there is none", async () => {
     const report = reportOf("sparse.wasm");
     // The pages the report's segments write, worked out here (4 KiB pages).
-    const segments = (JSON.parse(report.reportJson) as { dataSegments: SegmentJson[] })
-      .dataSegments;
+    const segments = JSON.parse(report.segmentsJson) as SegmentJson[];
     const data = [
       ...new Set(
         segments.flatMap((s) =>
@@ -506,8 +505,7 @@ describe("keyboard", () => {
 describe("mouse", () => {
   test("hover describes the page and its segments; a click selects it", async () => {
     const report = reportOf("sparse.wasm");
-    const segments = (JSON.parse(report.reportJson) as { dataSegments: SegmentJson[] })
-      .dataSegments;
+    const segments = JSON.parse(report.segmentsJson) as SegmentJson[];
     const view = await openPageMap(report);
     const g = await grid(view);
     const total = g.pages * HOST_PAGE;

@@ -7,7 +7,8 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import type { Page } from "playwright-core";
 import type { WebviewMessage } from "../../common/webview-protocol";
-import type { ReportJson, SegmentJson } from "../../common/report-json";
+import { joinReportJson, type ReportJson, type SegmentJson } from "../../common/report-json";
+import { exactBytes } from "../../common/format";
 import { STATE_KEY } from "./harness/page";
 import { reportMessage, type ReportMessage } from "./harness/messages";
 import {
@@ -37,7 +38,7 @@ let report: ReportJson;
 before(async () => {
   spec = manySegments(COUNT);
   message = reportMessage(encodeModule(spec), { fileName: "many.wasm", pageSize: PAGE_SIZE });
-  report = JSON.parse(message.reportJson) as ReportJson;
+  report = joinReportJson(message);
   harness = await startHarness();
 });
 after(() => harness?.close());
@@ -49,9 +50,17 @@ async function openSegments(report: ReportMessage = message): Promise<WebviewPag
   return view;
 }
 
-async function showSegmentsTab(view: WebviewPage): Promise<void> {
+/** Shows the Segments tab; with `all`, switches its mode filter from the default (the
+ *  active segments with bytes) to every segment, as most tests here want. */
+async function showSegmentsTab(view: WebviewPage, all = true): Promise<void> {
   await view.page.getByRole("tab", { name: "Segments" }).click();
   await view.page.waitForSelector("[role=grid] [data-segment]");
+  if (all) await chooseMode(view.page, "all");
+}
+
+async function chooseMode(page: Page, label: string): Promise<void> {
+  await page.locator("vscode-single-select#segments-mode").click();
+  await page.getByRole("option", { name: label, exact: true }).click();
 }
 
 /** The shared page of the 100,000-segment module (delivering its 27 MB report takes a
@@ -126,15 +135,27 @@ function assertRowsMatchReport(rows: ShownRow[]): void {
     assert.equal(Number(cells.index), s.index, where);
     assert.equal(cells.name, s.name ?? "", where);
     assert.equal(cells.mode, s.mode, where);
-    assert.equal(cells.size, String(s.size), where);
+    assert.equal(cells.size, exactBytes(s.size), where);
     assert.equal(cells.memory, s.memory === null ? "—" : String(s.memory), where);
     assert.equal(cells.bounds, s.bounds ?? "—", where);
-    if (s.offset?.kind === "const") {
-      assert.match(cells.offset!, /^0x[0-9a-f]+$/, where);
-      assert.equal(parseInt(cells.offset!, 16), s.offset.value, where);
-    } else assert.equal(cells.offset, "—", where);
-    if (s.start === null) assert.equal(cells.start, "—", where);
-    else assert.equal(parseInt(cells.start!.slice(2), 16), s.start, where);
+    // One column: the start address, the offset it came from when not a constant, or
+    // the offset alone when the start is unknown; "—" for a passive segment.
+    if (s.mode === "passive") assert.equal(cells.start, "—", where);
+    else if (s.start === null)
+      assert.equal(
+        cells.start,
+        s.offset?.kind === "global"
+          ? `global.get ${s.offset.global}`
+          : s.offset?.kind === "expr"
+            ? s.offset.text
+            : "unknown",
+        where,
+      );
+    else {
+      assert.match(cells.start!, /^0x[0-9a-f]+/, where);
+      assert.equal(parseInt(cells.start!.slice(2), 16), s.start, where);
+      if (s.offset?.kind === "const") assert.equal(s.offset.value, s.start, where);
+    }
     // Pages: those of the first and the last byte.
     if (s.start === null || s.size === 0) assert.equal(cells.pages, "—", where);
     else {
@@ -149,7 +170,7 @@ describe("100,000 segments", () => {
   test("only the visible rows are in the DOM, and they equal the report JSON", async () => {
     const view = await sharedSegments();
     const { page } = view;
-    assert.equal(await statusText(page), `${COUNT} data segments.`);
+    assert.equal(await statusText(page), `${COUNT.toLocaleString("en-US")} data segments.`);
     assert.equal(await page.locator("[role=grid]").getAttribute("aria-rowcount"), `${COUNT + 1}`);
     const rows = await shownRows(page);
     assert.ok(rows.length >= 10 && rows.length < 80, `${rows.length} rows in the DOM`);
@@ -244,7 +265,7 @@ describe("100,000 segments", () => {
     assert.ok(named.length > 20);
     await page.waitForFunction(
       (text) => document.querySelector(".segments-count")?.textContent === text,
-      `${named.length} of ${COUNT} data segments match.`,
+      `${named.length.toLocaleString("en-US")} of ${COUNT.toLocaleString("en-US")} data segments match.`,
     );
     await waitForFirstRows(page, named.slice(0, 10));
     assert.equal(
@@ -270,12 +291,11 @@ describe("100,000 segments", () => {
 
     // Mode: passive only (every 10th segment), with the text cleared.
     await field.fill("");
-    await page.locator("vscode-single-select#segments-mode").click();
-    await page.getByRole("option", { name: "passive" }).click();
+    await chooseMode(page, "passive");
     const passive = report.dataSegments.filter((s) => s.mode === "passive").map((s) => s.index);
     await page.waitForFunction(
       (text) => document.querySelector(".segments-count")?.textContent === text,
-      `${passive.length} of ${COUNT} data segments match.`,
+      `${passive.length.toLocaleString("en-US")} of ${COUNT.toLocaleString("en-US")} data segments match.`,
     );
     await waitForFirstRows(page, passive.slice(0, 10));
     for (const row of await shownRows(page)) assert.equal(row.cells.mode, "passive");
@@ -386,11 +406,41 @@ describe("100,000 segments", () => {
   });
 });
 
+describe("the segments that matter first", () => {
+  test("the table opens on the active segments with bytes; Mode all shows the others", async () => {
+    const view = await harness.openWebview({ theme: "dark" });
+    await view.start({ report: message });
+    await showSegmentsTab(view, false);
+    const { page } = view;
+    const data = report.dataSegments.filter((s) => s.mode === "active" && s.size > 0);
+    assert.ok(data.length > 0 && data.length < COUNT);
+    assert.equal(
+      await statusText(page),
+      `${data.length.toLocaleString("en-US")} of ${COUNT.toLocaleString("en-US")} data segments match (the active ones with bytes; Mode "all" shows the ${(COUNT - data.length).toLocaleString("en-US")} others).`,
+    );
+    await waitForFirstRows(
+      page,
+      data.slice(0, 10).map((s) => s.index),
+    );
+    // Every "—" says why.
+    await chooseMode(page, "all");
+    const passive = report.dataSegments.find((s) => s.mode === "passive")!;
+    await waitForFirstRows(
+      page,
+      [0, 1, 2, 3].filter((i) => i <= passive.index),
+    );
+    const start = page.locator(`[data-segment='${passive.index}'] [data-column='start']`);
+    assert.equal(await start.textContent(), "—");
+    assert.match((await start.getAttribute("title"))!, /^passive: .*memory\.init/);
+    await view.close();
+  });
+});
+
 describe("view state", () => {
   test("the sort order and the filters survive a reload", async () => {
     const small = manySegments(40, { globalEvery: 6, exprEvery: 9, importedGlobal: true });
     const smallReport = reportMessage(encodeModule(small), { fileName: "mixed.wasm" });
-    const json = JSON.parse(smallReport.reportJson) as ReportJson;
+    const json = joinReportJson(smallReport);
     const view = await openSegments(smallReport);
     const { page } = view;
     await page.getByRole("columnheader", { name: /size/i }).click();
@@ -422,7 +472,7 @@ describe("offsets the image cannot place", () => {
   test("global.get and expression offsets, unknown starts, and why no bytes", async () => {
     const mixed = manySegments(40, { globalEvery: 6, exprEvery: 9, importedGlobal: true });
     const small = reportMessage(encodeModule(mixed), { fileName: "mixed.wasm" });
-    const json = JSON.parse(small.reportJson) as ReportJson;
+    const json = joinReportJson(small);
     const view = await openSegments(small);
     const { page } = view;
     const rows = await shownRows(page);
@@ -430,12 +480,10 @@ describe("offsets the image cannot place", () => {
     for (const row of rows) {
       const s = json.dataSegments[row.segment]!;
       if (s.offset?.kind === "global") {
-        assert.equal(row.cells.offset, `global.get ${s.offset.global}`);
-        assert.equal(row.cells.start, "unknown");
+        assert.equal(row.cells.start, `global.get ${s.offset.global}`);
         assert.equal(row.cells.bounds, "unknown");
       } else if (s.offset?.kind === "expr") {
-        assert.equal(row.cells.offset, s.offset.text);
-        assert.equal(parseInt(row.cells.start!, 16), s.start);
+        assert.equal(row.cells.start, `0x${s.start!.toString(16)} (${s.offset.text})`);
       }
     }
     const unknown = json.dataSegments.find((s) => s.offset?.kind === "global")!;

@@ -189,7 +189,7 @@ test("the reset strategy and keep-resident bytes are posted with setReset", asyn
   const view = await open(final);
   assert.match(
     (await view.page.locator('[data-field="reset-current"]').textContent())!,
-    /pagemap, keeping 65,536 bytes \(64 KiB\) resident/,
+    /pagemap, keeping 65,536 \(64 KiB\) resident/,
     "the host's current reset (the script set pagemap, 64 KiB)",
   );
   const apply = view.page.locator('vscode-button[data-action="setReset"]');

@@ -203,7 +203,8 @@ test("Next, Back and the keyboard move the current step; new steps are followed"
   await view.page.keyboard.press("ArrowDown");
   await waitForCurrent(view, last);
 
-  // At the newest step, a longer run moves along; at an older one, it stays.
+  // At the newest step, a longer run moves along; at an older one, the next action's new
+  // steps are followed too (the newest is what the user just asked for).
   const earlier = views.find((v) => v.steps.length > 3 && v.steps.length < final.steps.length)!;
   await view.deliver({ type: "run", run: earlier });
   await waitForCurrent(view, earlier.steps.length - 1);
@@ -216,7 +217,7 @@ test("Next, Back and the keyboard move the current step; new steps are followed"
     run: { ...final, steps: [...final.steps, final.steps.at(-1)!] },
   });
   await view.page.waitForSelector(`.timeline-step[data-step-index="${last + 1}"]`);
-  assert.equal(await currentStep(view), 2);
+  await waitForCurrent(view, last + 1);
   await view.close();
 });
 
@@ -248,13 +249,22 @@ test("the export select lists the function exports; the chosen one is invoked", 
   const view = await openRunTab(harness, { ...arithmetic, tab: "Instantiation" });
   const select = view.page.locator('vscode-single-select[data-field="export"]');
   const options = await select.locator("vscode-option").allTextContents();
-  // The fixture's WAT exports these functions (and a memory, which is not invocable).
+  // The fixture's WAT exports these functions (and a memory, which is not invocable),
+  // each listed with its type.
   assert.deepEqual(
     options.map((o) => o.trim()),
-    ["add", "triple", "half", "stored", "bump", "boom", "spin"],
+    [
+      "add (i32, i32) -> i32",
+      "triple (i64) -> i64",
+      "half (f64) -> f64",
+      "stored () -> i32",
+      "bump () -> i32",
+      "boom () -> ()",
+      "spin () -> ()",
+    ],
   );
   await select.click();
-  await view.page.getByRole("option", { name: "half" }).click();
+  await view.page.getByRole("option", { name: "half (f64) -> f64" }).click();
   await view.page.locator('vscode-textfield[data-field="args"] input').fill(" 2.5 ");
   await view.page.click('vscode-button[data-action="invoke"]');
   await view.waitForPosted((m) => m.type === "run");

@@ -85,13 +85,30 @@ export function App(): ReactElement {
                 data: {
                   side: message.side,
                   fileName: message.fileName,
-                  report: JSON.parse(message.reportJson) as ReportJson,
+                  report: JSON.parse(message.summaryJson) as ReportJson,
+                  segmentCount: message.segmentCount,
+                  segmentsLoaded: message.segmentCount === 0,
                   layers: message.layers,
                   component: message.component ?? null,
                 },
               },
             }));
             break;
+          case "segments": {
+            // Parsed once, when the summary is already on screen.
+            const dataSegments = JSON.parse(message.segmentsJson) as ReportJson["dataSegments"];
+            setReports((all) => {
+              const state = all[message.side];
+              if (!state || !("data" in state)) return all;
+              const data = {
+                ...state.data,
+                report: { ...state.data.report, dataSegments },
+                segmentsLoaded: true,
+              };
+              return { ...all, [message.side]: { data } };
+            });
+            break;
+          }
           case "reportError":
             setDiff(undefined);
             setReports((all) => ({

@@ -21,3 +21,28 @@ export function runnerPids(groupId: number): number[] {
   }
   return pids;
 }
+
+/** Every thread of the runners of group `groupId`: name, scheduler state, where in the
+ *  kernel it waits and (as root) its kernel stack's first frames. What a test prints when
+ *  a runner stops answering, so the failure says where it is stuck. */
+export function describeRunnerThreads(groupId: number): string {
+  const read = (file: string): string => {
+    try {
+      return readFileSync(file, "utf8").trim();
+    } catch {
+      return "?";
+    }
+  };
+  return runnerPids(groupId)
+    .map((pid) => {
+      const threads = readdirSync(`/proc/${pid}/task`).map((tid) => {
+        const task = `/proc/${pid}/task/${tid}`;
+        const stat = read(`${task}/stat`);
+        const state = stat.slice(stat.lastIndexOf(")") + 2).split(" ")[0];
+        const stack = read(`${task}/stack`).split("\n").slice(0, 4).join(" < ");
+        return `  ${tid} ${read(`${task}/comm`)} ${state} wchan=${read(`${task}/wchan`)} ${stack}`;
+      });
+      return [`runner ${pid}:`, ...threads].join("\n");
+    })
+    .join("\n");
+}

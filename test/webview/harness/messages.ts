@@ -7,6 +7,8 @@ import { toJsonText } from "../../../extension/analysis/json-text";
 import { imageBytesOf, moduleLayout } from "../../../extension/analysis/module-layout";
 import { packedLayoutDiff } from "../../../extension/analysis/packed-layout-diff";
 import { readModule } from "../../../extension/analysis/module-reader";
+import type { InspectReport } from "../../../common/report-types";
+import type { SplitReportJson } from "../../../common/report-json";
 import type {
   Capabilities,
   HostMessage,
@@ -15,7 +17,9 @@ import type {
 } from "../../../common/webview-protocol";
 
 export type InitMessage = Extract<HostMessage, { type: "init" }>;
-export type ReportMessage = Extract<HostMessage, { type: "report" }>;
+/** A report message with its segments: the harness delivers them as the host does, the
+ *  summary first and then a `segments` message (webview-harness.ts `deliver`). */
+export type ReportMessage = Extract<HostMessage, { type: "report" }> & { segmentsJson: string };
 export type DiffMessage = Extract<HostMessage, { type: "diff" }>;
 
 /** The extension's default settings (package.json `wasmCow.*`). */
@@ -82,8 +86,17 @@ export function reportMessage(bytes: Uint8Array, options: ReportOptions): Report
     type: "report",
     side: options.side ?? "left",
     fileName: options.fileName,
-    reportJson: toJsonText(report),
+    ...splitJson(report),
+    segmentCount: report.dataSegments.length,
     layers,
+  };
+}
+
+/** The report's two JSON texts, as the analysis worker makes them. */
+function splitJson(report: InspectReport): SplitReportJson {
+  return {
+    summaryJson: toJsonText({ ...report, dataSegments: [] }, 0),
+    segmentsJson: toJsonText(report.dataSegments, 0),
   };
 }
 
@@ -98,6 +111,6 @@ export function diffMessage(
   const rightSide = analysed(right, { ...options, fileName: "right.wasm" });
   return {
     type: "diff",
-    diff: packedLayoutDiff(leftSide, { ...rightSide, reportJson: toJsonText(rightSide.report) }),
+    diff: packedLayoutDiff(leftSide, { ...rightSide, ...splitJson(rightSide.report) }),
   };
 }

@@ -175,8 +175,18 @@ async function openPage(
       const text = sessionStorage.getItem(key);
       return text === null ? undefined : (JSON.parse(text) as T);
     }, STATE_KEY);
-  const deliver = (message: HostMessage): Promise<void> =>
+  const post = (message: HostMessage): Promise<void> =>
     page.evaluate((m) => window.postMessage(m, "*"), message);
+  // A test's report carries its segments: delivered as the host does, summary first.
+  const deliver = async (message: HostMessage): Promise<void> => {
+    if (message.type === "report" && "segmentsJson" in message) {
+      const { segmentsJson, ...summary } = message as ReportMessage;
+      await post(summary);
+      await post({ type: "segments", side: summary.side, segmentsJson });
+      return;
+    }
+    await post(message);
+  };
 
   await page.goto(server.pageUrl(theme));
   await waitForReady();

@@ -19,7 +19,7 @@ import { exactBytes, grouped } from "../../../common/format";
 export function OverviewView({ data, run }: ViewProps): ReactElement {
   const report = data.report;
   const chosen = data.component?.modules[data.component.chosen] ?? null;
-  const active = report.dataSegments.length - report.passiveSegments;
+  const active = data.segmentCount - report.passiveSegments;
   // Once per report: a module can have 100,000 segments, and the Overview re-renders on
   // every step of a run.
   const regions = useMemo(

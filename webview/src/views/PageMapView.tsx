@@ -17,6 +17,7 @@ import "../styles/page-map.css";
 import { HexView } from "./HexView";
 import type { ViewProps } from "./view-props";
 import { displayText } from "../../../common/display-text";
+import { emptyMapText } from "../../../common/empty-map-text";
 import {
   attributeDirtied,
   dirtiedText,
@@ -110,6 +111,8 @@ export function PageMapView({ data, run, selection, select }: ViewProps): ReactE
       </section>
     );
   }
+  const memoryJson = memories.find((m) => m.index === memory)!;
+  const emptyText = emptyMapText(memoryJson, image, report.passiveSegments);
   const mapLabel = showRuntime
     ? `Memory ${memory} pages after step ${steps.length} (${lastStep!.step}${lastStep!.export ? ` ${displayText(lastStep!.export)}` : ""})`
     : `Memory ${memory} pages of the static image layer`;
@@ -161,6 +164,11 @@ export function PageMapView({ data, run, selection, select }: ViewProps): ReactE
         </p>
       ) : (
         <>
+          {!showRuntime && emptyText && (
+            <p className="notice" role="note" data-field="empty-map">
+              {displayText(emptyText)}
+            </p>
+          )}
           {!showRuntime && image && !image.static && image.length !== null && image.length > 0 && (
             <p className="notice" role="note">
               Wasmtime builds no copy-on-write image for memory {memory}

@@ -13,12 +13,15 @@ import "../styles/segments.css";
 import { readBytes, usePersistentState } from "../vscode-api";
 import { HexView } from "./HexView";
 import { segmentColumns } from "./segments/columns";
-import { hex } from "../../../common/format";
+import { grouped, hex, plural } from "../../../common/format";
 import { segmentBytesPlan } from "./segments/segment-bytes";
 import { firstPageOf, segmentRows, type SegmentRow } from "./segments/segment-rows";
 import { SegmentsTable } from "./segments/SegmentsTable";
 import {
+  defaultMode,
   filterRows,
+  knownOrder,
+  MODE_LABELS,
   nextOrder,
   sortRows,
   type ModeFilter,
@@ -27,19 +30,36 @@ import {
 import type { ReportData, ViewProps } from "./view-props";
 import { displayText } from "../../../common/display-text";
 
-const MODES: ModeFilter[] = ["all", "active", "passive"];
+const MODES: ModeFilter[] = ["data", "all", "active", "passive"];
 
-export function SegmentsView({ data, selection, select }: ViewProps): ReactElement {
+export function SegmentsView(props: ViewProps): ReactElement {
+  if (!props.data.segmentsLoaded) {
+    // The summary came first; the segments' JSON is on its way (or being parsed).
+    return (
+      <section aria-label="Data segments" className="segments-view">
+        <p className="segments-count" role="status">
+          Reading {plural(props.data.segmentCount, "data segment")}…
+        </p>
+      </section>
+    );
+  }
+  return <LoadedSegments {...props} />;
+}
+
+function LoadedSegments({ data, selection, select }: ViewProps): ReactElement {
   const report = data.report;
   const pageSize = report.plan.pageSize;
   const rows = useMemo(() => segmentRows(report.dataSegments, pageSize), [report, pageSize]);
   const columns = useMemo(() => segmentColumns(pageSize), [pageSize]);
-  const [order, setOrder] = usePersistentState<SortOrder>("segments.order", {
+  const [storedOrder, setOrder] = usePersistentState<SortOrder>("segments.order", {
     key: "index",
     direction: "ascending",
   });
+  const order = knownOrder(storedOrder);
   const [text, setText] = usePersistentState("segments.filter", "");
-  const [mode, setMode] = usePersistentState<ModeFilter>("segments.mode", "all");
+  // Until the user picks one, the mode is the module's default (the segments that matter).
+  const [chosenMode, setMode] = usePersistentState<ModeFilter | null>("segments.mode", null);
+  const mode = chosenMode ?? defaultMode(rows);
   const filterText = useDeferredValue(text);
   const sorted = useMemo(() => sortRows(rows, order), [rows, order]);
   const shown = useMemo(
@@ -84,15 +104,15 @@ export function SegmentsView({ data, selection, select }: ViewProps): ReactEleme
           >
             {MODES.map((value) => (
               <VscodeOption key={value} value={value}>
-                {value}
+                {MODE_LABELS[value]}
               </VscodeOption>
             ))}
           </VscodeSingleSelect>
         </div>
         <p className="segments-count" role="status" aria-live="polite">
           {filtered
-            ? `${shown.length} of ${total} data segments match.`
-            : `${total} data segment${total === 1 ? "" : "s"}.`}
+            ? `${grouped(shown.length)} of ${plural(total, "data segment")} match${mode === "data" && !text.trim() ? ` (the active ones with bytes; Mode "all" shows the ${grouped(total - shown.length)} others)` : ""}.`
+            : `${plural(total, "data segment")}.`}
         </p>
       </div>
       <SegmentsTable

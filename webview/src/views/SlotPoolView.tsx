@@ -5,7 +5,8 @@
 import type { ReactElement } from "react";
 import "../styles/slot-pool.css";
 import "../styles/stepper.css";
-import { formatBytes, formatNs } from "./stepper/format";
+import { formatNs } from "./stepper/format";
+import { exactBytes } from "../../../common/format";
 import { lastInstantiation, memoriesOutsidePool, nextPick } from "./stepper/pool-facts";
 import { ResetComparison } from "./stepper/ResetComparison";
 import { ResetSettings } from "./stepper/ResetSettings";
@@ -176,8 +177,8 @@ function OutsidePool({ run }: { run: RunView }): ReactElement | null {
         {memories.map((memory) => (
           <li key={memory.memory} data-memory={memory.memory}>
             Memory {memory.memory} of instance {run.liveInstance}, imported:{" "}
-            {memoryInitText(memory.origin)}; {formatBytes(memory.rssBytes)} resident,{" "}
-            {formatBytes(memory.privateDirtyBytes)} private dirty.
+            {memoryInitText(memory.origin)}; {exactBytes(memory.rssBytes)} resident,{" "}
+            {exactBytes(memory.privateDirtyBytes)} private dirty.
           </li>
         ))}
       </ul>

@@ -32,8 +32,14 @@ export function StepperView({
     () => data.report.memories.map((memory) => reportRegions(data.report, memory.index)),
     [data.report],
   );
-  // null follows the newest step, so new steps show as they arrive.
+  // null follows the newest step, so new steps show as they arrive; an earlier step the
+  // user picked is shown until the next action adds steps, which are followed again.
   const [chosen, setChosen] = useState<number | null>(null);
+  const [seenSteps, setSeenSteps] = useState(steps.length);
+  if (steps.length !== seenSteps) {
+    setSeenSteps(steps.length);
+    if (steps.length > seenSteps) setChosen(null);
+  }
   const [page, setPage] = useState<number | null>(null);
   const last = steps.length - 1;
   const current = chosen === null || chosen > last ? last : chosen;

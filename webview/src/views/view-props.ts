@@ -17,7 +17,11 @@ import type { EngineChoice } from "./stepper/engine-choice";
 export interface ReportData {
   side: ReportSide;
   fileName: string;
+  /** The report; its `dataSegments` stay empty until `segmentsLoaded` (they arrive in
+   *  a message of their own after the summary). */
   report: ReportJson;
+  segmentCount: number;
+  segmentsLoaded: boolean;
   layers: StaticLayer[];
   /** When the file is a component: its core modules, and which one `report` is. */
   component: ComponentView | null;

@@ -93,7 +93,7 @@ export function SegmentsTable(props: SegmentsTableProps): ReactElement {
             role="gridcell"
             data-column={column.key}
             className={column.numeric ? "number" : undefined}
-            title={column.key === "offset" || column.key === "name" ? column.text(row) : undefined}
+            title={column.hint?.(row)}
           >
             {column.text(row)}
           </span>
@@ -154,6 +154,7 @@ function HeaderCell({
       tabIndex={0}
       aria-sort={sorted ? order.direction : "none"}
       data-column={column.key}
+      title={column.description}
       className={column.numeric ? "number sortable" : "sortable"}
       onClick={onSort}
       onKeyDown={(event) => {

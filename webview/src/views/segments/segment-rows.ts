@@ -12,7 +12,7 @@ export interface PageSpan {
 
 export interface SegmentRow {
   segment: SegmentJson;
-  offsetText: string;
+  /** The start address, or the offset expression when the start is unknown. */
   startText: string;
   pages: PageSpan | null;
   pagesText: string;
@@ -55,9 +55,24 @@ export function pagesText(pages: PageSpan | null): string {
   return pages.first === pages.last ? String(pages.first) : `${pages.first}–${pages.last}`;
 }
 
+/** One column for where a segment goes: its start address (with the offset it came from
+ *  when that was not a constant), the offset when the start is unknown, "—" if passive. */
 function startText(segment: SegmentJson): string {
   if (segment.mode === "passive") return "—";
-  return segment.start === null ? "unknown" : hex(segment.start);
+  const offset = segment.offset?.kind === "const" ? null : offsetText(segment.offset);
+  if (segment.start === null) return offset ?? "unknown";
+  return offset === null ? hex(segment.start) : `${hex(segment.start)} (${offset})`;
+}
+
+/** Why a cell shows "—", for its tooltip. */
+export function placeholderReason(
+  segment: SegmentJson,
+  column: "memory" | "start" | "pages" | "bounds",
+): string {
+  if (segment.mode === "passive")
+    return "passive: in no memory and at no address until memory.init copies it at run time";
+  if (column === "pages" && segment.size === 0) return "empty: no bytes, so on no page";
+  return "the start is unknown (its offset is not a constant), so neither are its pages";
 }
 
 export function segmentRows(segments: readonly SegmentJson[], pageSize: number): SegmentRow[] {
@@ -66,7 +81,6 @@ export function segmentRows(segments: readonly SegmentJson[], pageSize: number):
     const offset = offsetText(segment.offset);
     return {
       segment,
-      offsetText: offset,
       startText: startText(segment),
       pages,
       pagesText: pagesText(pages),

@@ -9,7 +9,6 @@ export const SORT_KEYS = [
   "name",
   "mode",
   "memory",
-  "offset",
   "start",
   "size",
   "pages",
@@ -23,7 +22,16 @@ export interface SortOrder {
   direction: SortDirection;
 }
 
-export type ModeFilter = "all" | "active" | "passive";
+/** "data": active segments with bytes, the ones that make an image. */
+export type ModeFilter = "data" | "all" | "active" | "passive";
+
+/** What the mode filter offers, in words. */
+export const MODE_LABELS: Record<ModeFilter, string> = {
+  data: "active, with bytes",
+  all: "all",
+  active: "active",
+  passive: "passive",
+};
 
 export interface RowFilter {
   text: string;
@@ -32,11 +40,8 @@ export interface RowFilter {
 
 type Key = number | string | null;
 
-const OFFSET_KIND_RANK = { const: 0, global: 1, expr: 2 } as const;
-
-/** A row's sort key for a column: numbers or strings, null when unknown. Offsets sort
- *  by kind (constants, then globals, then expressions) and value within a kind. */
-function sortKey(row: SegmentRow, key: SortKey): Key | [number, Key] {
+/** A row's sort key for a column: numbers or strings, null when unknown. */
+function sortKey(row: SegmentRow, key: SortKey): Key {
   const s = row.segment;
   switch (key) {
     case "index":
@@ -47,14 +52,6 @@ function sortKey(row: SegmentRow, key: SortKey): Key | [number, Key] {
       return s.mode;
     case "memory":
       return s.memory;
-    case "offset": {
-      const offset = s.offset;
-      if (offset === null) return null;
-      const rank = OFFSET_KIND_RANK[offset.kind];
-      if (offset.kind === "const") return [rank, offset.value];
-      if (offset.kind === "global") return [rank, offset.global];
-      return [rank, offset.text];
-    }
     case "start":
       return s.start;
     case "size":
@@ -81,9 +78,7 @@ export function sortRows(rows: readonly SegmentRow[], order: SortOrder): Segment
     if (a === null || b === null) {
       if (a !== b) return a === null ? 1 : -1;
     } else {
-      let c: number;
-      if (Array.isArray(a) && Array.isArray(b)) c = a[0] - b[0] || compareKeys(a[1], b[1]);
-      else c = compareKeys(a as Key, b as Key);
+      const c = compareKeys(a, b);
       if (c !== 0) return sign * c;
     }
     return x.row.segment.index - y.row.segment.index;
@@ -97,10 +92,28 @@ export function filterRows(rows: readonly SegmentRow[], filter: RowFilter): Segm
   const needle = filter.text.trim().toLowerCase();
   if (!needle && filter.mode === "all") return rows.slice();
   return rows.filter(
-    (row) =>
-      (filter.mode === "all" || row.segment.mode === filter.mode) &&
-      (!needle || row.haystack.includes(needle)),
+    (row) => modeMatches(row, filter.mode) && (!needle || row.haystack.includes(needle)),
   );
+}
+
+function modeMatches(row: SegmentRow, mode: ModeFilter): boolean {
+  if (mode === "all") return true;
+  if (mode === "data") return row.segment.mode === "active" && row.segment.size > 0;
+  return row.segment.mode === mode;
+}
+
+/** The filter a module's table opens with: the segments that make its image (active, with
+ *  bytes) when it has any, so a module of thousands of empty passive segments (ruby.wasm
+ *  has 8,931) opens on what matters; otherwise all of them. */
+export function defaultMode(rows: readonly SegmentRow[]): ModeFilter {
+  return rows.some((row) => modeMatches(row, "data")) ? "data" : "all";
+}
+
+/** A persisted sort order, unless it names a column that no longer exists. */
+export function knownOrder(order: SortOrder): SortOrder {
+  return (SORT_KEYS as readonly string[]).includes(order.key)
+    ? order
+    : { key: "index", direction: "ascending" };
 }
 
 /** The order after activating a column header: a new column sorts ascending, the

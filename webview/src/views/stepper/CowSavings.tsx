@@ -8,7 +8,7 @@ import type { ReactElement } from "react";
 import { pairEngineSteps } from "../../../../common/engine-comparison";
 import { runFigures, savingsRows } from "../../../../common/cow-savings";
 import { displayMultiline, displayText } from "../../../../common/display-text";
-import { formatBytes } from "../../../../common/format";
+import { exactBytes } from "../../../../common/format";
 import type { RunView } from "../../../../common/webview-protocol";
 import { stepCell, stepLabel } from "./EngineComparison";
 
@@ -101,7 +101,7 @@ export function CowSavings({
                       {stepCell(step)}
                       {step?.privateDirtyBytes != null && (
                         <span data-field="private-dirty" data-value={step.privateDirtyBytes}>
-                          ; private dirty {formatBytes(step.privateDirtyBytes)}
+                          ; private dirty {exactBytes(step.privateDirtyBytes)}
                         </span>
                       )}
                     </td>

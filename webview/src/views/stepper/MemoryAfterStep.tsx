@@ -9,11 +9,10 @@ import {
   type MemoryRegion,
 } from "../../../../common/memory-regions";
 import { displayText } from "../../../../common/display-text";
-import { formatBytes as inUnits, grouped } from "../../../../common/format";
+import { exactBytes, formatBytes as inUnits, grouped } from "../../../../common/format";
 import { memoryInitText, memoryPlaceText } from "../../../../common/memory-origin-text";
 import { PageMap } from "../../page-map/PageMap";
 import { paletteStates } from "../../page-map/palettes";
-import { formatBytes } from "./format";
 import type { StepRecord } from "../../../../common/run-types";
 
 export interface MemoryAfterStepProps {
@@ -97,11 +96,11 @@ export function MemoryAfterStep({
           </dd>
           <dt>Resident</dt>
           <dd data-field="rssBytes" data-value={memory.rssBytes}>
-            {formatBytes(memory.rssBytes)}
+            {exactBytes(memory.rssBytes)}
           </dd>
           <dt>Private dirty</dt>
           <dd data-field="privateDirtyBytes" data-value={memory.privateDirtyBytes}>
-            {formatBytes(memory.privateDirtyBytes)}
+            {exactBytes(memory.privateDirtyBytes)}
           </dd>
           {dirtied && (
             <>
@@ -117,7 +116,7 @@ export function MemoryAfterStep({
           <dd data-field="image">
             {imageStart === null || memory.imageLength === null
               ? "none mapped"
-              : `${formatBytes(memory.imageLength)} at offset ${grouped(imageStart)}`}
+              : `${exactBytes(memory.imageLength)} at offset ${grouped(imageStart)}`}
           </dd>
         </dl>
       </div>

@@ -2,8 +2,8 @@
 // effect of a strategy change is measured, not claimed.
 
 import type { ReactElement } from "react";
-import { grouped } from "../../../../common/format";
-import { formatBytes, formatNs } from "./format";
+import { exactBytes, grouped } from "../../../../common/format";
+import { formatNs } from "./format";
 import { lastResets } from "./pool-facts";
 import type { StepRecord } from "../../../../common/run-types";
 
@@ -48,7 +48,7 @@ export function ResetComparison({ steps }: { steps: readonly StepRecord[] }): Re
                 {formatNs(step.ns)}
               </td>
               <td className="number" data-field="bytesResident" data-value={resident ?? ""}>
-                {resident === null ? "—" : formatBytes(resident)}
+                {resident === null ? "—" : exactBytes(resident)}
               </td>
               <td className="number">{restored === null ? "—" : grouped(restored)}</td>
               <td className="number">{step.syscalls?.madvise ?? "—"}</td>

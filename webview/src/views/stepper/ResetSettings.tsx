@@ -12,7 +12,7 @@ import { useState, type ReactElement } from "react";
 import type { ResetStrategy } from "../../../../common/run-types";
 import type { RunView } from "../../../../common/webview-protocol";
 import { post } from "../../vscode-api";
-import { formatBytes } from "./format";
+import { exactBytes } from "../../../../common/format";
 
 const STRATEGIES: { value: ResetStrategy; label: string; explanation: string }[] = [
   {
@@ -87,7 +87,7 @@ export function ResetSettings({
         Next release resets with <strong>{current.strategy}</strong>
         {current.strategy === "madvise"
           ? "."
-          : `, keeping ${formatBytes(current.keepResidentBytes)} resident.`}
+          : `, keeping ${exactBytes(current.keepResidentBytes)} resident.`}
       </p>
       <div className="reset-settings-row">
         <div className="field">

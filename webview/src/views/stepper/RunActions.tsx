@@ -9,7 +9,8 @@ import {
   VscodeOption,
   VscodeTextfield,
 } from "@vscode-elements/react-elements";
-import { useState, type FormEvent, type ReactElement } from "react";
+import { type FormEvent, type ReactElement } from "react";
+import { usePersistentState } from "../../vscode-api";
 import type { ReportJson } from "../../../../common/report-json";
 import type { ComponentView } from "../../../../common/report-types";
 import { RunButton } from "./RunButton";
@@ -26,11 +27,11 @@ export interface RunActionsProps {
 }
 
 export function RunActions({ report, component, live, gate }: RunActionsProps): ReactElement {
-  const functions = (component ?? report).exports
-    .filter((e) => e.kind === "func")
-    .map((e) => e.name);
-  const [chosen, setChosen] = useState<string | null>(null);
-  const [argsText, setArgsText] = useState("");
+  const exported = (component ?? report).exports.filter((e) => e.kind === "func");
+  const functions = exported.map((e) => e.name);
+  // Kept across tab switches and reloads, like the rest of the view state.
+  const [chosen, setChosen] = usePersistentState<string | null>("stepper.export", null);
+  const [argsText, setArgsText] = usePersistentState("stepper.args", "");
   const exportName =
     chosen !== null && functions.includes(chosen) ? chosen : (functions[0] ?? null);
   const disabled = gate.blocked !== null;
@@ -85,10 +86,13 @@ export function RunActions({ report, component, live, gate }: RunActionsProps): 
                 disabled={disabled}
                 onChange={(event) => setChosen((event.target as HTMLInputElement).value)}
               >
-                {functions.map((name) => (
-                  // The value is the exact name (sent to the host); the label is for reading.
-                  <VscodeOption key={name} value={name}>
-                    {displayText(name)}
+                {exported.map((e) => (
+                  // The value is the exact name (sent to the host); the label is for reading,
+                  // with the function's type where the report has it.
+                  <VscodeOption key={e.name} value={e.name}>
+                    {displayText(
+                      "signature" in e && e.signature ? `${e.name} ${e.signature}` : e.name,
+                    )}
                   </VscodeOption>
                 ))}
               </VscodeSingleSelect>

@@ -3,7 +3,7 @@
 
 import type { ReactElement } from "react";
 import { affinityOwner, moduleFileName } from "./affinity";
-import { formatBytes } from "./format";
+import { exactBytes } from "../../../../common/format";
 import type { SlotAffinity, SlotView } from "../../../../common/run-types";
 import type { RunView } from "../../../../common/webview-protocol";
 
@@ -40,10 +40,10 @@ export function SlotTable({ run, fileName }: { run: RunView; fileName: string })
               <AffinityCell affinity={slot.affinity} run={run} fileName={fileName} />
             </td>
             <td className="number" data-field="bytesResident" data-value={slot.bytesResident}>
-              {formatBytes(slot.bytesResident)}
+              {exactBytes(slot.bytesResident)}
             </td>
             <td className="number" data-field="accessibleBytes" data-value={slot.accessibleBytes}>
-              {formatBytes(slot.accessibleBytes)}
+              {exactBytes(slot.accessibleBytes)}
             </td>
             <td data-field="imageMapped">{slot.imageMapped ? "yes" : "no"}</td>
             <td className="number" data-field="retirements" data-value={slot.retirements ?? ""}>

@@ -3,8 +3,8 @@
 // memory the page states after the step (counts and the page map).
 
 import type { ReactElement } from "react";
-import { grouped } from "../../../../common/format";
-import { formatBytes, formatNs } from "./format";
+import { exactBytes, grouped } from "../../../../common/format";
+import { formatNs } from "./format";
 import { MemoryAfterStep } from "./MemoryAfterStep";
 import { stepOutput, stepTitle } from "./step-groups";
 import type { StepRecord, SyscallCounts } from "../../../../common/run-types";
@@ -36,7 +36,7 @@ const DETAIL_LABELS: Record<string, string> = {
   bytesResident: "Bytes kept resident",
   pagesRestored: "Pages restored (copied back)",
   fellBack: "Fell back",
-  retired: "Retired the slot's memory because",
+  retired: "Slot's memory retired",
   alreadyMapped: "Image already mapped",
   image: "Has an image",
 };
@@ -44,7 +44,9 @@ const DETAIL_LABELS: Record<string, string> = {
 function detailValue(key: string, value: string | number | boolean | null): string {
   if (value === null) return key === "fellBack" || key === "retired" ? "no" : "—";
   if (typeof value === "boolean") return value ? "yes" : "no";
-  if (typeof value === "number") return /bytes/i.test(key) ? formatBytes(value) : grouped(value);
+  // A retirement is said with its reason ("yes: the reset failed: …").
+  if (key === "retired") return `yes: ${String(value)}`;
+  if (typeof value === "number") return /bytes/i.test(key) ? exactBytes(value) : grouped(value);
   return value;
 }
 

@@ -45,7 +45,7 @@ export function Timeline({ steps, groups, current, onSelect }: TimelineProps): R
     <ol className="timeline" ref={list} onKeyDown={onKeyDown} aria-label="Steps">
       {groups.map((group) => (
         <li key={group.key} className={group.other ? "timeline-group other" : "timeline-group"}>
-          <span className="timeline-group-title" id={`step-group-${group.key}`}>
+          <span className="timeline-group-title" id={`step-group-${group.key}`} title={group.title}>
             {group.title}
           </span>
           <ol aria-labelledby={`step-group-${group.key}`}>
@@ -64,7 +64,9 @@ export function Timeline({ steps, groups, current, onSelect }: TimelineProps): R
                     onClick={() => onSelect(index)}
                   >
                     <span className="timeline-step-number">{index + 1}</span>
-                    <span className="timeline-step-title">{stepTitle(step)}</span>
+                    <span className="timeline-step-title" title={stepTitle(step)}>
+                      {stepTitle(step)}
+                    </span>
                     <span className="timeline-step-time">{formatNs(step.ns)}</span>
                     {step.error && <span className="timeline-step-error">failed</span>}
                   </button>
