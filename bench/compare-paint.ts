@@ -68,12 +68,12 @@ export async function runComparePaint(): Promise<void> {
             clients[1].analyze(rightBytes, "right.wasm", 4096, 16 << 20),
           ]);
           const analysed = performance.now();
-          const diff = await clients[0].diff(right);
+          const diff = await clients[0].diff({ ...right, ...(await clients[1].diffSide()) });
           const diffed = performance.now();
           const messages: HostMessage[] = [
             // As the host sends a compare panel: the summaries, no segments.
-            { type: "report", side: "left", fileName: "left.wasm", ...summaryOf(left) },
-            { type: "report", side: "right", fileName: "right.wasm", ...summaryOf(right) },
+            { type: "report", side: "left", fileName: "left.wasm", ...left },
+            { type: "report", side: "right", fileName: "right.wasm", ...right },
             { type: "diff", diff },
           ];
           await view.start({ view: "compare" });
@@ -141,12 +141,6 @@ export async function runComparePaint(): Promise<void> {
     ),
   );
   writeResults("compare-paint", { runs: RUNS, rows });
-}
-
-/** A report message's parts without the segments' JSON. */
-function summaryOf(result: Awaited<ReturnType<AnalysisClient["analyze"]>>) {
-  const { summaryJson, segmentCount, layers, component } = result;
-  return { summaryJson, segmentCount, layers, component };
 }
 
 /** Presses n NEXT_PRESSES times; each time from the key to the frame painted with the

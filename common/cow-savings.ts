@@ -5,7 +5,7 @@
 // memory's private dirty and resident bytes after instantiation and just before the
 // reset. The CLI prints them; the webview shows them as a table.
 
-import { formatBytes } from "./format";
+import { exactBytes } from "./format";
 import type { StepRecord } from "./run-types";
 
 export interface RunFigures {
@@ -72,7 +72,7 @@ export interface SavingsRow {
 /** The comparison as rows of text, for the CLI's table and the webview's. */
 export function savingsRows(asBuilt: RunFigures, imaged: RunFigures): SavingsRow[] {
   const time = (ns: number | null) => (ns === null ? "—" : `${(ns / 1000).toFixed(1)} µs`);
-  const size = (value: number | null) => (value === null ? "—" : formatBytes(value));
+  const size = (value: number | null) => (value === null ? "—" : exactBytes(value));
   return [
     {
       label: "instantiation (acquire, map, instantiate)",

@@ -41,3 +41,9 @@ export function pageCountsOf(tally: ArrayLike<number>): PageCounts {
     swapped: tally[5]!,
   };
 }
+
+/** Bytes of the pages present in memory (zero, image clean or dirty, anonymous dirty):
+ *  what the stepper and the slot pool both call resident, from one snapshot's counts. */
+export function residentBytes(pages: PageCounts, hostPageSize: number): number {
+  return (pages.zero + pages.imageClean + pages.imageDirty + pages.anonDirty) * hostPageSize;
+}

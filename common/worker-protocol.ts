@@ -40,26 +40,52 @@ export interface DiffRequest {
   right: SplitReportJson & { layers: StaticLayer[]; pageHashes: Uint32Array[] };
 }
 
-export type WorkerRequest = AnalyzeRequest | ImageBytesRequest | ReportTextRequest | DiffRequest;
+/** The last module's side of a diff beyond its summary and layers: its segments' JSON
+ *  and its page hashes (made on first request: the Overview never waits for them). */
+export interface DiffSideRequest {
+  kind: "diffSide";
+  id: number;
+}
+
+/** The last module's data segments as compact JSON (the Segments tab's, after the
+ *  summary). */
+export interface SegmentsRequest {
+  kind: "segments";
+  id: number;
+}
+
+export type WorkerRequest =
+  | AnalyzeRequest
+  | ImageBytesRequest
+  | ReportTextRequest
+  | DiffRequest
+  | DiffSideRequest
+  | SegmentsRequest;
 
 export type WorkerResponse =
   | {
       id: number;
       ok: true;
       kind: "analyze";
-      /** The report as compact JSON in two parts, summary and segments: what the webview
-       *  parses (indentation would double the text of a 100,000-segment report). */
+      /** The report without its data segments, as compact JSON (indentation would double
+       *  the text): what the Overview paints from, sent before anything else is made. */
       summaryJson: string;
-      segmentsJson: string;
-      /** How many data segments the segments' JSON holds. */
+      /** How many data segments the report has (`segments` gives them). */
       segmentCount: number;
       layers: StaticLayer[];
-      /** Per memory, layout-diff.ts `pageHashes` of its image (empty without image bytes). */
-      pageHashes: Uint32Array[];
       /** Set when the file is a component: its modules, and which one was reported. */
       component: ComponentView | null;
     }
   | { id: number; ok: true; kind: "imageBytes"; bytes: Uint8Array }
   | { id: number; ok: true; kind: "reportText"; text: string }
   | { id: number; ok: true; kind: "diff"; diff: PackedDiff }
+  | { id: number; ok: true; kind: "segments"; segmentsJson: string }
+  | {
+      id: number;
+      ok: true;
+      kind: "diffSide";
+      segmentsJson: string;
+      /** Per memory, layout-diff.ts `pageHashes` of its image (empty without image bytes). */
+      pageHashes: Uint32Array[];
+    }
   | { id: number; ok: false; error: string; offset: number | null };

@@ -12,7 +12,6 @@ import { VIEW_TYPE, WasmEditorProvider } from "./editor/wasm-editor-provider";
 import { readSettings } from "./settings";
 import { readModuleUri } from "./editor/read-module-uri";
 import type { InspectReport } from "../common/report-types";
-import { joinReportJson } from "../common/report-json";
 
 export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel("Wasm CoW", { log: true });
@@ -107,13 +106,14 @@ export function activate(context: vscode.ExtensionContext): void {
       const client = new AnalysisClient();
       try {
         const bytes = await readModuleUri(target);
-        const analysed = await client.analyze(
+        await client.analyze(
           bytes,
           path.basename(target.fsPath),
           settings.pageSize,
           settings.denseLimit,
         );
-        log.info(`\n${renderTextReport(joinReportJson(analysed) as unknown as InspectReport)}`);
+        const report = JSON.parse(await client.reportText()) as InspectReport;
+        log.info(`\n${renderTextReport(report)}`);
         log.show(true);
       } catch (error) {
         void vscode.window.showErrorMessage(

@@ -33,13 +33,15 @@ export function moduleLayout(
   plan: ImagePlan,
   images: ImageBytes,
 ): { layers: StaticLayer[]; pageHashes: Uint32Array[] } {
-  return {
-    layers: staticLayers(module, plan),
-    pageHashes: plan.memories.map((m) => {
-      const image = images.get(m.memory);
-      return image ? pageHashes(image.bytes, plan.pageSize) : new Uint32Array(0);
-    }),
-  };
+  return { layers: staticLayers(module, plan), pageHashes: pageHashesOf(plan, images) };
+}
+
+/** Per memory of the plan, the hash of every page of its image (none without one). */
+export function pageHashesOf(plan: ImagePlan, images: ImageBytes): Uint32Array[] {
+  return plan.memories.map((m) => {
+    const image = images.get(m.memory);
+    return image ? pageHashes(image.bytes, plan.pageSize) : new Uint32Array(0);
+  });
 }
 
 /** A stored report, parsed from its JSON (bigints read as numbers). */

@@ -44,10 +44,8 @@ export class AnalysisClient {
     module: number | null = null,
   ): Promise<{
     summaryJson: string;
-    segmentsJson: string;
     segmentCount: number;
     layers: StaticLayer[];
-    pageHashes: Uint32Array[];
     component: ComponentView | null;
   }> {
     const response = await this.send({
@@ -62,10 +60,8 @@ export class AnalysisClient {
     if (response.ok && response.kind === "analyze")
       return {
         summaryJson: response.summaryJson,
-        segmentsJson: response.segmentsJson,
         segmentCount: response.segmentCount,
         layers: response.layers,
-        pageHashes: response.pageHashes,
         component: response.component,
       };
     throw new Error("unexpected analysis response");
@@ -75,6 +71,22 @@ export class AnalysisClient {
   async reportText(): Promise<string> {
     const response = await this.send({ kind: "reportText", id: 0 });
     if (response.ok && response.kind === "reportText") return response.text;
+    throw new Error("unexpected analysis response");
+  }
+
+  /** The last analysed module's data segments, as compact JSON. */
+  async segments(): Promise<string> {
+    const response = await this.send({ kind: "segments", id: 0 });
+    if (response.ok && response.kind === "segments") return response.segmentsJson;
+    throw new Error("unexpected analysis response");
+  }
+
+  /** The last analysed module's segments and page hashes: with its summary and layers,
+   *  its side of a diff another worker computes. */
+  async diffSide(): Promise<{ segmentsJson: string; pageHashes: Uint32Array[] }> {
+    const response = await this.send({ kind: "diffSide", id: 0 });
+    if (response.ok && response.kind === "diffSide")
+      return { segmentsJson: response.segmentsJson, pageHashes: response.pageHashes };
     throw new Error("unexpected analysis response");
   }
 

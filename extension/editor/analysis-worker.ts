@@ -1,15 +1,19 @@
 // The analysis worker thread: decodes, validates and plans a module, and serves the
-// bytes of its images to the hex view. It keeps the last module it analysed.
+// bytes of its images to the hex view. It keeps the last module it analysed. The answer
+// to `analyze` is the report's summary and the page layers, made first: what costs more
+// (the segments' JSON, the image bytes, their page hashes) is made on first request and
+// kept.
 
 import { parentPort } from "node:worker_threads";
-import type { LayoutSide } from "../../common/layout-diff";
 import { packedLayoutDiff } from "../analysis/packed-layout-diff";
 import { DecodeError } from "../analysis/binary-cursor";
 import { planImages } from "../analysis/image-planner";
 import { reportOf, type InspectOptions } from "../analysis/inspect";
 import { inspectComponent } from "../analysis/inspect-component";
 import { toJsonText } from "../analysis/json-text";
-import { imageBytesOf, moduleLayout, type ImageBytes } from "../analysis/module-layout";
+import { imageBytesOf, pageHashesOf, type ImageBytes } from "../analysis/module-layout";
+import { staticLayers } from "../analysis/memory-layers";
+import type { StaticLayer } from "../../common/layer-values";
 import { readModule } from "../analysis/module-reader";
 import type { AnalyzeRequest, WorkerRequest, WorkerResponse } from "../../common/worker-protocol";
 import type { ComponentView, InspectReport } from "../../common/report-types";
@@ -18,11 +22,31 @@ import type { ImagePlan } from "../analysis/image-planner";
 import type { WasmModule } from "../analysis/module-types";
 
 let lastReport: InspectReport | null = null;
+let lastPlanned: { module: WasmModule; plan: ImagePlan } | null = null;
+let lastLayers: StaticLayer[] = [];
+let segmentsJson: string | null = null;
+let pageHashes: Uint32Array[] | null = null;
 /** The component the last report's module is one of, for the whole component's export. */
 let lastComponent: { bytes: Uint8Array; options: InspectOptions } | null = null;
-let images: ImageBytes = new Map();
-/** The last module's page layers and hashes: its side of a diff. */
-let lastLayout: Pick<LayoutSide, "layers" | "pageHashes"> | null = null;
+let images: ImageBytes | null = null;
+
+function analysed(): { report: InspectReport; module: WasmModule; plan: ImagePlan } {
+  if (!lastReport || !lastPlanned) throw new Error("no module was analysed");
+  return { report: lastReport, ...lastPlanned };
+}
+
+function imagesNow(): ImageBytes {
+  const { module, plan } = analysed();
+  return (images ??= imageBytesOf(module, plan));
+}
+
+function segmentsJsonNow(): string {
+  return (segmentsJson ??= toJsonText(analysed().report.dataSegments, 0));
+}
+
+function pageHashesNow(): Uint32Array[] {
+  return (pageHashes ??= pageHashesOf(analysed().plan, imagesNow()));
+}
 
 /** The core module to report: the file itself, or one of a component's. */
 function moduleToReport(
@@ -79,26 +103,35 @@ function handle(request: WorkerRequest): WorkerResponse {
     const { module, plan, component } = moduleToReport(request, options);
     const report = reportOf(module, plan, options);
     lastReport = report;
+    lastPlanned = { module, plan };
     lastComponent = component ? { bytes: request.bytes, options } : null;
-    images = imageBytesOf(module, plan);
-    const layout = moduleLayout(module, plan, images);
-    lastLayout = layout;
+    lastLayers = staticLayers(module, plan);
+    [segmentsJson, images, pageHashes] = [null, null, null];
     return {
       id: request.id,
       ok: true,
       kind: "analyze",
       summaryJson: toJsonText({ ...report, dataSegments: [] }, 0),
-      segmentsJson: toJsonText(report.dataSegments, 0),
       segmentCount: report.dataSegments.length,
-      layers: layout.layers,
-      pageHashes: layout.pageHashes,
+      layers: lastLayers,
       component,
     };
   }
+  if (request.kind === "segments")
+    return { id: request.id, ok: true, kind: "segments", segmentsJson: segmentsJsonNow() };
+  if (request.kind === "diffSide") {
+    return {
+      id: request.id,
+      ok: true,
+      kind: "diffSide",
+      segmentsJson: segmentsJsonNow(),
+      pageHashes: pageHashesNow(),
+    };
+  }
   if (request.kind === "diff") {
-    if (!lastReport || !lastLayout) throw new Error("no module was analysed");
-    const diff = packedLayoutDiff({ report: lastReport, ...lastLayout }, request.right);
-    return { id: request.id, ok: true, kind: "diff", diff };
+    const { report } = analysed();
+    const left = { report, layers: lastLayers, pageHashes: pageHashesNow() };
+    return { id: request.id, ok: true, kind: "diff", diff: packedLayoutDiff(left, request.right) };
   }
   if (request.kind === "reportText") {
     if (!lastReport) throw new Error("no module was analysed");
@@ -111,7 +144,7 @@ function handle(request: WorkerRequest): WorkerResponse {
   }
   // Image bytes of [offset, offset + length) of a memory: zeros outside the image.
   const bytes = new Uint8Array(request.length);
-  const image = images.get(request.memory);
+  const image = imagesNow().get(request.memory);
   if (image) {
     const from = Math.max(request.offset, image.offset);
     const to = Math.min(request.offset + request.length, image.offset + image.bytes.length);

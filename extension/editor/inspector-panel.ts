@@ -18,7 +18,7 @@ import {
 import type { EngineKind } from "../../common/run-types";
 import { readSettings } from "../settings";
 import { AnalysisClient } from "./analysis-client";
-import type { DiffRequest } from "../../common/worker-protocol";
+import type { StaticLayer } from "../../common/layer-values";
 import { answerReadBytes } from "./byte-requests";
 import type { ExecutionGate } from "./execution-gate";
 import { exportLab, exportReport } from "./export-report";
@@ -32,18 +32,20 @@ export interface EditorServices {
   gate: ExecutionGate;
 }
 
+/** One side's analysis worker and what it gave. */
+interface SideAnalysis {
+  client: AnalysisClient;
+  uri: vscode.Uri;
+  decoded: boolean;
+  /** Compare panels: the summary and layers, once analysed, and (right side) the rest of
+   *  its side of the diff, asked for at once. */
+  summary: { summaryJson: string; layers: StaticLayer[] } | null;
+  diffSide: Promise<{ segmentsJson: string; pageHashes: Uint32Array[] }> | null;
+}
+
 /** One open inspector or compare panel: its webview, analysis workers and runs. */
 export class InspectorPanel implements vscode.Disposable {
-  private readonly analyses = new Map<
-    ReportSide,
-    {
-      client: AnalysisClient;
-      uri: vscode.Uri;
-      decoded: boolean;
-      /** The side of a diff, once analysed (compare panels). */
-      layout: DiffRequest["right"] | null;
-    }
-  >();
+  private readonly analyses = new Map<ReportSide, SideAnalysis>();
   /** Counts diff requests: only the latest one's answer is shown. */
   private diffGeneration = 0;
   /** One controller per engine the user ran this module in. */
@@ -226,7 +228,13 @@ export class InspectorPanel implements vscode.Disposable {
     const fileName = path.basename(uri.fsPath);
     this.analyses.get(side)?.client.dispose();
     const client = new AnalysisClient();
-    const analysis = { client, uri, decoded: false, layout: null as DiffRequest["right"] | null };
+    const analysis: SideAnalysis = {
+      client,
+      uri,
+      decoded: false,
+      summary: null,
+      diffSide: null,
+    };
     this.analyses.set(side, analysis);
     // A diff under way compares the side this analysis replaces: its answer is stale.
     this.diffGeneration++;
@@ -242,14 +250,16 @@ export class InspectorPanel implements vscode.Disposable {
       this.services.log.info(
         `analysed ${fileName} (${bytes.length} bytes) in ${Date.now() - started} ms`,
       );
-      const { summaryJson, segmentsJson, segmentCount, layers, pageHashes, component } = analysed;
-      // The summary first, so the Overview paints before the segments' JSON is parsed.
+      const { summaryJson, segmentCount, layers, component } = analysed;
+      // The summary first: the Overview paints before the segments' JSON is even made.
       this.post({ type: "report", side, fileName, summaryJson, segmentCount, layers, component });
       if (this.view === "compare") {
-        analysis.layout = { summaryJson, segmentsJson, layers, pageHashes };
+        analysis.summary = { summaryJson, layers };
+        if (side === "right") analysis.diffSide = client.diffSide();
         void this.postDiff();
       } else {
-        this.post({ type: "segments", side, segmentsJson });
+        this.post({ type: "busy", what: null });
+        this.post({ type: "segments", side, segmentsJson: await client.segments() });
       }
     } catch (error) {
       this.post({
@@ -266,12 +276,12 @@ export class InspectorPanel implements vscode.Disposable {
   /** The compare view's diff, by the left side's worker, once both sides are analysed. */
   private async postDiff(): Promise<void> {
     const left = this.analyses.get("left");
-    const right = this.analyses.get("right")?.layout;
-    if (!left?.layout || !right) return;
+    const right = this.analyses.get("right");
+    if (!left?.summary || !right?.summary || !right.diffSide) return;
     const generation = ++this.diffGeneration;
     const started = Date.now();
     try {
-      const diff = await left.client.diff(right);
+      const diff = await left.client.diff({ ...right.summary, ...(await right.diffSide) });
       if (generation !== this.diffGeneration) return;
       this.services.log.info(`compared the layouts in ${Date.now() - started} ms`);
       this.post({ type: "diff", diff });

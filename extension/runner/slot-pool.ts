@@ -19,6 +19,7 @@
 //   slot whose memory grew, or whose limits differ from the next module's, gets a new
 //   memory; the old one is retired with the reason recorded.
 
+import { pageCountsOf, residentBytes } from "../../common/page-states";
 import { IndexAllocator, type AffinityKey } from "./index-allocator";
 import {
   NO_SYSCALLS,
@@ -123,6 +124,7 @@ export interface ReleaseOutcome {
 export class SlotPool {
   private readonly allocator: IndexAllocator;
   private readonly records: SlotRecord[];
+  private readonly hostPageSize: number;
 
   constructor(
     private readonly addon: NativeAddon,
@@ -130,6 +132,7 @@ export class SlotPool {
     maxUnusedWarmSlots: number,
   ) {
     this.allocator = new IndexAllocator(slots, maxUnusedWarmSlots);
+    this.hostPageSize = addon.probe().hostPageSize;
     this.records = Array.from({ length: slots }, () => ({
       memory: null,
       limits: null,
@@ -267,13 +270,25 @@ export class SlotPool {
         index,
         state: entry.state === "used" ? "in-use" : entry.state,
         affinity: entry.state === "cold" ? null : entry.affinity,
-        bytesResident: entry.state === "warm" ? entry.bytesResident : 0,
+        // Warm: what its reset left (measured then); in use: the kernel's page states now,
+        // counted as the stepper counts a step's memory, so both say the same.
+        bytesResident:
+          entry.state === "warm"
+            ? entry.bytesResident
+            : entry.state === "used" && record.memory
+              ? this.residentNow(record.memory)
+              : 0,
         accessibleBytes: record.memory?.buffer.byteLength ?? 0,
         imageMapped: record.attached?.source === "mapping",
         userfaultfd: record.attached?.source === "userfaultfd",
         retirements: record.retirements.length,
       };
     });
+  }
+
+  private residentNow(memory: WebAssembly.Memory): number {
+    const { tally } = this.addon.snapshot(memory, 0, 0, false);
+    return residentBytes(pageCountsOf(tally), this.hostPageSize);
   }
 
   memoryOf(slot: number): WebAssembly.Memory {

@@ -2,7 +2,7 @@
 // step with nothing observed yet, a memory's page states in numbers, and what a call
 // threw, in words.
 
-import { pageCountsOf } from "../../common/page-states";
+import { pageCountsOf, residentBytes } from "../../common/page-states";
 import { planImages, type ImagePlan } from "../analysis/image-planner";
 import { readModule } from "../analysis/module-reader";
 import type { WasmModule } from "../analysis/module-types";
@@ -68,7 +68,7 @@ export function memoryStepState(
     origin: where.origin,
     pages,
     sharedImagePages: where.image ? snapshot.imageSharedPages : null,
-    rssBytes: (pages.zero + pages.imageClean + pages.imageDirty + pages.anonDirty) * page,
+    rssBytes: residentBytes(pages, page),
     privateDirtyBytes: (pages.imageDirty + pages.anonDirty) * page,
     smaps: where.smaps,
     imageOffset: where.image?.offset ?? null,

@@ -40,10 +40,12 @@ test("Export Report's JSON is the text of wasm-cow inspect --json, for every sam
     assert.equal(cli.code, 0, cli.stderr);
     const analysed = await client.analyze(readFileSync(file), file, 4096, 16 * 1024 * 1024);
     assert.equal(await client.reportText(), cli.stdout, file);
-    assert.deepEqual(joinReportJson(analysed), JSON.parse(cli.stdout), file);
+    // The summary first, the segments on request: together, the report.
+    const segmentsJson = await client.segments();
+    assert.deepEqual(joinReportJson({ ...analysed, segmentsJson }), JSON.parse(cli.stdout), file);
     assert.deepEqual(JSON.parse(analysed.summaryJson).dataSegments, [], "the summary alone");
     assert.equal(analysed.segmentCount, JSON.parse(cli.stdout).dataSegments.length, file);
-    for (const text of [analysed.summaryJson, analysed.segmentsJson])
+    for (const text of [analysed.summaryJson, segmentsJson])
       assert.ok(!text.includes("\n"), "the webview's copy is compact");
   }
 });
@@ -127,7 +129,7 @@ test("the compare diff: the left worker's against the right's, as diffLayouts ma
       4096,
       16 * 1024 * 1024,
     );
-    const packed = await client.diff(rightResult);
+    const packed = await client.diff({ ...rightResult, ...(await right.diffSide()) });
     const expected = diffLayouts(sides[0]!, sides[1]!);
     assert.ok(expected.differences.length > 2, "the samples differ");
     assert.equal(packed.differences.count, expected.differences.length);

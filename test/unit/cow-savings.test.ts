@@ -92,8 +92,8 @@ test("medians per instance; acquire and map count as instantiation; the reset do
     [
       ["0.1 µs", "—"],
       ["0 bytes", "—"],
-      ["6 KiB", "—"],
-      ["12 KiB", "—"],
+      ["6,144 (6 KiB)", "—"],
+      ["12,288 (12 KiB)", "—"],
     ],
   );
 });

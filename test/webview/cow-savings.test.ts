@@ -5,6 +5,7 @@
 // view lists what the variant changed and compares per instance with figures worked out
 // from examples/imported-memory.wat; every step is paired with its private dirty bytes.
 
+import { exactBytes } from "../../common/format";
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import type { RunView } from "../../common/webview-protocol";
@@ -112,13 +113,10 @@ test("what the variant changed, and the comparison per instance", async () => {
         ]),
       ),
   );
-  assert.deepEqual(figures["private dirty after instantiation"], [
-    `${COPIED / 1024} KiB`,
-    "0 bytes",
-  ]);
+  assert.deepEqual(figures["private dirty after instantiation"], [exactBytes(COPIED), "0 bytes"]);
   assert.deepEqual(figures["private dirty before the reset"], [
-    `${(COPIED + TOUCHED) / 1024} KiB`,
-    `${TOUCHED / 1024} KiB`,
+    exactBytes(COPIED + TOUCHED),
+    exactBytes(TOUCHED),
   ]);
   assert.equal(
     await view.page.locator('[data-field="savings"] caption').textContent(),

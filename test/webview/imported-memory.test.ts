@@ -85,6 +85,11 @@ test("the Slot pool lists the live instance's imported memory outside the pool",
       `Memory 0 of instance ${final.liveInstance}, imported: data segments copied at instantiation: no image because ${memory.origin.noImage}; ${exactBytes(memory.rssBytes)} resident, ${exactBytes(memory.privateDirtyBytes)} private dirty.`,
     );
     assert.equal(memory.rssBytes, 2 * 4096);
+    // No slot is involved, and the pool says so instead of promising an image mapping.
+    assert.match(
+      (await view.page.locator('[data-field="next-pick"]').textContent())!,
+      /^This module's memory is imported: .*takes no slot and maps nothing/,
+    );
   } finally {
     await view.close();
   }

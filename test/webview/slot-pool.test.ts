@@ -25,6 +25,7 @@ import {
   type Recorder,
 } from "./stepper-run-view";
 import type { SlotView } from "../../common/run-types";
+import { exactBytes } from "../../common/format";
 
 const FILE = "dirty-per-call.wasm";
 
@@ -146,6 +147,26 @@ test("a module of another editor with this file's name is not this module", asyn
   assert.match(
     (await view.page.locator('[data-field="next-pick"]').textContent())!,
     /^No slot holds this module's image/,
+  );
+  await view.close();
+});
+
+test("with an instance live: its slot in use, resident bytes as the stepper's, and kept for it", async () => {
+  const live = viewAfter((v) => v.liveInstance !== null && v.steps.at(-1)?.step === "invoke");
+  const memory = live.steps.at(-1)!.memories[0]!;
+  const slot = live.slots.find((s) => s.state === "in-use")!;
+  assert.equal(slot.index, memory.slot);
+  // One source: the runner's page states, read for the pool as for the step.
+  assert.equal(slot.bytesResident, memory.rssBytes);
+  assert.ok(slot.bytesResident > 0);
+  const view = await open(live);
+  const resident = view.page.locator(
+    `table.slot-table tr[data-slot="${slot.index}"] [data-field="bytesResident"]`,
+  );
+  assert.equal((await resident.textContent())?.trim(), exactBytes(memory.rssBytes));
+  assert.match(
+    (await view.page.locator('[data-field="next-pick"]').textContent())!,
+    new RegExp(`^Slot ${slot.index} holds this module's image, in use by the live instance`),
   );
   await view.close();
 });

@@ -74,8 +74,13 @@ export class Inspector {
   }
 
   /** The Segments tab's count line and the rows it renders (cell text by column key). */
+  /** The Segments tab's status line and rendered rows, every segment shown (Mode "all";
+   *  the tab opens on the active segments with bytes). */
   async segmentRows(): Promise<{ count: string; rows: Record<string, string>[] }> {
     await this.showTab("segments");
+    await this.frame.locator("vscode-single-select#segments-mode").click();
+    await this.frame.getByRole("option", { name: "all", exact: true }).click();
+    await this.frame.locator(".segments-count", { hasNotText: " match" }).waitFor();
     return this.frame.locator(TAB_SECTIONS.segments).evaluate((section) => ({
       count: section.querySelector(".segments-count")?.textContent?.trim() ?? "",
       rows: [...section.querySelectorAll(".segments-body [role=row]")].map((row) =>

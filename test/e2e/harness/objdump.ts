@@ -10,6 +10,8 @@ export interface DumpedSegment {
   size: number;
   /** The constant i32 offset, when it is one. */
   start: number | null;
+  /** The global whose value is the offset, when it is `global.get N`. */
+  global: number | null;
 }
 
 export function objdumpDataSegments(file: string): DumpedSegment[] {
@@ -24,9 +26,10 @@ export function objdumpDataSegments(file: string): DumpedSegment[] {
   const segments: DumpedSegment[] = [];
   for (const line of run.stdout.split("\n")) {
     // " - segment[0] memory=0 size=23 - init i32=1048576", " - segment[1] passive size=3",
-    // and with a name-section name " - segment[0] <.rodata> memory=0 size=21 - init i32=1024"
+    // with a name-section name " - segment[0] <.rodata> memory=0 size=21 - init i32=1024",
+    // and " - segment[0] memory=0 size=16 - init global=0 <memory_base>"
     const match =
-      /^ - segment\[(\d+)\](?: <[^>]*>)?(?: memory=(\d+))?(?: passive)? size=(\d+)(?: - init i32=(-?\d+))?/.exec(
+      /^ - segment\[(\d+)\](?: <[^>]*>)?(?: memory=(\d+))?(?: passive)? size=(\d+)(?: - init (?:i32=(-?\d+)|global=(\d+)))?/.exec(
         line,
       );
     if (!match) continue;
@@ -35,6 +38,7 @@ export function objdumpDataSegments(file: string): DumpedSegment[] {
       memory: match[2] === undefined ? null : Number(match[2]),
       size: Number(match[3]),
       start: match[4] === undefined ? null : Number(match[4]) >>> 0,
+      global: match[5] === undefined ? null : Number(match[5]),
     });
   }
   return segments;

@@ -80,7 +80,8 @@ function LoadedSegments({ data, selection, select }: ViewProps): ReactElement {
     });
   };
 
-  const filtered = text.trim() !== "" || mode !== "all";
+  // A mode that hides nothing (every segment active with bytes) is not a filter to report.
+  const filtered = text.trim() !== "" || (mode !== "all" && shown.length < rows.length);
   const total = rows.length;
   const selected = selection.segment === null ? undefined : rows[selection.segment];
   return (

@@ -5,7 +5,12 @@
 import type { RunView } from "../../../../common/webview-protocol";
 import { affinityOwner } from "./affinity";
 import { isOtherModuleStep } from "./step-groups";
-import type { MemoryStepState, SlotView, StepRecord } from "../../../../common/run-types";
+import type {
+  MemoryOrigin,
+  MemoryStepState,
+  SlotView,
+  StepRecord,
+} from "../../../../common/run-types";
 
 export interface ResetRow {
   index: number;
@@ -46,12 +51,27 @@ export function lastInstantiation(steps: readonly StepRecord[]): Instantiation |
  *  (it does not know max_unused_warm_slots, which decides between cold and warm). */
 export function nextPick(run: RunView): string {
   const slots: SlotView[] = run.slots;
-  const warmMine = slots.filter(
-    (slot) =>
-      slot.state === "warm" &&
-      slot.affinity !== null &&
-      affinityOwner(slot.affinity, run) === "this",
+  // How this module's memories were set up when it last ran (its own steps, not the
+  // other module's): no image to map changes every answer below.
+  const origins = lastOrigins(run.steps);
+  if (origins.length > 0 && origins.every((o) => o.place !== "slot"))
+    return origins.every((o) => o.place === "imported")
+      ? "This module's memory is imported: each instance gets one made for it outside the pool, so its next instantiation takes no slot and maps nothing."
+      : "This module's memory cannot be in a slot (shared, 64-bit or custom page size): each instance gets its own, outside the pool.";
+  const imageless = origins.find(
+    (o) => o.place === "slot" && o.init !== "image" && o.init !== "userfaultfd",
   );
+  const mine = (slot: SlotView) =>
+    slot.affinity !== null && affinityOwner(slot.affinity, run) === "this";
+  const inUse = slots.filter((slot) => slot.state === "in-use" && mine(slot));
+  const warmMine = slots.filter((slot) => slot.state === "warm" && mine(slot));
+  if (imageless) {
+    return `This module gets no image (${imageless.noImage ?? "none planned"}): its next instantiation takes a slot, maps nothing, and V8 copies its data segments in.`;
+  }
+  if (inUse.length > 0 && warmMine.length === 0) {
+    const slot = inUse[0]!;
+    return `Slot ${slot.index} holds this module's image, in use by the live instance: released (reset), it stays warm with the image, and the next instantiation reuses it without mapping anything.`;
+  }
   if (warmMine.length > 0) {
     const slot = warmMine.at(-1)!; // the runner lists by index; any of them keeps the image
     return `A warm slot still holds this module's image (slot ${slot.index}${warmMine.length > 1 ? " or another of its warm slots" : ""}): the next instantiation reuses it without mapping anything.`;
@@ -68,6 +88,17 @@ export function nextPick(run: RunView): string {
   if (warm === 0)
     return "No slot holds this module's image: the next instantiation takes a cold slot and maps the image.";
   return "No slot holds this module's image: the next instantiation takes a cold slot (while fewer than max_unused_warm_slots slots are warm) or else remaps the least recently used warm slot.";
+}
+
+/** The memories' origins in this module's latest step that has memories (none before it
+ *  ran). */
+function lastOrigins(steps: readonly StepRecord[]): MemoryOrigin[] {
+  for (let i = steps.length - 1; i >= 0; i--) {
+    const step = steps[i]!;
+    if (isOtherModuleStep(step) || step.memories.length === 0) continue;
+    return step.memories.map((memory) => memory.origin);
+  }
+  return [];
 }
 
 /** The live instance's memories outside the pool (those made for its memory imports), as
