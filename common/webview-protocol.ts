@@ -86,7 +86,9 @@ export type HostMessage =
   | { type: "diffError"; message: string }
   | { type: "bytes"; requestId: number; bytes: Uint8Array | null; error: string | null }
   | { type: "run"; run: RunView }
-  | { type: "busy"; what: string | null }
+  /** What the host is doing for this panel, with its progress when it is counted in
+   *  phases (`step` of `of` done); null when idle. */
+  | { type: "busy"; what: string | null; progress?: { step: number; of: number } }
   | { type: "show"; tab: "stepper" }
   | { type: "lab"; lab: LabView };
 

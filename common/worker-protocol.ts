@@ -62,6 +62,16 @@ export type WorkerRequest =
   | DiffSideRequest
   | SegmentsRequest;
 
+/** Posted by the worker while it analyses (before each phase), for a determinate progress
+ *  bar: phase `step` of `of`, in words. Not an answer: the request stays open. */
+export interface WorkerProgress {
+  progress: true;
+  id: number;
+  step: number;
+  of: number;
+  what: string;
+}
+
 export type WorkerResponse =
   | {
       id: number;

@@ -1,7 +1,8 @@
 // The README's screenshots: runs the end-to-end theme scenario (test/e2e/themes.e2e.ts:
 // the packaged extension in code-server, driven by Chromium, the editor cropped out of a
 // 1280×800 window) and the engines scenario (test/e2e/engines.e2e.ts), and copies the
-// light and dark overview, page map, stepper and strategies and the side-by-side engines into
+// light and dark overview, page map, stepper and strategies, the side-by-side engines and the
+// large-module views (test/e2e/large.e2e.ts: Overview, Slot pool, Compare) into
 // docs/screenshots/. Needs the package first: `npm run package`.
 //
 //   node --import tsx scripts/screenshots.ts            # run the scenario, then copy
@@ -18,11 +19,14 @@ const root = path.resolve(__dirname, "..");
 const DOCS = path.join(root, "docs", "screenshots");
 const THEMES: Theme["id"][] = ["light", "dark"];
 const VIEWS: ScreenshotView[] = ["overview", "page-map", "stepper", "strategies"];
-const SCENARIOS = ["themes.e2e.ts", "engines.e2e.ts"];
+const SCENARIOS = ["themes.e2e.ts", "engines.e2e.ts", "large.e2e.ts"];
 /** test-results/-relative names of the screenshots copied, each to its base name. */
 const SCREENSHOTS = [
   ...THEMES.flatMap((theme) => VIEWS.map((view) => screenshotName(theme, view))),
   "screenshots/engines-side-by-side",
+  "screenshots/large-overview",
+  "screenshots/large-pool",
+  "screenshots/large-compare",
 ];
 
 /** Width and height from a PNG's IHDR chunk. */

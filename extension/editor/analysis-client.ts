@@ -7,7 +7,12 @@ import type { StaticLayer } from "../../common/layer-values";
 import type { ComponentView } from "../../common/report-types";
 import { PendingRequests } from "../../common/pending-requests";
 import type { PackedDiff } from "../../common/packed-diff";
-import type { DiffRequest, WorkerRequest, WorkerResponse } from "../../common/worker-protocol";
+import type {
+  DiffRequest,
+  WorkerProgress,
+  WorkerRequest,
+  WorkerResponse,
+} from "../../common/worker-protocol";
 
 export class AnalysisError extends Error {
   constructor(
@@ -23,11 +28,14 @@ export class AnalysisError extends Error {
 export class AnalysisClient {
   private readonly worker: Worker;
   private readonly pending = new PendingRequests<WorkerResponse>();
+  /** Progress listeners of the requests that have one, by id, until they settle. */
+  private readonly progress = new Map<number, (progress: WorkerProgress) => void>();
 
   constructor(workerScript = path.join(__dirname, "analysis-worker.js")) {
     this.worker = new Worker(workerScript);
-    this.worker.on("message", (response: WorkerResponse) => {
-      if (response.ok) this.pending.resolve(response.id, response);
+    this.worker.on("message", (response: WorkerResponse | WorkerProgress) => {
+      if ("progress" in response) this.progress.get(response.id)?.(response);
+      else if (response.ok) this.pending.resolve(response.id, response);
       else this.pending.reject(response.id, new AnalysisError(response.error, response.offset));
     });
     this.worker.on("error", (error) => this.pending.rejectAll(error));
@@ -42,21 +50,17 @@ export class AnalysisClient {
     pageSize: number,
     denseLimit: number,
     module: number | null = null,
+    onProgress?: (progress: WorkerProgress) => void,
   ): Promise<{
     summaryJson: string;
     segmentCount: number;
     layers: StaticLayer[];
     component: ComponentView | null;
   }> {
-    const response = await this.send({
-      kind: "analyze",
-      id: 0,
-      bytes,
-      fileName,
-      pageSize,
-      denseLimit,
-      module,
-    });
+    const response = await this.send(
+      { kind: "analyze", id: 0, bytes, fileName, pageSize, denseLimit, module },
+      onProgress,
+    );
     if (response.ok && response.kind === "analyze")
       return {
         summaryJson: response.summaryJson,
@@ -107,8 +111,12 @@ export class AnalysisClient {
     void this.worker.terminate();
   }
 
-  private send(request: WorkerRequest): Promise<WorkerResponse> {
-    const { id, answer } = this.pending.open();
+  private send(
+    request: WorkerRequest,
+    onProgress?: (progress: WorkerProgress) => void,
+  ): Promise<WorkerResponse> {
+    const { id, answer } = this.pending.open(() => this.progress.delete(id));
+    if (onProgress) this.progress.set(id, onProgress);
     this.worker.postMessage({ ...request, id });
     return answer;
   }

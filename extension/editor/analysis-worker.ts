@@ -15,7 +15,12 @@ import { imageBytesOf, pageHashesOf, type ImageBytes } from "../analysis/module-
 import { staticLayers } from "../analysis/memory-layers";
 import type { StaticLayer } from "../../common/layer-values";
 import { readModule } from "../analysis/module-reader";
-import type { AnalyzeRequest, WorkerRequest, WorkerResponse } from "../../common/worker-protocol";
+import type {
+  AnalyzeRequest,
+  WorkerProgress,
+  WorkerRequest,
+  WorkerResponse,
+} from "../../common/worker-protocol";
 import type { ComponentView, InspectReport } from "../../common/report-types";
 import { isComponent, readComponent, readCoreModule } from "../analysis/component-reader";
 import type { ImagePlan } from "../analysis/image-planner";
@@ -52,12 +57,15 @@ function pageHashesNow(): Uint32Array[] {
 function moduleToReport(
   request: AnalyzeRequest,
   options: { pageSize: number; denseLimit: number },
+  decoded: () => void,
 ): { module: WasmModule; plan: ImagePlan; component: ComponentView | null } {
   if (!isComponent(request.bytes)) {
     const module = readModule(request.bytes);
+    decoded();
     return { module, plan: planImages(module, options), component: null };
   }
   const info = readComponent(request.bytes);
+  decoded();
   if (!info.modules.length) throw new Error("the component holds no core module to show");
   const planned = info.modules.map((found) => {
     const module = readCoreModule(found);
@@ -93,14 +101,32 @@ function moduleToReport(
   };
 }
 
+/** The analysis's phases, in order, for the progress bar. */
+const PHASES = ["Decoding the module", "Planning the image", "Validating and reporting"];
+
+function progress(id: number, phase: number): void {
+  const message: WorkerProgress = {
+    progress: true,
+    id,
+    step: phase,
+    of: PHASES.length,
+    what: PHASES[phase]!,
+  };
+  parentPort!.postMessage(message);
+}
+
 function handle(request: WorkerRequest): WorkerResponse {
   if (request.kind === "analyze") {
+    progress(request.id, 0);
     const options = {
       pageSize: request.pageSize,
       denseLimit: request.denseLimit,
       fileName: request.fileName,
     };
-    const { module, plan, component } = moduleToReport(request, options);
+    const { module, plan, component } = moduleToReport(request, options, () =>
+      progress(request.id, 1),
+    );
+    progress(request.id, 2);
     const report = reportOf(module, plan, options);
     lastReport = report;
     lastPlanned = { module, plan };

@@ -244,7 +244,14 @@ export class InspectorPanel implements vscode.Disposable {
       // Progress in the status bar too: a 50 MB module takes a moment to decode.
       const analysed = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Window, title: `Wasm CoW: analysing ${fileName}` },
-        () => client.analyze(bytes, fileName, settings.pageSize, settings.denseLimit, module),
+        () =>
+          client.analyze(bytes, fileName, settings.pageSize, settings.denseLimit, module, (p) =>
+            this.post({
+              type: "busy",
+              what: `Analysing ${fileName}: ${p.what}…`,
+              progress: { step: p.step, of: p.of },
+            }),
+          ),
       );
       analysis.decoded = true;
       this.services.log.info(

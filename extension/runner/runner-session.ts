@@ -124,7 +124,9 @@ export class RunnerSession {
   }
 
   loadModule(request: LoadModuleRequest): { summary: ModuleSummary; steps: StepRecord[] } {
-    this.unloadModule(request.moduleId);
+    // Loaded again (the file was saved): its live instances keep running on what they
+    // were made from, and are released as usual.
+    this.forgetModule(request.moduleId);
     const { module, plan, step: planStep } = plannedModule(request);
 
     const imageStart = process.hrtime.bigint();
@@ -165,14 +167,20 @@ export class RunnerSession {
     return { summary, steps: [planStep, imageStep] };
   }
 
+  /** The module is gone for good (its editor closed): its live instances end with it,
+   *  their slots reset and back in the pool instead of staying "in use". */
   unloadModule(moduleId: string): void {
     const loaded = this.modules.get(moduleId);
     if (!loaded) return;
-    // Its live instances end with it (their editor closed, or the module is loaded anew):
-    // their slots are reset and go back to the pool instead of staying "in use".
     for (const live of [...this.instances.values()]) {
-      if (live.module === loaded) this.release(live.id, "madvise", 0);
+      if (live.module.id === moduleId) this.release(live.id, "madvise", 0);
     }
+    this.forgetModule(moduleId);
+  }
+
+  private forgetModule(moduleId: string): void {
+    const loaded = this.modules.get(moduleId);
+    if (!loaded) return;
     this.retireWarmSlots(moduleId);
     for (const image of loaded.images.values()) image.native.release();
     this.modules.delete(moduleId);

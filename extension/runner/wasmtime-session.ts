@@ -180,7 +180,8 @@ export class WasmtimeSession {
   }
 
   loadModule(request: LoadModuleRequest): { summary: ModuleSummary; steps: StepRecord[] } {
-    this.unloadModule(request.moduleId);
+    // Loaded again: its live instances keep what they were made from (see unloadModule).
+    this.modules.delete(request.moduleId);
     if (isComponent(request.bytes)) return this.loadComponent(request);
     const { module, plan, step: planStep } = plannedModule(request);
     // Wasmtime's C API reaches a memory only through an export: memories the module does

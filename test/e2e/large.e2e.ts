@@ -1,11 +1,12 @@
 // Issue 15, modules at scale in a real VS Code: a generated pair of 100,000-segment modules
 // (51 MB each; the right one's segments every one a byte further apart, so all but the
 // first moved). The left one opens on its Overview (the time from opening to the painted
-// Overview is reported); then Compare with the right one: the figures, the counts and the
+// Overview is reported), an instance of it fills the Slot pool with its figures; then
+// Compare with the right one: the figures, the counts and the
 // page ranges equal the naive model's (expected-compare.ts, from the two `inspect --json`
 // outputs and the bytes), the segment list keeps a few hundred rows in the DOM for 99,999
 // changes, Next and Previous step through the differences in address order, and the last
-// row of the list selects its difference. Screenshots of both views are kept.
+// row of the list selects its difference. Screenshots of the three views are kept.
 
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
@@ -76,6 +77,18 @@ test(
           const fields = await inspector.overviewFields();
           assert.equal(fields["images.0.length"], String(sides[0]!.json.images[0]!.length));
           await workbench.screenshotEditor("screenshots/large-overview");
+
+          // An instance of it live: the Slot pool's figures for its 51 MB image, grouped with
+          // their sizes, the in-use slot's resident bytes as the stepper counts them.
+          await inspector.showTab("stepper");
+          await inspector.act("instantiate");
+          await inspector.waitForSteps(5, 120_000);
+          await inspector.showTab("pool");
+          const resident = inspector.frame.locator(
+            'table.slot-table tr[data-state="in-use"] [data-field="bytesResident"]',
+          );
+          assert.match((await resident.textContent())!, /^[\d,]+ \([\d.]+ [KMG]iB\)$/);
+          await workbench.screenshotEditor("screenshots/large-pool");
 
           await workbench.runCommandWithPrompt(
             "Wasm CoW: Compare Memory Layouts",

@@ -467,7 +467,7 @@ describe("--what-if-cow", () => {
       section,
     );
     assert.match(section, /\nper instance \(median of 1\) +as built +with an image\n/);
-    assert.match(section, /\n {2}private dirty after instantiation +4 KiB +0 bytes\n/);
+    assert.match(section, /\n {2}private dirty after instantiation +4,096 \(4 KiB\) +0 bytes\n/);
   });
 
   test("a module that has an image already: said so, exit 0", async () => {

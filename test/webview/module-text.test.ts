@@ -72,7 +72,7 @@ test("an export's name: escaped in the picker and the timeline, exact in what is
     .locator('vscode-single-select[data-field="export"] vscode-option')
     .first()
     .textContent();
-  assert.equal(option?.trim(), "boom\\x1b[2J\\u{202e}");
+  assert.equal(option?.trim(), "boom\\x1b[2J\\u{202e} () -> ()");
   const timeline = (await view.page.locator(".timeline-step").allTextContents()).join(" | ");
   assert.doesNotMatch(timeline, UNSAFE);
   assert.match(timeline, /Invoke boom\\x1b\[2J\\u\{202e\}/);

@@ -115,7 +115,12 @@ test("the selected tab and the selection survive a reload", async () => {
   assert.deepEqual(await selectedTab(view), ["Instantiation"]);
   // What the reloaded app saved itself, not just what was left in the store.
   assert.ok((await view.stateSaves()) > 0);
-  assert.deepEqual(await view.state(), { ...withEngine, tab: "stepper" });
+  // The Instantiation tab keeps its export and arguments too (none chosen here).
+  assert.deepEqual(await view.state(), {
+    ...withEngine,
+    views: { ...withEngine.views, "stepper.export": null, "stepper.args": "" },
+    tab: "stepper",
+  });
   assertClean(view);
   await view.close();
 });

@@ -55,7 +55,7 @@ export function App(): ReactElement {
   const [diff, setDiff] = useState<CompareDiff | undefined>(undefined);
   const [runs, setRuns] = useState<Partial<Record<EngineKind, RunView>>>({});
   const [engineChoice, setEngineChoice] = usePersistentState<EngineChoice>("engine", "v8");
-  const [busy, setBusy] = useState<string | null>(null);
+  const [busy, setBusy] = useState<Busy | null>(null);
   const [lab, setLab] = useState<LabView | null>(null);
   const [tab, setTab] = useState<Tab>(
     (TABS as readonly string[]).includes(persisted?.tab ?? "")
@@ -126,7 +126,9 @@ export function App(): ReactElement {
             setRuns((all) => ({ ...all, [message.run.engine]: message.run }));
             break;
           case "busy":
-            setBusy(message.what);
+            setBusy(
+              message.what === null ? null : { what: message.what, progress: message.progress },
+            );
             break;
           case "lab":
             setLab(message.lab);
@@ -151,11 +153,17 @@ export function App(): ReactElement {
     [],
   );
 
-  if (!view || !capabilities || !settings) return <Loading what="Starting…" />;
+  // Inside the app's frame (its padding), so the spinner is never cut at the edge.
+  if (!view || !capabilities || !settings)
+    return (
+      <main className="app starting">
+        <Loading what="Starting…" />
+      </main>
+    );
   if (view === "compare") {
     return (
       <main className="app">
-        {busy && <Loading what={busy} />}
+        {busy && <Loading {...busy} />}
         {/* A component on either side: its picker says which core module is compared. */}
         {(["left", "right"] as const).map((side) => {
           const report = reports[side];
@@ -168,7 +176,12 @@ export function App(): ReactElement {
     );
   }
   const left = reports.left;
-  if (!left) return <Loading what={busy ?? "Analysing…"} />;
+  if (!left)
+    return (
+      <main className="app starting">
+        <Loading {...(busy ?? { what: "Analysing…" })} />
+      </main>
+    );
   if ("error" in left) {
     return (
       <main className="app">
@@ -197,7 +210,7 @@ export function App(): ReactElement {
   };
   return (
     <main className="app">
-      {busy && <Loading what={busy} />}
+      {busy && <Loading {...busy} />}
       {!capabilities.execution && !capabilities.pending && (
         <div className="notice" role="status">
           Execution is unavailable: {capabilities.executionUnavailable}
@@ -257,10 +270,20 @@ function TabContent({ tab, props }: { tab: Tab; props: ViewProps }): ReactElemen
   }
 }
 
-function Loading({ what }: { what: string }): ReactElement {
+interface Busy {
+  what: string;
+  progress?: { step: number; of: number };
+}
+
+/** A spinner while it is unknown how long; a bar of phases once the host counts them. */
+function Loading({ what, progress }: Busy): ReactElement {
   return (
     <div className="loading" role="status" aria-live="polite">
-      <VscodeProgressRing aria-label={what} />
+      {progress ? (
+        <progress max={progress.of} value={progress.step} aria-label={what} />
+      ) : (
+        <VscodeProgressRing aria-label={what} />
+      )}
       <span>{what}</span>
     </div>
   );

@@ -198,8 +198,9 @@ async function openPage(
       await deliver(initMessage(options));
       if (options.report) await deliver(options.report);
       for (const message of options.then ?? []) await deliver(message);
-      // Without a report (or error) the app shows its loading state, not main.app.
-      if (options.report || options.then?.length) await page.waitForSelector("main.app");
+      // Without a report (or error) the app shows its loading state (main.app.starting).
+      if (options.report || options.then?.length)
+        await page.waitForSelector("main.app:not(.starting)");
     },
     posted,
     waitForPosted: (predicate, timeoutMs) =>
