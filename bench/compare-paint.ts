@@ -68,7 +68,9 @@ export async function runComparePaint(): Promise<void> {
             clients[1].analyze(rightBytes, "right.wasm", 4096, 16 << 20),
           ]);
           const analysed = performance.now();
-          const diff = await clients[0].diff({ ...right, ...(await clients[1].diffSide()) });
+          // As the host does: both sides' segments and hashes made at once, in parallel.
+          const [, rightSide] = await Promise.all(clients.map((client) => client.diffSide()));
+          const diff = await clients[0].diff({ ...right, ...rightSide! });
           const diffed = performance.now();
           const messages: HostMessage[] = [
             // As the host sends a compare panel: the summaries, no segments.
@@ -117,7 +119,7 @@ export async function runComparePaint(): Promise<void> {
       [
         "pair",
         "analysis (2 workers)",
-        "diff (worker)",
+        "diff (both workers)",
         "diff → painted (page)",
         "first paint",
         "÷ baseline",

@@ -1,15 +1,14 @@
 // The compare view's diff as the analysis worker computes it: the worker's own module
 // (its report object, with bigints) against the other side as the host holds it (report
-// JSON in its two parts, page layers and hashes), packed for the webview.
+// summary, segments, page layers and hashes), packed for the webview.
 
 import { diffLayouts, type LayoutSide, type ReportLike } from "../../common/layout-diff";
 import { packDiff, type PackedDiff } from "../../common/packed-diff";
 import type { DiffRequest } from "../../common/worker-protocol";
-import { joinReportJson } from "../../common/report-json";
 
 export function packedLayoutDiff(left: LayoutSide, right: DiffRequest["right"]): PackedDiff {
   const rightSide: LayoutSide = {
-    report: joinReportJson(right) as ReportLike,
+    report: { ...(JSON.parse(right.summaryJson) as ReportLike), dataSegments: right.segments },
     layers: right.layers,
     pageHashes: right.pageHashes,
   };

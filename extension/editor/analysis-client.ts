@@ -9,6 +9,7 @@ import { PendingRequests } from "../../common/pending-requests";
 import type { PackedDiff } from "../../common/packed-diff";
 import type {
   DiffRequest,
+  DiffSide,
   WorkerProgress,
   WorkerRequest,
   WorkerResponse,
@@ -87,10 +88,10 @@ export class AnalysisClient {
 
   /** The last analysed module's segments and page hashes: with its summary and layers,
    *  its side of a diff another worker computes. */
-  async diffSide(): Promise<{ segmentsJson: string; pageHashes: Uint32Array[] }> {
+  async diffSide(): Promise<Pick<DiffSide, "segments" | "pageHashes">> {
     const response = await this.send({ kind: "diffSide", id: 0 });
     if (response.ok && response.kind === "diffSide")
-      return { segmentsJson: response.segmentsJson, pageHashes: response.pageHashes };
+      return { segments: response.segments, pageHashes: response.pageHashes };
     throw new Error("unexpected analysis response");
   }
 

@@ -37,10 +37,10 @@ interface SideAnalysis {
   client: AnalysisClient;
   uri: vscode.Uri;
   decoded: boolean;
-  /** Compare panels: the summary and layers, once analysed, and (right side) the rest of
-   *  its side of the diff, asked for at once. */
+  /** Compare panels: the summary and layers, once analysed, and the rest of its side of
+   *  the diff, asked for at once. */
   summary: { summaryJson: string; layers: StaticLayer[] } | null;
-  diffSide: Promise<{ segmentsJson: string; pageHashes: Uint32Array[] }> | null;
+  diffSide: ReturnType<AnalysisClient["diffSide"]> | null;
 }
 
 /** One open inspector or compare panel: its webview, analysis workers and runs. */
@@ -262,7 +262,9 @@ export class InspectorPanel implements vscode.Disposable {
       this.post({ type: "report", side, fileName, summaryJson, segmentCount, layers, component });
       if (this.view === "compare") {
         analysis.summary = { summaryJson, layers };
-        if (side === "right") analysis.diffSide = client.diffSide();
+        // Both workers make their side at once, in parallel: the right one's goes to the
+        // left worker, whose own hashes are then ready for the diff.
+        analysis.diffSide = client.diffSide();
         void this.postDiff();
       } else {
         this.post({ type: "busy", what: null });

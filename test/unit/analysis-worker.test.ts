@@ -145,7 +145,7 @@ test("a diff before any analysis is refused", async () => {
   const fresh = new AnalysisClient(WORKER);
   try {
     await assert.rejects(
-      fresh.diff({ summaryJson: "{}", segmentsJson: "[]", layers: [], pageHashes: [] }),
+      fresh.diff({ summaryJson: "{}", segments: [], layers: [], pageHashes: [] }),
       /no module was analysed/,
     );
   } finally {

@@ -111,6 +111,10 @@ export function diffMessage(
   const rightSide = analysed(right, { ...options, fileName: "right.wasm" });
   return {
     type: "diff",
-    diff: packedLayoutDiff(leftSide, { ...rightSide, ...splitJson(rightSide.report) }),
+    diff: packedLayoutDiff(leftSide, {
+      ...rightSide,
+      summaryJson: splitJson(rightSide.report).summaryJson,
+      segments: rightSide.report.dataSegments,
+    }),
   };
 }
