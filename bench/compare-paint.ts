@@ -69,7 +69,10 @@ export async function runComparePaint(): Promise<void> {
           ]);
           const analysed = performance.now();
           // As the host does: both sides' segments and hashes made at once, in parallel.
-          const [, rightSide] = await Promise.all(clients.map((client) => client.diffSide()));
+          const [, rightSide] = await Promise.all([
+            clients[0].diffSide(false),
+            clients[1].diffSide(true),
+          ]);
           const diff = await clients[0].diff({ ...right, ...rightSide! });
           const diffed = performance.now();
           const messages: HostMessage[] = [

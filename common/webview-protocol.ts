@@ -68,8 +68,8 @@ export type HostMessage =
       type: "report";
       side: ReportSide;
       fileName: string;
-      /** The report without its data segments (report-json.ts SplitReportJson): the
-       *  segments follow in a `segments` message (inspector panels only; the compare
+      /** The report without its data segments (extension/analysis/report-json-parts.ts):
+       *  the segments follow in a `segments` message (inspector panels only; the compare
        *  view gets the diff instead). */
       summaryJson: string;
       segmentCount: number;

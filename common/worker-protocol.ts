@@ -51,11 +51,14 @@ export interface DiffSide {
   pageHashes: Uint32Array[];
 }
 
-/** The last module's side of a diff beyond its summary and layers: its segments and its
- *  page hashes (made on first request: the Overview never waits for them). */
+/** The last module's side of a diff beyond its summary and layers: its page hashes
+ *  (made on first request: the Overview never waits for them) and, `withSegments`, its
+ *  segments. The side that computes the diff asks without segments: its hashes are then
+ *  made while the other worker makes its side. */
 export interface DiffSideRequest {
   kind: "diffSide";
   id: number;
+  withSegments: boolean;
 }
 
 /** The last module's data segments as compact JSON (the Segments tab's, after the

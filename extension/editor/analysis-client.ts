@@ -86,10 +86,10 @@ export class AnalysisClient {
     throw new Error("unexpected analysis response");
   }
 
-  /** The last analysed module's segments and page hashes: with its summary and layers,
-   *  its side of a diff another worker computes. */
-  async diffSide(): Promise<Pick<DiffSide, "segments" | "pageHashes">> {
-    const response = await this.send({ kind: "diffSide", id: 0 });
+  /** The last analysed module's page hashes and (`withSegments`) segments: with its
+   *  summary and layers, its side of a diff another worker computes. */
+  async diffSide(withSegments: boolean): Promise<Pick<DiffSide, "segments" | "pageHashes">> {
+    const response = await this.send({ kind: "diffSide", id: 0, withSegments });
     if (response.ok && response.kind === "diffSide")
       return { segments: response.segments, pageHashes: response.pageHashes };
     throw new Error("unexpected analysis response");

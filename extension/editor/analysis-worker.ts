@@ -11,6 +11,7 @@ import { planImages } from "../analysis/image-planner";
 import { reportOf, type InspectOptions } from "../analysis/inspect";
 import { inspectComponent } from "../analysis/inspect-component";
 import { toJsonText } from "../analysis/json-text";
+import { segmentsJsonOf, summaryJsonOf } from "../analysis/report-json-parts";
 import { imageBytesOf, pageHashesOf, type ImageBytes } from "../analysis/module-layout";
 import { staticLayers } from "../analysis/memory-layers";
 import type { StaticLayer } from "../../common/layer-values";
@@ -46,7 +47,7 @@ function imagesNow(): ImageBytes {
 }
 
 function segmentsJsonNow(): string {
-  return (segmentsJson ??= toJsonText(analysed().report.dataSegments, 0));
+  return (segmentsJson ??= segmentsJsonOf(analysed().report));
 }
 
 function pageHashesNow(): Uint32Array[] {
@@ -137,7 +138,7 @@ function handle(request: WorkerRequest): WorkerResponse {
       id: request.id,
       ok: true,
       kind: "analyze",
-      summaryJson: toJsonText({ ...report, dataSegments: [] }, 0),
+      summaryJson: summaryJsonOf(report),
       segmentCount: report.dataSegments.length,
       layers: lastLayers,
       component,
@@ -146,20 +147,18 @@ function handle(request: WorkerRequest): WorkerResponse {
   if (request.kind === "segments")
     return { id: request.id, ok: true, kind: "segments", segmentsJson: segmentsJsonNow() };
   if (request.kind === "diffSide") {
-    return {
-      id: request.id,
-      ok: true,
-      kind: "diffSide",
-      // The fields the diff reads, nothing else (a segment's offset and bounds stay here).
-      segments: analysed().report.dataSegments.map(({ index, memory, name, size, start }) => ({
-        index,
-        memory,
-        name,
-        size,
-        start,
-      })),
-      pageHashes: pageHashesNow(),
-    };
+    // The fields the diff reads, nothing else (a segment's offset and bounds stay here);
+    // none for the side that will compute the diff itself.
+    const segments = request.withSegments
+      ? analysed().report.dataSegments.map(({ index, memory, name, size, start }) => ({
+          index,
+          memory,
+          name,
+          size,
+          start,
+        }))
+      : [];
+    return { id: request.id, ok: true, kind: "diffSide", segments, pageHashes: pageHashesNow() };
   }
   if (request.kind === "diff") {
     const { report } = analysed();

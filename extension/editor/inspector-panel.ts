@@ -264,7 +264,7 @@ export class InspectorPanel implements vscode.Disposable {
         analysis.summary = { summaryJson, layers };
         // Both workers make their side at once, in parallel: the right one's goes to the
         // left worker, whose own hashes are then ready for the diff.
-        analysis.diffSide = client.diffSide();
+        analysis.diffSide = client.diffSide(side === "right");
         void this.postDiff();
       } else {
         this.post({ type: "busy", what: null });

@@ -13,7 +13,7 @@ import { AnalysisClient, AnalysisError } from "../../extension/editor/analysis-c
 import { buildExamples } from "../../scripts/build-examples";
 import { captureCli } from "../helpers/cli-capture";
 import { componentWat } from "../helpers/component-wat";
-import { joinReportJson } from "../../common/report-json";
+import { joinReportJson } from "../webview/harness/messages";
 import { diffLayouts } from "../../common/layout-diff";
 import { differenceAt } from "../../common/packed-diff";
 import { planImages } from "../../extension/analysis/image-planner";
@@ -129,7 +129,7 @@ test("the compare diff: the left worker's against the right's, as diffLayouts ma
       4096,
       16 * 1024 * 1024,
     );
-    const packed = await client.diff({ ...rightResult, ...(await right.diffSide()) });
+    const packed = await client.diff({ ...rightResult, ...(await right.diffSide(true)) });
     const expected = diffLayouts(sides[0]!, sides[1]!);
     assert.ok(expected.differences.length > 2, "the samples differ");
     assert.equal(packed.differences.count, expected.differences.length);

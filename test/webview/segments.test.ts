@@ -7,10 +7,10 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import type { Page } from "playwright-core";
 import type { WebviewMessage } from "../../common/webview-protocol";
-import { joinReportJson, type ReportJson, type SegmentJson } from "../../common/report-json";
+import type { ReportJson, SegmentJson } from "../../common/report-json";
 import { exactBytes } from "../../common/format";
 import { STATE_KEY } from "./harness/page";
-import { reportMessage, type ReportMessage } from "./harness/messages";
+import { joinReportJson, reportMessage, type ReportMessage } from "./harness/messages";
 import {
   formatAxe,
   startHarness,

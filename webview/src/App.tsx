@@ -87,7 +87,6 @@ export function App(): ReactElement {
                   fileName: message.fileName,
                   report: JSON.parse(message.summaryJson) as ReportJson,
                   segmentCount: message.segmentCount,
-                  segmentsLoaded: message.segmentCount === 0,
                   layers: message.layers,
                   component: message.component ?? null,
                 },
@@ -100,11 +99,7 @@ export function App(): ReactElement {
             setReports((all) => {
               const state = all[message.side];
               if (!state || !("data" in state)) return all;
-              const data = {
-                ...state.data,
-                report: { ...state.data.report, dataSegments },
-                segmentsLoaded: true,
-              };
+              const data = { ...state.data, report: { ...state.data.report, dataSegments } };
               return { ...all, [message.side]: { data } };
             });
             break;

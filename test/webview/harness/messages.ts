@@ -3,12 +3,11 @@
 
 import { DEFAULT_DENSE_LIMIT, planImages } from "../../../extension/analysis/image-planner";
 import { reportOf } from "../../../extension/analysis/inspect";
-import { toJsonText } from "../../../extension/analysis/json-text";
 import { imageBytesOf, moduleLayout } from "../../../extension/analysis/module-layout";
 import { packedLayoutDiff } from "../../../extension/analysis/packed-layout-diff";
 import { readModule } from "../../../extension/analysis/module-reader";
-import type { InspectReport } from "../../../common/report-types";
-import type { SplitReportJson } from "../../../common/report-json";
+import type { ReportJson, SegmentJson } from "../../../common/report-json";
+import { segmentsJsonOf, summaryJsonOf } from "../../../extension/analysis/report-json-parts";
 import type {
   Capabilities,
   HostMessage,
@@ -86,18 +85,17 @@ export function reportMessage(bytes: Uint8Array, options: ReportOptions): Report
     type: "report",
     side: options.side ?? "left",
     fileName: options.fileName,
-    ...splitJson(report),
+    summaryJson: summaryJsonOf(report),
+    segmentsJson: segmentsJsonOf(report),
     segmentCount: report.dataSegments.length,
     layers,
   };
 }
 
-/** The report's two JSON texts, as the analysis worker makes them. */
-function splitJson(report: InspectReport): SplitReportJson {
-  return {
-    summaryJson: toJsonText({ ...report, dataSegments: [] }, 0),
-    segmentsJson: toJsonText(report.dataSegments, 0),
-  };
+/** The whole report again from a report message's two JSON texts. */
+export function joinReportJson(message: { summaryJson: string; segmentsJson: string }): ReportJson {
+  const summary = JSON.parse(message.summaryJson) as ReportJson;
+  return { ...summary, dataSegments: JSON.parse(message.segmentsJson) as SegmentJson[] };
 }
 
 /** The compare view's `diff` message for two modules, as the left side's worker makes
@@ -113,7 +111,7 @@ export function diffMessage(
     type: "diff",
     diff: packedLayoutDiff(leftSide, {
       ...rightSide,
-      summaryJson: splitJson(rightSide.report).summaryJson,
+      summaryJson: summaryJsonOf(rightSide.report),
       segments: rightSide.report.dataSegments,
     }),
   };

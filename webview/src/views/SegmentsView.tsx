@@ -33,7 +33,7 @@ import { displayText } from "../../../common/display-text";
 const MODES: ModeFilter[] = ["data", "all", "active", "passive"];
 
 export function SegmentsView(props: ViewProps): ReactElement {
-  if (!props.data.segmentsLoaded) {
+  if (props.data.report.dataSegments.length < props.data.segmentCount) {
     // The summary came first; the segments' JSON is on its way (or being parsed).
     return (
       <section aria-label="Data segments" className="segments-view">

@@ -17,11 +17,10 @@ import type { EngineChoice } from "./stepper/engine-choice";
 export interface ReportData {
   side: ReportSide;
   fileName: string;
-  /** The report; its `dataSegments` stay empty until `segmentsLoaded` (they arrive in
-   *  a message of their own after the summary). */
+  /** The report; its `dataSegments` stay empty until they arrive in a message of their
+   *  own after the summary (`segmentCount` of them). */
   report: ReportJson;
   segmentCount: number;
-  segmentsLoaded: boolean;
   layers: StaticLayer[];
   /** When the file is a component: its core modules, and which one `report` is. */
   component: ComponentView | null;
