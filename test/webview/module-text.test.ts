@@ -1,5 +1,6 @@
 // Text a module controls, shown in the webview: a memory imported under names with an
-// escape sequence and a bidi override, and an export whose name carries a terminal escape.
+// escape sequence and a bidi override, an export whose name carries a terminal escape, and
+// a data segment named so (Segments, page map, Compare).
 // React already keeps markup out; what is checked here is that control and bidi
 // characters are shown as escapes (common/display-text.ts), never as themselves, in the
 // Overview, the export picker, the timeline and a step's error, while the name posted back
@@ -10,7 +11,15 @@ import { after, before, test } from "node:test";
 import type { RunView } from "../../common/webview-protocol";
 import { assertNoRunnerLeft } from "../helpers/runner-process";
 import { wat } from "../helpers/wat";
-import { reportMessage, type ReportMessage } from "./harness/messages";
+import { diffMessage, reportMessage, type ReportMessage } from "./harness/messages";
+import {
+  activeData,
+  dataSection,
+  i32Offset,
+  memorySection,
+  module as wasmModule,
+  nameSection,
+} from "../helpers/binary-builder";
 import { startHarness, type WebviewHarness } from "./harness/webview-harness";
 import { newRecorder, openRunTab, postedRuns, type Recorder } from "./stepper-run-view";
 
@@ -85,4 +94,44 @@ test("an export's name: escaped in the picker and the timeline, exact in what is
     { type: "run", engines: ["v8"], action: "invoke", export: EXPORT, args: [] },
   ]);
   await view.close();
+});
+
+test("a data segment's name: escaped in the Segments table, on the page map and in Compare", async () => {
+  // Segment 0 named ESC "[2J" U+202E "x" by the name section; the right module moves it.
+  const named = (start: number) =>
+    wasmModule(
+      memorySection({ min: 1 }),
+      dataSection(activeData(i32Offset(start), [1, 2, 3])),
+      nameSection({ data: [[0, "seg\u001b[2J\u202ex"]] }),
+    );
+  const shown = "seg\\x1b[2J\\u{202e}x";
+  const [left, right] = [named(0), named(8192)];
+
+  const view = await harness.openWebview();
+  await view.start({ report: reportMessage(left, { fileName: "named.wasm" }) });
+  await view.page.getByRole("tab", { name: "Segments" }).click();
+  const cell = view.page.locator("[role=grid] [data-segment='0'] [data-column='name']");
+  assert.equal(await cell.textContent(), shown);
+  assert.equal(await cell.getAttribute("title"), shown);
+  await view.page.getByRole("tab", { name: "Page map" }).click();
+  await view.page.locator(".page-map-frame").focus();
+  const info = await view.page.locator(".page-map-info").textContent();
+  assert.match(info!, new RegExp(`#0 "${shown.replace(/[\\[\]{}]/g, "\\$&")}"`));
+  await view.close();
+
+  const compare = await harness.openWebview();
+  await compare.start({
+    view: "compare",
+    report: reportMessage(left, { fileName: "a.wasm", side: "left" }),
+    then: [reportMessage(right, { fileName: "b.wasm", side: "right" }), diffMessage(left, right)],
+  });
+  await compare.page.locator(".compare-segment-table [data-kind='moved']").waitFor();
+  const rows = await compare.page.locator("section.compare").textContent();
+  assert.doesNotMatch(rows!, UNSAFE);
+  assert.ok(rows!.includes(`0 "${shown}"`), "the segment column");
+  await compare.page.keyboard.press("n");
+  await compare.page.keyboard.press("n");
+  const status = await compare.page.locator(".compare-nav-status").textContent();
+  assert.doesNotMatch(status!, UNSAFE);
+  await compare.close();
 });

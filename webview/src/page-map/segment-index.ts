@@ -3,6 +3,7 @@
 // binary search finds the last one starting before the range and a walk back stops as
 // soon as no earlier segment can reach into it.
 
+import { displayText } from "../../../common/display-text";
 import type { SegmentJson } from "../../../common/report-json";
 
 export interface PlacedSegment {
@@ -56,7 +57,7 @@ export function segmentsText(segments: readonly PlacedSegment[], limit = 4): str
   if (!segments.length) return "no data segment";
   const named = segments
     .slice(0, limit)
-    .map((s) => (s.name ? `#${s.index} "${s.name}"` : `#${s.index}`));
+    .map((s) => (s.name ? `#${s.index} "${displayText(s.name)}"` : `#${s.index}`));
   const more = segments.length - named.length;
   const word = segments.length === 1 ? "segment" : "segments";
   return `${word} ${named.join(", ")}${more > 0 ? ` and ${more} more` : ""}`;

@@ -6,6 +6,7 @@ import { useEffect, type ReactElement } from "react";
 import type { Difference } from "../../../../common/layout-diff";
 import { addressRange, DIFFERENCE_KIND_LABELS } from "../../../../common/layout-diff-text";
 import { grouped, plural } from "../../../../common/format";
+import { displayText } from "../../../../common/display-text";
 
 export interface DifferenceNavProps {
   count: number;
@@ -92,7 +93,7 @@ export function DifferenceNav({
           ? "The two memory layouts do not differ."
           : current === null
             ? `${plural(count, "difference")}: press Next (n) to go to the first.`
-            : `Difference ${grouped(selected! + 1)} of ${grouped(count)} (${DIFFERENCE_KIND_LABELS[current.kind]}, ${addressRange(current.start, current.end)}): ${current.description}`}
+            : `Difference ${grouped(selected! + 1)} of ${grouped(count)} (${DIFFERENCE_KIND_LABELS[current.kind]}, ${addressRange(current.start, current.end)}): ${displayText(current.description)}`}
       </p>
     </div>
   );

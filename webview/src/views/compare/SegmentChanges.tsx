@@ -9,6 +9,7 @@ import { segmentChangeAt } from "../../../../common/packed-diff";
 import { CHANGE_LABELS, segmentName, segmentPlacement } from "../../../../common/layout-diff-text";
 import { grouped } from "../../../../common/format";
 import { useVirtualRows } from "../../virtual/use-virtual-rows";
+import { displayText } from "../../../../common/display-text";
 
 export interface SegmentChangesProps {
   diff: PackedDiff;
@@ -35,11 +36,13 @@ export function SegmentChanges({
     const change = segmentChangeAt(diff, row);
     const difference = diff.segments.difference[row]!;
     const current = difference >= 0 && difference === selected;
-    const name =
+    // Segment names are the modules' text: escaped like every such string.
+    const name = displayText(
       segmentName((change.right ?? change.left)!) +
-      (change.matchedBy === "name" && change.left!.index !== change.right!.index
-        ? ` (was ${change.left!.index})`
-        : "");
+        (change.matchedBy === "name" && change.left!.index !== change.right!.index
+          ? ` (was ${change.left!.index})`
+          : ""),
+    );
     const [left, right] = [segmentPlacement(change.left), segmentPlacement(change.right)];
     rendered.push(
       <div

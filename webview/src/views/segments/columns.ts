@@ -1,5 +1,6 @@
 // The Segments table's columns: title, sort key and cell text of each.
 
+import { displayText } from "../../../../common/display-text";
 import { exactBytes } from "../../../../common/format";
 import { placeholderReason, type SegmentRow } from "./segment-rows";
 import type { SortKey } from "./sort-filter";
@@ -37,8 +38,9 @@ export function segmentColumns(pageSize: number): Column[] {
       key: "name",
       title: "Name",
       numeric: false,
-      text: (r) => r.segment.name ?? "",
-      hint: (r) => r.segment.name ?? undefined,
+      // A name-section name is the module's text: escaped like every such string.
+      text: (r) => displayText(r.segment.name ?? ""),
+      hint: (r) => (r.segment.name === null ? undefined : displayText(r.segment.name)),
     },
     { key: "mode", title: "Mode", numeric: false, text: (r) => r.segment.mode },
     {
