@@ -12,6 +12,7 @@ import type { HostMessage } from "../common/webview-protocol";
 import { startHarness, type WebviewPage } from "../test/webview/harness/webview-harness";
 import { describeMachine, writeResults } from "./report";
 import { syntheticModule } from "./synthetic-module";
+import { asEditorHoldsThem } from "./editor-bytes";
 import { PAINT_TIMES, watchPaint } from "./page-paint-timing";
 import { formatMs, formatRatio, summarize, type Stats } from "./timing";
 import path from "node:path";
@@ -32,7 +33,10 @@ const WORKER = path.resolve(__dirname, "../dist/analysis-worker.js");
  *  as many segment changes and differences as segments. */
 function pair(segments: number): [Uint8Array, Uint8Array] {
   const shape = { segments, segmentSize: 500, base: 1024 };
-  return [syntheticModule({ ...shape, gap: 12 }), syntheticModule({ ...shape, gap: 13 })];
+  return [
+    asEditorHoldsThem(syntheticModule({ ...shape, gap: 12 })),
+    asEditorHoldsThem(syntheticModule({ ...shape, gap: 13 })),
+  ];
 }
 
 interface Row {

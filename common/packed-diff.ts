@@ -256,7 +256,7 @@ export function differenceAt(diff: PackedDiff, index: number): Difference {
     case "image":
       return imageDifference(memoryAt(diff, row), diff.pageSize)[0]!;
     case "segment":
-      return segmentDifference(segmentChangeAt(diff, row), diff.pageSize)[0]!;
+      return segmentDifference(segmentChangeAt(diff, row), diff.pageSize)!;
     default:
       return pagesDifference(memory, pageRangeAt(diff, memory, row), diff.pageSize);
   }

@@ -4,7 +4,7 @@
 import type { StaticLayer } from "./layer-values";
 import type { PackedDiff } from "./packed-diff";
 import type { ComponentView } from "./report-types";
-import type { SegmentLike } from "./layout-diff";
+import type { SegmentColumns } from "./segment-columns";
 
 export interface AnalyzeRequest {
   kind: "analyze";
@@ -42,12 +42,11 @@ export interface DiffRequest {
 
 /** A module's side of a diff, as the host hands it from one worker to another: its
  *  report's summary, its layers, and (from its worker's `diffSide`) its segments as the
- *  diff reads them and its page hashes. Objects, not JSON: structured clone moves
- *  100,000 segments in a fraction of what printing and parsing their JSON costs. */
+ *  diff reads them, in columns, and its page hashes. */
 export interface DiffSide {
   summaryJson: string;
   layers: StaticLayer[];
-  segments: SegmentLike[];
+  segments: SegmentColumns;
   pageHashes: Uint32Array[];
 }
 
@@ -108,7 +107,8 @@ export type WorkerResponse =
       id: number;
       ok: true;
       kind: "diffSide";
-      segments: SegmentLike[];
+      /** None (a count of 0) for the side that computes the diff. */
+      segments: SegmentColumns;
       /** Per memory, layout-diff.ts `pageHashes` of its image (empty without image bytes). */
       pageHashes: Uint32Array[];
     }

@@ -6,6 +6,7 @@
 import { createHash } from "node:crypto";
 import { singleConstant } from "./const-expr";
 import { formatBytes, grouped, plural } from "../../common/format";
+import { pageHashesOfRuns } from "../../common/layout-diff";
 import type { WasmModule } from "./module-types";
 import {
   memoryByteSize,
@@ -362,22 +363,20 @@ function emptyImage(): ImageGeometry {
 }
 
 /** Moves pieces to image-relative addresses and cuts off the trimmed zero bytes
- *  outside [0, length). */
+ *  outside [0, length), in place (the pieces are this plan's own). */
 function clipPieces(pieces: VisiblePiece[], shift: number, length: number): VisiblePiece[] {
-  const clipped: VisiblePiece[] = [];
+  let kept = 0;
   for (const piece of pieces) {
     const from = Math.max(piece.address - shift, 0);
     const to = Math.min(piece.address - shift + piece.length, length);
     if (to <= from) continue;
-    const cut = from - (piece.address - shift);
-    clipped.push({
-      segment: piece.segment,
-      address: from,
-      length: to - from,
-      sourceOffset: piece.sourceOffset + cut,
-    });
+    piece.sourceOffset += from - (piece.address - shift);
+    piece.address = from;
+    piece.length = to - from;
+    pieces[kept++] = piece;
   }
-  return clipped;
+  pieces.length = kept;
+  return pieces;
 }
 
 function pieceBytes(piece: VisiblePiece, module: WasmModule): Uint8Array {
@@ -481,4 +480,18 @@ export function materializeImage(module: WasmModule, image: ImageGeometry): Uint
   const bytes = new Uint8Array(image.length);
   for (const piece of image.pieces) bytes.set(pieceBytes(piece, module), piece.address);
   return bytes;
+}
+
+/** The hash of every page of the image (`pageHashes` of its bytes), from its pieces. */
+export function imagePageHashes(
+  module: WasmModule,
+  image: ImageGeometry,
+  pageSize: number,
+): Uint32Array {
+  return pageHashesOfRuns(image.length, pageSize, (visit) => {
+    for (const piece of image.pieces) {
+      const data = module.dataSegments[piece.segment]!.data;
+      visit(piece.address, data, piece.sourceOffset, piece.sourceOffset + piece.length);
+    }
+  });
 }

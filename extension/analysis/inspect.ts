@@ -7,7 +7,7 @@ import { constExprText, singleConstant, singleGlobalGet } from "./const-expr";
 import { scanFeatures } from "./feature-scan";
 import { adviseMemory } from "./image-advice";
 import {
-  materializeImage,
+  imagePageHashes,
   planImages,
   segmentsOnPage,
   type ImagePlan,
@@ -19,7 +19,6 @@ import { readModule } from "./module-reader";
 import type { DataSegment, WasmModule } from "./module-types";
 import { validateWithV8, type SecondOpinion } from "./v8-validation";
 import { wasmtimeVerdict } from "./wasmtime-verdict";
-import { pageHashes } from "../../common/layout-diff";
 import type {
   DataSegmentJson,
   ImageJson,
@@ -182,7 +181,7 @@ function imageJson(
   };
   const map = image?.nonzeroPageMap;
   if (withPageMap && hasBytes && map) {
-    const hashes = pageHashes(materializeImage(module, image), plan.pageSize);
+    const hashes = imagePageHashes(module, image, plan.pageSize);
     json.pageMap = Array.from({ length: image.pages }, (_, page) => ({
       page,
       address: image.offset + BigInt(page * plan.pageSize),

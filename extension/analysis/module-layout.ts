@@ -3,10 +3,10 @@
 // diff`) or from a report stored earlier by `wasm-cow inspect --json --pages`, which
 // carries every image page's non-zero flag and hash for exactly this use.
 
-import { pageHashes, type LayoutSide } from "../../common/layout-diff";
+import type { LayoutSide } from "../../common/layout-diff";
 import type { StaticLayer } from "../../common/layer-values";
 import type { InspectReport } from "../../common/report-types";
-import { materializeImage, type ImagePlan } from "./image-planner";
+import { imagePageHashes, materializeImage, type ImagePlan } from "./image-planner";
 import { imageLayer, markDataPage, staticLayers } from "./memory-layers";
 import type { WasmModule } from "./module-types";
 
@@ -31,17 +31,18 @@ export function imageBytesOf(module: WasmModule, plan: ImagePlan): ImageBytes {
 export function moduleLayout(
   module: WasmModule,
   plan: ImagePlan,
-  images: ImageBytes,
 ): { layers: StaticLayer[]; pageHashes: Uint32Array[] } {
-  return { layers: staticLayers(module, plan), pageHashes: pageHashesOf(plan, images) };
+  return { layers: staticLayers(module, plan), pageHashes: pageHashesOf(module, plan) };
 }
 
-/** Per memory of the plan, the hash of every page of its image (none without one). */
-export function pageHashesOf(plan: ImagePlan, images: ImageBytes): Uint32Array[] {
-  return plan.memories.map((m) => {
-    const image = images.get(m.memory);
-    return image ? pageHashes(image.bytes, plan.pageSize) : new Uint32Array(0);
-  });
+/** Per memory of the plan, the hash of every page of its image: none without one, or
+ *  for an image too big to describe (as `imageBytesOf` makes no bytes for it). */
+export function pageHashesOf(module: WasmModule, plan: ImagePlan): Uint32Array[] {
+  return plan.memories.map(({ image }) =>
+    image && image.length > 0 && image.sha256 !== null
+      ? imagePageHashes(module, image, plan.pageSize)
+      : new Uint32Array(0),
+  );
 }
 
 /** A stored report, parsed from its JSON (bigints read as numbers). */

@@ -4,13 +4,17 @@
 
 import { diffLayouts, type LayoutSide, type ReportLike } from "../../common/layout-diff";
 import { packDiff, type PackedDiff } from "../../common/packed-diff";
+import { segmentsOfColumns } from "../../common/segment-columns";
 import type { DiffRequest } from "../../common/worker-protocol";
 
 export function packedLayoutDiff(left: LayoutSide, right: DiffRequest["right"]): PackedDiff {
   const rightSide: LayoutSide = {
-    report: { ...(JSON.parse(right.summaryJson) as ReportLike), dataSegments: right.segments },
+    report: {
+      ...(JSON.parse(right.summaryJson) as ReportLike),
+      dataSegments: segmentsOfColumns(right.segments),
+    },
     layers: right.layers,
     pageHashes: right.pageHashes,
   };
-  return packDiff(diffLayouts(left, rightSide));
+  return packDiff(diffLayouts(left, rightSide, { describe: false }));
 }

@@ -93,6 +93,24 @@ export interface PlacedSegment {
  *  index (the last writer) active at each point: O(n log n), no byte buffer. */
 export function visiblePieces(placed: readonly PlacedSegment[]): VisiblePiece[] {
   const nonEmpty = placed.filter((p) => p.segment.data.length > 0);
+  return disjointInOrder(nonEmpty) ? nonEmpty.map(wholePiece) : sweptPieces(nonEmpty);
+}
+
+/** Whether each segment starts at or after the end of the one before: what linkers emit,
+ *  and then every segment is visible whole, in this order. */
+function disjointInOrder(placed: readonly PlacedSegment[]): boolean {
+  for (let i = 1; i < placed.length; i++) {
+    const before = placed[i - 1]!;
+    if (placed[i]!.address < before.address + before.segment.data.length) return false;
+  }
+  return true;
+}
+
+function wholePiece({ segment, address }: PlacedSegment): VisiblePiece {
+  return { segment: segment.index, address, length: segment.data.length, sourceOffset: 0 };
+}
+
+function sweptPieces(nonEmpty: readonly PlacedSegment[]): VisiblePiece[] {
   const points = new Float64Array(nonEmpty.length * 2);
   nonEmpty.forEach((p, i) => {
     points[2 * i] = p.address;

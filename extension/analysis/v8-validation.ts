@@ -30,7 +30,8 @@ export function validateWithV8(
   scan: FeatureScan,
   secondOpinion: SecondOpinion = validateWithFlags,
 ): V8Verdict {
-  // Module bytes come from files, never from a SharedArrayBuffer.
+  // The editor's bytes may sit in a SharedArrayBuffer (read-shared-file.ts): V8 takes
+  // those as well, validating a private copy.
   const bytes = module.bytes as Uint8Array<ArrayBuffer>;
   if (WebAssembly.validate(bytes)) {
     return { valid: true, message: null, offset: null, lacking: [], withFlags: null };

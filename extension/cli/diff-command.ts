@@ -7,12 +7,7 @@
 
 import { readFileSync, statSync } from "node:fs";
 import { diffLayouts, type LayoutSide } from "../../common/layout-diff";
-import {
-  imageBytesOf,
-  moduleLayout,
-  storedReportLayout,
-  type StoredReport,
-} from "../analysis/module-layout";
+import { moduleLayout, storedReportLayout, type StoredReport } from "../analysis/module-layout";
 import { UsageError, type CliIo } from "./cli-io";
 import { renderDiffJson, renderDiffMarkdown, renderDiffText } from "./diff-report";
 import { checkThresholds, parseThreshold, type Threshold } from "./diff-thresholds";
@@ -122,7 +117,7 @@ function moduleSide(
   const analysed = analyseModuleFile(file, plan, io);
   if (!analysed) return null;
   const { module, plan: imagePlan, report } = analysed;
-  return { report, ...moduleLayout(module, imagePlan, imageBytesOf(module, imagePlan)) };
+  return { report, ...moduleLayout(module, imagePlan) };
 }
 
 function storedSide(file: string, io: CliIo): LayoutSide | null {

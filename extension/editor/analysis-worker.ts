@@ -6,6 +6,7 @@
 
 import { parentPort } from "node:worker_threads";
 import { packedLayoutDiff } from "../analysis/packed-layout-diff";
+import { segmentColumns } from "../../common/segment-columns";
 import { DecodeError } from "../analysis/binary-cursor";
 import { planImages } from "../analysis/image-planner";
 import { reportOf, type InspectOptions } from "../analysis/inspect";
@@ -51,7 +52,8 @@ function segmentsJsonNow(): string {
 }
 
 function pageHashesNow(): Uint32Array[] {
-  return (pageHashes ??= pageHashesOf(analysed().plan, imagesNow()));
+  const { module, plan } = analysed();
+  return (pageHashes ??= pageHashesOf(module, plan));
 }
 
 /** The core module to report: the file itself, or one of a component's. */
@@ -149,15 +151,7 @@ function handle(request: WorkerRequest): WorkerResponse {
   if (request.kind === "diffSide") {
     // The fields the diff reads, nothing else (a segment's offset and bounds stay here);
     // none for the side that will compute the diff itself.
-    const segments = request.withSegments
-      ? analysed().report.dataSegments.map(({ index, memory, name, size, start }) => ({
-          index,
-          memory,
-          name,
-          size,
-          start,
-        }))
-      : [];
+    const segments = segmentColumns(request.withSegments ? analysed().report.dataSegments : []);
     return { id: request.id, ok: true, kind: "diffSide", segments, pageHashes: pageHashesNow() };
   }
   if (request.kind === "diff") {

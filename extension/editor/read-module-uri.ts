@@ -4,6 +4,7 @@
 
 import * as vscode from "vscode";
 import { moduleSizeError } from "../analysis/module-reader";
+import { readSharedFile } from "./read-shared-file";
 
 export async function readModuleUri(uri: vscode.Uri): Promise<Uint8Array> {
   const stat = await vscode.workspace.fs.stat(uri);
@@ -13,5 +14,7 @@ export async function readModuleUri(uri: vscode.Uri): Promise<Uint8Array> {
   }
   const sizeError = moduleSizeError(stat.size);
   if (sizeError) throw new Error(`${name}: ${sizeError}`);
-  return vscode.workspace.fs.readFile(uri);
+  // A local file goes to shared memory, for the analysis worker (read-shared-file.ts);
+  // other file systems only through the workspace API.
+  return uri.scheme === "file" ? readSharedFile(uri.fsPath) : vscode.workspace.fs.readFile(uri);
 }

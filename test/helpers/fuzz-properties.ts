@@ -9,12 +9,14 @@ import { DecodeError } from "../../extension/analysis/binary-cursor";
 import { rewriteForCow } from "../../extension/analysis/cow-rewriter";
 import {
   DEFAULT_DENSE_LIMIT,
+  imagePageHashes,
   materializeImage,
   planImages,
 } from "../../extension/analysis/image-planner";
 import { reportOf } from "../../extension/analysis/inspect";
 import { toJsonText } from "../../extension/analysis/json-text";
 import { readModule } from "../../extension/analysis/module-reader";
+import { pageHashes } from "../../common/layout-diff";
 import type { WasmModule } from "../../extension/analysis/module-types";
 import { renderMarkdownReport } from "../../extension/cli/markdown-report";
 import { renderTextReport } from "../../extension/cli/text-report";
@@ -70,6 +72,12 @@ export function checkMutant(bytes: Uint8Array, figures: FuzzFigures): void {
     if (image.length !== memory.image.length) {
       throw new Error(
         `memory ${memory.memory}: an image of ${image.length} bytes, planned ${memory.image.length}`,
+      );
+    }
+    const fromPieces = imagePageHashes(module, memory.image, options.pageSize);
+    if (fromPieces.join() !== pageHashes(image, options.pageSize).join()) {
+      throw new Error(
+        `memory ${memory.memory}: page hashes from the pieces differ from the image's`,
       );
     }
   }

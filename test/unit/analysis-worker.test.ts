@@ -18,7 +18,8 @@ import { diffLayouts } from "../../common/layout-diff";
 import { differenceAt } from "../../common/packed-diff";
 import { planImages } from "../../extension/analysis/image-planner";
 import { reportOf } from "../../extension/analysis/inspect";
-import { imageBytesOf, moduleLayout } from "../../extension/analysis/module-layout";
+import { moduleLayout } from "../../extension/analysis/module-layout";
+import { segmentColumns } from "../../common/segment-columns";
 import { readModule } from "../../extension/analysis/module-reader";
 
 const WORKER = path.resolve(__dirname, "../../dist/analysis-worker.js");
@@ -119,7 +120,7 @@ test("the compare diff: the left worker's against the right's, as diffLayouts ma
     const sides = [leftFile!, rightFile!].map((file) => {
       const module = readModule(new Uint8Array(readFileSync(file)));
       const plan = planImages(module, options);
-      const layout = moduleLayout(module, plan, imageBytesOf(module, plan));
+      const layout = moduleLayout(module, plan);
       return { report: reportOf(module, plan, options), ...layout };
     });
     await client.analyze(readFileSync(leftFile!), leftFile!, 4096, 16 * 1024 * 1024);
@@ -145,7 +146,7 @@ test("a diff before any analysis is refused", async () => {
   const fresh = new AnalysisClient(WORKER);
   try {
     await assert.rejects(
-      fresh.diff({ summaryJson: "{}", segments: [], layers: [], pageHashes: [] }),
+      fresh.diff({ summaryJson: "{}", segments: segmentColumns([]), layers: [], pageHashes: [] }),
       /no module was analysed/,
     );
   } finally {

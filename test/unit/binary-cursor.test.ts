@@ -129,6 +129,40 @@ describe("s32", () => {
   test("unexpected end", () => {
     assertDecodeError(() => cursorOver([0xff, 0xff]).s32("value"), "unexpected end", AT);
   });
+
+  test("agrees with the specification's grammar on random byte strings", () => {
+    // The spec's sN (binary/values): one byte n, either final (n < 2^7) and in range for
+    // N bits, or a continuation (n ≥ 2^7, only while N > 7) followed by s(N−7).
+    const spec = (bytes: number[], at: number, n: number): number | string => {
+      if (at >= bytes.length) return "unexpected end";
+      const byte = bytes[at]!;
+      if (byte < 0x40) return byte < 2 ** (n - 1) ? byte : "integer too large";
+      if (byte < 0x80) return byte >= 0x80 - 2 ** (n - 1) ? byte - 0x80 : "integer too large";
+      if (n <= 7) return "integer representation too long";
+      const rest = spec(bytes, at + 1, n - 7);
+      return typeof rest === "string" ? rest : 0x80 * rest + (byte - 0x80);
+    };
+    let seed = 7;
+    const random = (below: number): number => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return (seed >>> 8) % below;
+    };
+    const interesting = [0x00, 0x07, 0x08, 0x3f, 0x40, 0x70, 0x78, 0x7f, 0x80, 0xc0, 0xff];
+    for (let i = 0; i < 20_000; i++) {
+      const bytes = Array.from({ length: 1 + random(6) }, () =>
+        random(2) ? interesting[random(interesting.length)]! : random(256),
+      );
+      const expected = spec(bytes, 0, 32);
+      const cursor = cursorOver(bytes);
+      let actual: number | string;
+      try {
+        actual = cursor.s32("value");
+      } catch (error) {
+        actual = (error as Error).message.replace(/:.*/, "");
+      }
+      assert.equal(actual, expected, `bytes ${bytes.map((b) => b.toString(16)).join(" ")}`);
+    }
+  });
 });
 
 describe("s64", () => {

@@ -8,6 +8,7 @@ import {
   diffLayouts,
   diffPageHashes,
   pageHashes,
+  pageHashesOfRuns,
   zeroPageHash,
   type ImageLike,
   type LayoutSide,
@@ -62,6 +63,29 @@ describe("pageHashes", () => {
   test("hashes a short last page as if padded with zeros", () => {
     assert.deepEqual(pageHashes(bytes("abc"), 2), pageHashes(Uint8Array.of(97, 98, 99, 0), 2));
     assert.equal(pageHashes(bytes("abc"), 2).length, 2);
+  });
+
+  test("from runs of bytes equals the hashes of the assembled image", () => {
+    // Runs that start mid-page, cross pages, touch, and leave whole pages of zeros.
+    const runs: [number, number[]][] = [
+      [1, [5, 6, 7, 8, 9]],
+      [6, [1]],
+      [7, [2, 3]],
+      [20, [4, 0, 4]],
+      [31, [9]],
+    ];
+    const image = new Uint8Array(32);
+    for (const [address, values] of runs) image.set(values, address);
+    for (const pageSize of [1, 4, 8, 32]) {
+      const fromRuns = pageHashesOfRuns(image.length, pageSize, (visit) => {
+        for (const [address, values] of runs) {
+          // A source holding more than the run: only [from, to) is the run's.
+          const source = Uint8Array.of(0xff, ...values, 0xff);
+          visit(address, source, 1, values.length + 1);
+        }
+      });
+      assert.deepEqual([...fromRuns], [...pageHashes(image, pageSize)], `page size ${pageSize}`);
+    }
   });
 
   test("zeroPageHash is the hash of a page of zeros", () => {

@@ -19,7 +19,7 @@ import {
 } from "../../common/packed-diff";
 import { inspectModule } from "../../extension/analysis/inspect";
 import { planImages } from "../../extension/analysis/image-planner";
-import { imageBytesOf, moduleLayout } from "../../extension/analysis/module-layout";
+import { moduleLayout } from "../../extension/analysis/module-layout";
 import { readModule } from "../../extension/analysis/module-reader";
 import { buildExamples } from "../../scripts/build-examples";
 import { wat } from "../helpers/wat";
@@ -32,7 +32,7 @@ function layoutSide(bytes: Uint8Array): LayoutSide {
   const options = { pageSize: 4096, denseLimit: 16 << 20, fileName: "m.wasm" };
   const module = readModule(bytes);
   const plan = planImages(module, options);
-  const layout = moduleLayout(module, plan, imageBytesOf(module, plan));
+  const layout = moduleLayout(module, plan);
   const side = { report: inspectModule(bytes, options), ...layout };
   sides.set(bytes, side);
   return side;

@@ -3,7 +3,8 @@
 
 import { DEFAULT_DENSE_LIMIT, planImages } from "../../../extension/analysis/image-planner";
 import { reportOf } from "../../../extension/analysis/inspect";
-import { imageBytesOf, moduleLayout } from "../../../extension/analysis/module-layout";
+import { moduleLayout } from "../../../extension/analysis/module-layout";
+import { segmentColumns } from "../../../common/segment-columns";
 import { packedLayoutDiff } from "../../../extension/analysis/packed-layout-diff";
 import { readModule } from "../../../extension/analysis/module-reader";
 import type { ReportJson, SegmentJson } from "../../../common/report-json";
@@ -75,7 +76,7 @@ function analysed(bytes: Uint8Array, options: ReportOptions) {
   const module = readModule(bytes);
   const plan = planImages(module, planOptions);
   const report = reportOf(module, plan, planOptions);
-  return { report, ...moduleLayout(module, plan, imageBytesOf(module, plan)) };
+  return { report, ...moduleLayout(module, plan) };
 }
 
 /** The `report` message for a module's bytes (throws DecodeError like the worker). */
@@ -112,7 +113,7 @@ export function diffMessage(
     diff: packedLayoutDiff(leftSide, {
       ...rightSide,
       summaryJson: summaryJsonOf(rightSide.report),
-      segments: rightSide.report.dataSegments,
+      segments: segmentColumns(rightSide.report.dataSegments),
     }),
   };
 }

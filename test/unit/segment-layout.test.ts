@@ -1,0 +1,67 @@
+// visiblePieces against the naive model of instantiation: every segment's bytes written
+// in index order into a byte array, the last writer of each byte winning. Both of its
+// ways are checked: segments in address order without overlaps (taken whole) and any
+// other placement (swept).
+
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { visiblePieces, type PlacedSegment } from "../../extension/analysis/segment-layout";
+import type { DataSegment } from "../../extension/analysis/module-types";
+
+function segment(index: number, length: number): DataSegment {
+  return {
+    index,
+    entryOffset: 0,
+    mode: "active",
+    memory: 0,
+    offsetExpr: null,
+    data: new Uint8Array(length),
+    dataOffset: 0,
+  };
+}
+
+/** Which segment (and which of its bytes) each address shows: [segment, byte] or null. */
+function writerMap(placed: PlacedSegment[], span: number): ([number, number] | null)[] {
+  const map: ([number, number] | null)[] = new Array(span).fill(null);
+  for (const { segment, address } of placed) {
+    for (let i = 0; i < segment.data.length; i++) map[address + i] = [segment.index, i];
+  }
+  return map;
+}
+
+function piecesMap(placed: PlacedSegment[], span: number): ([number, number] | null)[] {
+  const map: ([number, number] | null)[] = new Array(span).fill(null);
+  let end = -1;
+  for (const piece of visiblePieces(placed)) {
+    assert.ok(piece.address >= end, "pieces are in address order and do not overlap");
+    for (let i = 0; i < piece.length; i++) {
+      map[piece.address + i] = [piece.segment, piece.sourceOffset + i];
+    }
+    end = piece.address + piece.length;
+  }
+  return map;
+}
+
+test("visible pieces show each byte's last writer, for ordered and overlapping placements", () => {
+  let seed = 11;
+  const random = (below: number): number => {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    return (seed >>> 8) % below;
+  };
+  let ordered = 0;
+  for (let round = 0; round < 2_000; round++) {
+    const count = 1 + random(8);
+    const placed: PlacedSegment[] = [];
+    let cursor = 0;
+    const inOrder = round % 2 === 0;
+    for (let index = 0; index < count; index++) {
+      const length = random(6);
+      const address = inOrder ? cursor + random(3) : random(24);
+      placed.push({ segment: segment(index, length), address });
+      cursor = address + length;
+    }
+    if (inOrder) ordered++;
+    assert.deepEqual(piecesMap(placed, 40), writerMap(placed, 40), JSON.stringify(placed));
+  }
+  assert.equal(ordered, 1_000);
+});
