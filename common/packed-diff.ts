@@ -92,7 +92,8 @@ const PAGE_KINDS: readonly PageKind[] = ["outside", "zero", "data"];
 const DIFFERENCE_KINDS: readonly DifferenceKind[] = ["image", "segment", "pages"];
 
 export function packDiff(diff: LayoutDiff): PackedDiff {
-  const changeRow = new Map(diff.segments.map((change, row) => [change, row]));
+  const changeRow = new Map<SegmentChange, number>();
+  for (let row = 0; row < diff.segments.length; row++) changeRow.set(diff.segments[row]!, row);
   const rangeRow = new Map<PageRangeDiff, number>();
   for (const memory of diff.memories) memory.pageRanges.forEach((r, row) => rangeRow.set(r, row));
 
@@ -105,7 +106,8 @@ export function packDiff(diff: LayoutDiff): PackedDiff {
   };
   const segments = packChanges(diff.segments);
   const memories = diff.memories.map(packMemory);
-  diff.differences.forEach((d, i) => {
+  for (let i = 0; i < count; i++) {
+    const d = diff.differences[i]!;
     differences.memory[i] = d.memory;
     differences.kind[i] = DIFFERENCE_KINDS.indexOf(d.kind);
     const row = d.segmentChange
@@ -116,7 +118,7 @@ export function packDiff(diff: LayoutDiff): PackedDiff {
     differences.row[i] = row;
     if (d.segmentChange) segments.difference[row] = i;
     if (d.pageRange) memories[d.memory]!.pageRanges.difference[row] = i;
-  });
+  }
   return {
     pageSize: diff.pageSize,
     memories,
@@ -161,32 +163,44 @@ function packMemory(memory: MemoryDiff): PackedMemoryDiff {
   };
 }
 
-function packRefs(refs: readonly (SegmentRef | null)[]): PackedSegmentRefs {
-  const n = refs.length;
+/** One side of every change: `side` picks it. Loops, not `from`/`map`: 100,000 rows. */
+function packRefs(
+  changes: readonly SegmentChange[],
+  side: (change: SegmentChange) => SegmentRef | null,
+): PackedSegmentRefs {
+  const n = changes.length;
   const packed: PackedSegmentRefs = {
     index: new Int32Array(n),
     memory: new Int32Array(n),
     start: new Float64Array(n),
     size: new Float64Array(n),
-    names: refs.some((r) => r?.name != null) ? refs.map((r) => r?.name ?? null) : null,
+    names: null,
   };
-  refs.forEach((r, i) => {
+  for (let i = 0; i < n; i++) {
+    const r = side(changes[i]!);
     packed.index[i] = r ? r.index : -1;
     packed.memory[i] = r?.memory ?? -1;
     packed.start[i] = r?.start == null ? NaN : Number(r.start);
     packed.size[i] = r?.size ?? 0;
-  });
+    if (r?.name != null) (packed.names ??= new Array<string | null>(n).fill(null))[i] = r.name;
+  }
   return packed;
 }
 
 function packChanges(changes: readonly SegmentChange[]): PackedSegmentChanges {
   const n = changes.length;
+  const kind = new Uint8Array(n);
+  const matchedBy = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    kind[i] = CHANGE_KINDS.indexOf(changes[i]!.kind);
+    matchedBy[i] = MATCHES.indexOf(changes[i]!.matchedBy);
+  }
   return {
     count: n,
-    kind: Uint8Array.from(changes, (c) => CHANGE_KINDS.indexOf(c.kind)),
-    matchedBy: Uint8Array.from(changes, (c) => MATCHES.indexOf(c.matchedBy)),
-    left: packRefs(changes.map((c) => c.left)),
-    right: packRefs(changes.map((c) => c.right)),
+    kind,
+    matchedBy,
+    left: packRefs(changes, (c) => c.left),
+    right: packRefs(changes, (c) => c.right),
     difference: new Int32Array(n).fill(-1),
   };
 }

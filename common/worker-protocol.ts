@@ -16,6 +16,8 @@ export interface AnalyzeRequest {
   /** For a component: which core module (in file order) to report; null for the one
    *  with the most image bytes. Ignored for a core module. */
   module: number | null;
+  /** Whether V8 validates the module on another thread meanwhile (analysis-client.ts). */
+  validateAside: boolean;
 }
 
 export interface ImageBytesRequest {

@@ -35,6 +35,9 @@ export interface InspectOptions extends PlanOptions {
    *  with experimental flags by default; the fuzz suite asks no one, since a child
    *  process per case would cost it 127 ms). */
   secondOpinion?: SecondOpinion;
+  /** `WebAssembly.validate`'s answer for these bytes when it was asked already (the
+   *  analysis worker asks on another thread while it decodes). */
+  v8Validates?: boolean;
 }
 
 /** Decodes, validates and plans. Throws DecodeError for malformed input; an invalid
@@ -53,7 +56,7 @@ export function reportOf(
   const bytes = module.bytes;
   const placements = new Map(plan.segments.map((p) => [p.segment, p]));
   const scan = scanFeatures(module);
-  const v8 = validateWithV8(module, scan, options.secondOpinion);
+  const v8 = validateWithV8(module, scan, options.secondOpinion, options.v8Validates);
   return {
     file: options.fileName,
     size: bytes.length,

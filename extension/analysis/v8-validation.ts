@@ -29,11 +29,13 @@ export function validateWithV8(
   module: WasmModule,
   scan: FeatureScan,
   secondOpinion: SecondOpinion = validateWithFlags,
+  /** `WebAssembly.validate(module.bytes)`, when already asked. */
+  validates?: boolean,
 ): V8Verdict {
   // The editor's bytes may sit in a SharedArrayBuffer (read-shared-file.ts): V8 takes
   // those as well, validating a private copy.
   const bytes = module.bytes as Uint8Array<ArrayBuffer>;
-  if (WebAssembly.validate(bytes)) {
+  if (validates ?? WebAssembly.validate(bytes)) {
     return { valid: true, message: null, offset: null, lacking: [], withFlags: null };
   }
   let raw = "rejected by WebAssembly.validate";

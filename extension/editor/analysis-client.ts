@@ -32,7 +32,13 @@ export class AnalysisClient {
   /** Progress listeners of the requests that have one, by id, until they settle. */
   private readonly progress = new Map<number, (progress: WorkerProgress) => void>();
 
-  constructor(workerScript = path.join(__dirname, "analysis-worker.js")) {
+  /** `validateAside`: V8 validates each module on a thread of its own while the worker
+   *  decodes it (v8-validator-thread.ts). Worth it while a core is free: not when two
+   *  workers analyse the two sides of a comparison at once on two cores. */
+  constructor(
+    workerScript = path.join(__dirname, "analysis-worker.js"),
+    private readonly options: { validateAside: boolean } = { validateAside: true },
+  ) {
     this.worker = new Worker(workerScript);
     this.worker.on("message", (response: WorkerResponse | WorkerProgress) => {
       if ("progress" in response) this.progress.get(response.id)?.(response);
@@ -59,7 +65,16 @@ export class AnalysisClient {
     component: ComponentView | null;
   }> {
     const response = await this.send(
-      { kind: "analyze", id: 0, bytes, fileName, pageSize, denseLimit, module },
+      {
+        kind: "analyze",
+        id: 0,
+        bytes,
+        fileName,
+        pageSize,
+        denseLimit,
+        module,
+        validateAside: this.options.validateAside,
+      },
       onProgress,
     );
     if (response.ok && response.kind === "analyze")

@@ -12,6 +12,7 @@ import { planImages } from "../analysis/image-planner";
 import { reportOf, type InspectOptions } from "../analysis/inspect";
 import { inspectComponent } from "../analysis/inspect-component";
 import { toJsonText } from "../analysis/json-text";
+import { V8ValidatorThread } from "./v8-validator-thread";
 import { segmentsJsonOf, summaryJsonOf } from "../analysis/report-json-parts";
 import { imageBytesOf, pageHashesOf, type ImageBytes } from "../analysis/module-layout";
 import { staticLayers } from "../analysis/memory-layers";
@@ -118,34 +119,43 @@ function progress(id: number, phase: number): void {
   parentPort!.postMessage(message);
 }
 
-function handle(request: WorkerRequest): WorkerResponse {
-  if (request.kind === "analyze") {
-    progress(request.id, 0);
-    const options = {
-      pageSize: request.pageSize,
-      denseLimit: request.denseLimit,
-      fileName: request.fileName,
-    };
-    const { module, plan, component } = moduleToReport(request, options, () =>
-      progress(request.id, 1),
-    );
-    progress(request.id, 2);
-    const report = reportOf(module, plan, options);
-    lastReport = report;
-    lastPlanned = { module, plan };
-    lastComponent = component ? { bytes: request.bytes, options } : null;
-    lastLayers = staticLayers(module, plan);
-    [segmentsJson, images, pageHashes] = [null, null, null];
-    return {
-      id: request.id,
-      ok: true,
-      kind: "analyze",
-      summaryJson: summaryJsonOf(report),
-      segmentCount: report.dataSegments.length,
-      layers: lastLayers,
-      component,
-    };
-  }
+const validator = new V8ValidatorThread();
+
+async function analyze(request: AnalyzeRequest): Promise<WorkerResponse> {
+  progress(request.id, 0);
+  // V8 validates the file on its own thread while this one decodes and plans.
+  const validation =
+    request.validateAside && !isComponent(request.bytes)
+      ? validator.validate(request.bytes)
+      : Promise.resolve(undefined);
+  const options = {
+    pageSize: request.pageSize,
+    denseLimit: request.denseLimit,
+    fileName: request.fileName,
+  };
+  const { module, plan, component } = moduleToReport(request, options, () =>
+    progress(request.id, 1),
+  );
+  progress(request.id, 2);
+  const v8Validates = module.bytes === request.bytes ? await validation : undefined;
+  const report = reportOf(module, plan, { ...options, v8Validates });
+  lastReport = report;
+  lastPlanned = { module, plan };
+  lastComponent = component ? { bytes: request.bytes, options } : null;
+  lastLayers = staticLayers(module, plan);
+  [segmentsJson, images, pageHashes] = [null, null, null];
+  return {
+    id: request.id,
+    ok: true,
+    kind: "analyze",
+    summaryJson: summaryJsonOf(report),
+    segmentCount: report.dataSegments.length,
+    layers: lastLayers,
+    component,
+  };
+}
+
+function handle(request: Exclude<WorkerRequest, AnalyzeRequest>): WorkerResponse {
   if (request.kind === "segments")
     return { id: request.id, ok: true, kind: "segments", segmentsJson: segmentsJsonNow() };
   if (request.kind === "diffSide") {
@@ -183,17 +193,22 @@ function handle(request: WorkerRequest): WorkerResponse {
   return { id: request.id, ok: true, kind: "imageBytes", bytes };
 }
 
-parentPort!.on("message", (request: WorkerRequest) => {
-  let response: WorkerResponse;
+async function answer(request: WorkerRequest): Promise<WorkerResponse> {
   try {
-    response = handle(request);
+    return request.kind === "analyze" ? await analyze(request) : handle(request);
   } catch (error) {
-    response = {
+    return {
       id: request.id,
       ok: false,
       error: error instanceof Error ? error.message : String(error),
       offset: error instanceof DecodeError ? error.offset : null,
     };
   }
-  parentPort!.postMessage(response);
+}
+
+// One request at a time, in order: an analysis waits for V8's verdict, and what is asked
+// after it must see its module.
+let queue = Promise.resolve();
+parentPort!.on("message", (request: WorkerRequest) => {
+  queue = queue.then(async () => parentPort!.postMessage(await answer(request)));
 });

@@ -227,7 +227,7 @@ export class InspectorPanel implements vscode.Disposable {
     const settings = readSettings();
     const fileName = path.basename(uri.fsPath);
     this.analyses.get(side)?.client.dispose();
-    const client = new AnalysisClient();
+    const client = new AnalysisClient(undefined, { validateAside: this.view !== "compare" });
     const analysis: SideAnalysis = {
       client,
       uri,

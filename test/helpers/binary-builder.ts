@@ -231,6 +231,14 @@ export function funcBody(locals: [number, number][], code: Bytes): number[] {
 
 export const codeSection = (...bodies: Bytes[]): number[] => section(SECTION.code, vec(bodies));
 
+/** The sections of `(func (result i32))` with an i64 on the stack: well formed, and
+ *  invalid for every engine. */
+export const TYPE_MISMATCH_SECTIONS: readonly number[][] = [
+  typeSection(funcType([], [VALTYPE.i32])),
+  functionSection(0),
+  codeSection(funcBody([], [...op.i64Const(0n), ...op.end])),
+];
+
 // --- imports ----------------------------------------------------------------------
 
 export const importDesc = {

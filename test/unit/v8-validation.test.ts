@@ -11,16 +11,11 @@ import { validateWithV8 } from "../../extension/analysis/v8-validation";
 import type { FeatureScan, FeatureUse } from "../../common/wasm-features";
 import { readModule } from "../../extension/analysis/module-reader";
 import {
-  codeSection,
-  funcBody,
-  funcType,
-  functionSection,
   memorySection,
   module,
-  op,
   section,
   SECTION,
-  typeSection,
+  TYPE_MISMATCH_SECTIONS,
   vec,
   VALTYPE,
 } from "../helpers/binary-builder";
@@ -36,12 +31,7 @@ const use = (feature: FeatureUse["feature"], offset: number): FeatureUse => ({
   offset,
 });
 
-/** (func (result i32)) with an i64 on the stack: invalid for every engine. */
-const typeMismatch = [
-  typeSection(funcType([], [VALTYPE.i32])),
-  functionSection(0),
-  codeSection(funcBody([], [...op.i64Const(0n), ...op.end])),
-];
+const typeMismatch = TYPE_MISMATCH_SECTIONS;
 
 describe("validateWithV8 (V8 11.3)", () => {
   test("this process is the V8 these expectations describe", () => {
