@@ -24,6 +24,7 @@ export class V8ValidatorThread {
     worker.on("message", ({ id, validates }: { id: number; validates: boolean }) => {
       this.waiting.get(id)?.(validates);
       this.waiting.delete(id);
+      if (this.waiting.size === 0) worker.unref();
     });
     // A validator that fails leaves the question to the caller (undefined: not asked).
     const giveUp = (): void => {
@@ -33,7 +34,7 @@ export class V8ValidatorThread {
     };
     worker.on("error", giveUp);
     worker.on("exit", giveUp);
-    // It must not keep the analysis worker alive on its own.
+    // It keeps its parent alive only while an answer is awaited.
     worker.unref();
     this.worker = worker;
   }
@@ -45,6 +46,7 @@ export class V8ValidatorThread {
     const id = this.nextId++;
     return new Promise((resolve) => {
       this.waiting.set(id, resolve);
+      this.worker!.ref();
       this.worker!.postMessage({ id, bytes });
     });
   }

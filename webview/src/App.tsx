@@ -20,6 +20,7 @@ import type {
 import type { ReportJson } from "../../common/report-json";
 import { CompareView, type CompareDiff } from "./views/CompareView";
 import { ModulePicker } from "./views/ModulePicker";
+import { wrapTabHeaders } from "./wrap-tab-headers";
 import { OverviewView } from "./views/OverviewView";
 import { PageMapView } from "./views/PageMapView";
 import { SegmentsView } from "./views/SegmentsView";
@@ -227,6 +228,7 @@ export function App(): ReactElement {
         <ModulePicker component={left.data.component} side={left.data.side} compare={false} />
       )}
       <VscodeTabs
+        ref={wrapTabHeaders}
         selectedIndex={TABS.indexOf(tab)}
         onVscTabsSelect={(event) => setTab(TABS[event.detail.selectedIndex] ?? "overview")}
         aria-label="Inspector views"

@@ -111,8 +111,11 @@ export function MemoryPicture(props: MemoryPictureProps): ReactElement {
               />
               {regions.length === 0 && (
                 <text className="picture-track-note" x={4} y={TRACK.regions + 15}>
-                  None known: no named data segments, and no __data_end, __heap_base or
-                  __stack_pointer global
+                  {/* Short: SVG text does not wrap, and the lane may be narrow. */}
+                  None known
+                  <title>
+                    No named data segments, and no __data_end, __heap_base or __stack_pointer global
+                  </title>
                 </text>
               )}
               {[...regions]

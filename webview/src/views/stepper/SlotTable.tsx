@@ -15,48 +15,50 @@ const STATE_LABELS: Record<SlotView["state"], string> = {
 
 export function SlotTable({ run, fileName }: { run: RunView; fileName: string }): ReactElement {
   return (
-    <table className="slot-table">
-      <caption>Slots of the runner's pool</caption>
-      <thead>
-        <tr>
-          <th scope="col">Slot</th>
-          <th scope="col">State</th>
-          <th scope="col">Affinity (module, memory)</th>
-          <th scope="col">Bytes resident</th>
-          <th scope="col">Accessible bytes</th>
-          <th scope="col">Image mapped</th>
-          <th scope="col">Retired</th>
-        </tr>
-      </thead>
-      <tbody>
-        {run.slots.map((slot) => (
-          <tr key={slot.index} data-slot={slot.index} data-state={slot.state}>
-            <th scope="row">{slot.index}</th>
-            <td data-field="state">
-              <span className={`slot-state slot-state-${slot.state}`} aria-hidden="true" />
-              {STATE_LABELS[slot.state]}
-            </td>
-            <td data-field="affinity">
-              <AffinityCell affinity={slot.affinity} run={run} fileName={fileName} />
-            </td>
-            <td className="number" data-field="bytesResident" data-value={slot.bytesResident}>
-              {exactBytes(slot.bytesResident)}
-            </td>
-            <td className="number" data-field="accessibleBytes" data-value={slot.accessibleBytes}>
-              {exactBytes(slot.accessibleBytes)}
-            </td>
-            <td data-field="imageMapped">{slot.imageMapped ? "yes" : "no"}</td>
-            <td className="number" data-field="retirements" data-value={slot.retirements ?? ""}>
-              {slot.retirements === null
-                ? "not reported"
-                : slot.retirements === 0
-                  ? "never"
-                  : `${slot.retirements}×`}
-            </td>
+    <div className="table-frame">
+      <table className="slot-table">
+        <caption>Slots of the runner's pool</caption>
+        <thead>
+          <tr>
+            <th scope="col">Slot</th>
+            <th scope="col">State</th>
+            <th scope="col">Affinity (module, memory)</th>
+            <th scope="col">Bytes resident</th>
+            <th scope="col">Accessible bytes</th>
+            <th scope="col">Image mapped</th>
+            <th scope="col">Retired</th>
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {run.slots.map((slot) => (
+            <tr key={slot.index} data-slot={slot.index} data-state={slot.state}>
+              <th scope="row">{slot.index}</th>
+              <td data-field="state">
+                <span className={`slot-state slot-state-${slot.state}`} aria-hidden="true" />
+                {STATE_LABELS[slot.state]}
+              </td>
+              <td data-field="affinity">
+                <AffinityCell affinity={slot.affinity} run={run} fileName={fileName} />
+              </td>
+              <td className="number" data-field="bytesResident" data-value={slot.bytesResident}>
+                {exactBytes(slot.bytesResident)}
+              </td>
+              <td className="number" data-field="accessibleBytes" data-value={slot.accessibleBytes}>
+                {exactBytes(slot.accessibleBytes)}
+              </td>
+              <td data-field="imageMapped">{slot.imageMapped ? "yes" : "no"}</td>
+              <td className="number" data-field="retirements" data-value={slot.retirements ?? ""}>
+                {slot.retirements === null
+                  ? "not reported"
+                  : slot.retirements === 0
+                    ? "never"
+                    : `${slot.retirements}×`}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }
 
