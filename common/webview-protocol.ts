@@ -57,6 +57,13 @@ export interface ViewSettings {
 }
 
 /** Host → webview. */
+/** What a report's summary leaves out, as compact JSON: its `dataSegments` and its
+ *  `exports`. */
+export interface ReportDetails {
+  segmentsJson: string;
+  exportsJson: string;
+}
+
 export type HostMessage =
   | {
       type: "init";
@@ -68,17 +75,19 @@ export type HostMessage =
       type: "report";
       side: ReportSide;
       fileName: string;
-      /** The report without its data segments (extension/analysis/report-json-parts.ts):
-       *  the segments follow in a `segments` message (inspector panels only; the compare
-       *  view gets the diff instead). */
+      /** The report without its data segments and exports
+       *  (extension/analysis/report-json-parts.ts): they follow in a `details` message
+       *  (inspector panels only; the compare view gets the diff instead). A module can
+       *  have 100,000 segments, or 75,000 exports (12 MB of JSON in duckdb's). */
       summaryJson: string;
       segmentCount: number;
+      exportCount: number;
       /** Static page layers, one per memory (extension/analysis/memory-layers.ts). */
       layers: StaticLayer[];
       /** Set when the file is a component: the report is that of `component.chosen`. */
       component?: ComponentView | null;
     }
-  | { type: "segments"; side: ReportSide; segmentsJson: string }
+  | ({ type: "details"; side: ReportSide } & ReportDetails)
   | { type: "reportError"; side: ReportSide; fileName: string; message: string }
   /** The compare view's layout diff, computed by the left side's analysis worker once
    *  both sides are analysed (again after either side changes). */

@@ -5,6 +5,7 @@ import type { StaticLayer } from "./layer-values";
 import type { PackedDiff } from "./packed-diff";
 import type { ComponentView } from "./report-types";
 import type { SegmentColumns } from "./segment-columns";
+import type { ReportDetails } from "./webview-protocol";
 
 export interface AnalyzeRequest {
   kind: "analyze";
@@ -62,10 +63,10 @@ export interface DiffSideRequest {
   withSegments: boolean;
 }
 
-/** The last module's data segments as compact JSON (the Segments tab's, after the
- *  summary). */
-export interface SegmentsRequest {
-  kind: "segments";
+/** The last module's data segments and exports as compact JSON (what the summary
+ *  leaves out: the Segments tab's and the export picker's). */
+export interface DetailsRequest {
+  kind: "details";
   id: number;
 }
 
@@ -75,7 +76,7 @@ export type WorkerRequest =
   | ReportTextRequest
   | DiffRequest
   | DiffSideRequest
-  | SegmentsRequest;
+  | DetailsRequest;
 
 /** Posted by the worker while it analyses (before each phase), for a determinate progress
  *  bar: phase `step` of `of`, in words. Not an answer: the request stays open. */
@@ -92,11 +93,13 @@ export type WorkerResponse =
       id: number;
       ok: true;
       kind: "analyze";
-      /** The report without its data segments, as compact JSON (indentation would double
-       *  the text): what the Overview paints from, sent before anything else is made. */
+      /** The report without its data segments and exports, as compact JSON (indentation
+       *  would double the text): what the Overview paints from, sent before anything else
+       *  is made. */
       summaryJson: string;
-      /** How many data segments the report has (`segments` gives them). */
+      /** How many of each the report has (`details` gives them). */
       segmentCount: number;
+      exportCount: number;
       layers: StaticLayer[];
       /** Set when the file is a component: its modules, and which one was reported. */
       component: ComponentView | null;
@@ -104,7 +107,7 @@ export type WorkerResponse =
   | { id: number; ok: true; kind: "imageBytes"; bytes: Uint8Array }
   | { id: number; ok: true; kind: "reportText"; text: string }
   | { id: number; ok: true; kind: "diff"; diff: PackedDiff }
-  | { id: number; ok: true; kind: "segments"; segmentsJson: string }
+  | ({ id: number; ok: true; kind: "details" } & ReportDetails)
   | {
       id: number;
       ok: true;

@@ -1,14 +1,19 @@
-// The report in the two JSON texts the analysis worker sends: its summary (every field
-// but the data segments: what the Overview paints from) and its data segments (what the
-// Segments tab reads, asked for afterwards), compact as the webview parses them.
+// The report in the JSON texts the analysis worker sends: its summary (every field but
+// the data segments and the exports: what the Overview paints from) and those two (what
+// the Segments tab and the export picker read, asked for afterwards), compact as the
+// webview parses them.
 
+import type { ReportDetails } from "../../common/webview-protocol";
 import type { InspectReport } from "../../common/report-types";
 import { toJsonText } from "./json-text";
 
 export function summaryJsonOf(report: InspectReport): string {
-  return toJsonText({ ...report, dataSegments: [] }, 0);
+  return toJsonText({ ...report, dataSegments: [], exports: [] }, 0);
 }
 
-export function segmentsJsonOf(report: InspectReport): string {
-  return toJsonText(report.dataSegments, 0);
+export function detailsJsonOf(report: InspectReport): ReportDetails {
+  return {
+    segmentsJson: toJsonText(report.dataSegments, 0),
+    exportsJson: toJsonText(report.exports, 0),
+  };
 }

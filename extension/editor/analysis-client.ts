@@ -6,6 +6,7 @@ import { Worker } from "node:worker_threads";
 import type { StaticLayer } from "../../common/layer-values";
 import type { ComponentView } from "../../common/report-types";
 import { PendingRequests } from "../../common/pending-requests";
+import type { ReportDetails } from "../../common/webview-protocol";
 import type { PackedDiff } from "../../common/packed-diff";
 import type {
   DiffRequest,
@@ -61,6 +62,7 @@ export class AnalysisClient {
   ): Promise<{
     summaryJson: string;
     segmentCount: number;
+    exportCount: number;
     layers: StaticLayer[];
     component: ComponentView | null;
   }> {
@@ -81,6 +83,7 @@ export class AnalysisClient {
       return {
         summaryJson: response.summaryJson,
         segmentCount: response.segmentCount,
+        exportCount: response.exportCount,
         layers: response.layers,
         component: response.component,
       };
@@ -94,10 +97,11 @@ export class AnalysisClient {
     throw new Error("unexpected analysis response");
   }
 
-  /** The last analysed module's data segments, as compact JSON. */
-  async segments(): Promise<string> {
-    const response = await this.send({ kind: "segments", id: 0 });
-    if (response.ok && response.kind === "segments") return response.segmentsJson;
+  /** The last analysed module's data segments and exports, as compact JSON. */
+  async details(): Promise<ReportDetails> {
+    const response = await this.send({ kind: "details", id: 0 });
+    if (response.ok && response.kind === "details")
+      return { segmentsJson: response.segmentsJson, exportsJson: response.exportsJson };
     throw new Error("unexpected analysis response");
   }
 

@@ -13,7 +13,7 @@ import { reportOf, type InspectOptions } from "../analysis/inspect";
 import { inspectComponent } from "../analysis/inspect-component";
 import { toJsonText } from "../analysis/json-text";
 import { V8ValidatorThread } from "./v8-validator-thread";
-import { segmentsJsonOf, summaryJsonOf } from "../analysis/report-json-parts";
+import { detailsJsonOf, summaryJsonOf } from "../analysis/report-json-parts";
 import { imageBytesOf, pageHashesOf, type ImageBytes } from "../analysis/module-layout";
 import { staticLayers } from "../analysis/memory-layers";
 import type { StaticLayer } from "../../common/layer-values";
@@ -25,6 +25,7 @@ import type {
   WorkerResponse,
 } from "../../common/worker-protocol";
 import type { ComponentView, InspectReport } from "../../common/report-types";
+import type { ReportDetails } from "../../common/webview-protocol";
 import { isComponent, readComponent, readCoreModule } from "../analysis/component-reader";
 import type { ImagePlan } from "../analysis/image-planner";
 import type { WasmModule } from "../analysis/module-types";
@@ -32,7 +33,7 @@ import type { WasmModule } from "../analysis/module-types";
 let lastReport: InspectReport | null = null;
 let lastPlanned: { module: WasmModule; plan: ImagePlan } | null = null;
 let lastLayers: StaticLayer[] = [];
-let segmentsJson: string | null = null;
+let details: ReportDetails | null = null;
 let pageHashes: Uint32Array[] | null = null;
 /** The component the last report's module is one of, for the whole component's export. */
 let lastComponent: { bytes: Uint8Array; options: InspectOptions } | null = null;
@@ -48,8 +49,8 @@ function imagesNow(): ImageBytes {
   return (images ??= imageBytesOf(module, plan));
 }
 
-function segmentsJsonNow(): string {
-  return (segmentsJson ??= segmentsJsonOf(analysed().report));
+function detailsNow(): ReportDetails {
+  return (details ??= detailsJsonOf(analysed().report));
 }
 
 function pageHashesNow(): Uint32Array[] {
@@ -143,21 +144,22 @@ async function analyze(request: AnalyzeRequest): Promise<WorkerResponse> {
   lastPlanned = { module, plan };
   lastComponent = component ? { bytes: request.bytes, options } : null;
   lastLayers = staticLayers(module, plan);
-  [segmentsJson, images, pageHashes] = [null, null, null];
+  [details, images, pageHashes] = [null, null, null];
   return {
     id: request.id,
     ok: true,
     kind: "analyze",
     summaryJson: summaryJsonOf(report),
     segmentCount: report.dataSegments.length,
+    exportCount: report.exports.length,
     layers: lastLayers,
     component,
   };
 }
 
 function handle(request: Exclude<WorkerRequest, AnalyzeRequest>): WorkerResponse {
-  if (request.kind === "segments")
-    return { id: request.id, ok: true, kind: "segments", segmentsJson: segmentsJsonNow() };
+  if (request.kind === "details")
+    return { id: request.id, ok: true, kind: "details", ...detailsNow() };
   if (request.kind === "diffSide") {
     // The fields the diff reads, nothing else (a segment's offset and bounds stay here);
     // none for the side that will compute the diff itself.

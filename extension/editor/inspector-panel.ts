@@ -257,9 +257,18 @@ export class InspectorPanel implements vscode.Disposable {
       this.services.log.info(
         `analysed ${fileName} (${bytes.length} bytes) in ${Date.now() - started} ms`,
       );
-      const { summaryJson, segmentCount, layers, component } = analysed;
+      const { summaryJson, segmentCount, exportCount, layers, component } = analysed;
       // The summary first: the Overview paints before the segments' JSON is even made.
-      this.post({ type: "report", side, fileName, summaryJson, segmentCount, layers, component });
+      this.post({
+        type: "report",
+        side,
+        fileName,
+        summaryJson,
+        segmentCount,
+        exportCount,
+        layers,
+        component,
+      });
       if (this.view === "compare") {
         analysis.summary = { summaryJson, layers };
         // Both workers make their side at once, in parallel: the right one's goes to the
@@ -268,7 +277,7 @@ export class InspectorPanel implements vscode.Disposable {
         void this.postDiff();
       } else {
         this.post({ type: "busy", what: null });
-        this.post({ type: "segments", side, segmentsJson: await client.segments() });
+        this.post({ type: "details", side, ...(await client.details()) });
       }
     } catch (error) {
       this.post({

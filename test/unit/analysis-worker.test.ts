@@ -13,6 +13,7 @@ import { AnalysisClient, AnalysisError } from "../../extension/editor/analysis-c
 import { buildExamples } from "../../scripts/build-examples";
 import { captureCli } from "../helpers/cli-capture";
 import { componentWat } from "../helpers/component-wat";
+import type { ReportJson } from "../../common/report-json";
 import { joinReportJson } from "../webview/harness/messages";
 import { diffLayouts } from "../../common/layout-diff";
 import { differenceAt } from "../../common/packed-diff";
@@ -41,12 +42,15 @@ test("Export Report's JSON is the text of wasm-cow inspect --json, for every sam
     assert.equal(cli.code, 0, cli.stderr);
     const analysed = await client.analyze(readFileSync(file), file, 4096, 16 * 1024 * 1024);
     assert.equal(await client.reportText(), cli.stdout, file);
-    // The summary first, the segments on request: together, the report.
-    const segmentsJson = await client.segments();
-    assert.deepEqual(joinReportJson({ ...analysed, segmentsJson }), JSON.parse(cli.stdout), file);
-    assert.deepEqual(JSON.parse(analysed.summaryJson).dataSegments, [], "the summary alone");
-    assert.equal(analysed.segmentCount, JSON.parse(cli.stdout).dataSegments.length, file);
-    for (const text of [analysed.summaryJson, segmentsJson])
+    // The summary first, the segments and exports on request: together, the report.
+    const details = await client.details();
+    const full = JSON.parse(cli.stdout) as ReportJson;
+    assert.deepEqual(joinReportJson({ ...analysed, ...details }), full, file);
+    const summary = JSON.parse(analysed.summaryJson) as ReportJson;
+    assert.deepEqual([summary.dataSegments, summary.exports], [[], []], "the summary alone");
+    assert.equal(analysed.segmentCount, full.dataSegments.length, file);
+    assert.equal(analysed.exportCount, full.exports.length, file);
+    for (const text of [analysed.summaryJson, details.segmentsJson, details.exportsJson])
       assert.ok(!text.includes("\n"), "the webview's copy is compact");
   }
 });

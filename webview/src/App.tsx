@@ -88,19 +88,22 @@ export function App(): ReactElement {
                   fileName: message.fileName,
                   report: JSON.parse(message.summaryJson) as ReportJson,
                   segmentCount: message.segmentCount,
+                  exportCount: message.exportCount,
                   layers: message.layers,
                   component: message.component ?? null,
                 },
               },
             }));
             break;
-          case "segments": {
+          case "details": {
             // Parsed once, when the summary is already on screen.
             const dataSegments = JSON.parse(message.segmentsJson) as ReportJson["dataSegments"];
+            const exports = JSON.parse(message.exportsJson) as ReportJson["exports"];
             setReports((all) => {
               const state = all[message.side];
               if (!state || !("data" in state)) return all;
-              const data = { ...state.data, report: { ...state.data.report, dataSegments } };
+              const report = { ...state.data.report, dataSegments, exports };
+              const data = { ...state.data, report };
               return { ...all, [message.side]: { data } };
             });
             break;

@@ -8,18 +8,19 @@ import { segmentColumns } from "../../../common/segment-columns";
 import { packedLayoutDiff } from "../../../extension/analysis/packed-layout-diff";
 import { readModule } from "../../../extension/analysis/module-reader";
 import type { ReportJson, SegmentJson } from "../../../common/report-json";
-import { segmentsJsonOf, summaryJsonOf } from "../../../extension/analysis/report-json-parts";
+import { detailsJsonOf, summaryJsonOf } from "../../../extension/analysis/report-json-parts";
 import type {
   Capabilities,
   HostMessage,
   ReportSide,
   ViewSettings,
+  ReportDetails,
 } from "../../../common/webview-protocol";
 
 export type InitMessage = Extract<HostMessage, { type: "init" }>;
 /** A report message with its segments: the harness delivers them as the host does, the
  *  summary first and then a `segments` message (webview-harness.ts `deliver`). */
-export type ReportMessage = Extract<HostMessage, { type: "report" }> & { segmentsJson: string };
+export type ReportMessage = Extract<HostMessage, { type: "report" }> & ReportDetails;
 export type DiffMessage = Extract<HostMessage, { type: "diff" }>;
 
 /** The extension's default settings (package.json `wasmCow.*`). */
@@ -87,16 +88,21 @@ export function reportMessage(bytes: Uint8Array, options: ReportOptions): Report
     side: options.side ?? "left",
     fileName: options.fileName,
     summaryJson: summaryJsonOf(report),
-    segmentsJson: segmentsJsonOf(report),
+    ...detailsJsonOf(report),
     segmentCount: report.dataSegments.length,
+    exportCount: report.exports.length,
     layers,
   };
 }
 
-/** The whole report again from a report message's two JSON texts. */
-export function joinReportJson(message: { summaryJson: string; segmentsJson: string }): ReportJson {
+/** The whole report again from a report message's JSON texts. */
+export function joinReportJson(message: { summaryJson: string } & ReportDetails): ReportJson {
   const summary = JSON.parse(message.summaryJson) as ReportJson;
-  return { ...summary, dataSegments: JSON.parse(message.segmentsJson) as SegmentJson[] };
+  return {
+    ...summary,
+    dataSegments: JSON.parse(message.segmentsJson) as SegmentJson[],
+    exports: JSON.parse(message.exportsJson) as ReportJson["exports"],
+  };
 }
 
 /** The compare view's `diff` message for two modules, as the left side's worker makes

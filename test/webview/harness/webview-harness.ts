@@ -180,9 +180,9 @@ async function openPage(
   // A test's report carries its segments: delivered as the host does, summary first.
   const deliver = async (message: HostMessage): Promise<void> => {
     if (message.type === "report" && "segmentsJson" in message) {
-      const { segmentsJson, ...summary } = message as ReportMessage;
+      const { segmentsJson, exportsJson, ...summary } = message as ReportMessage;
       await post(summary);
-      await post({ type: "segments", side: summary.side, segmentsJson });
+      await post({ type: "details", side: summary.side, segmentsJson, exportsJson });
       return;
     }
     await post(message);

@@ -55,7 +55,7 @@ export function OverviewView({ data, run }: ViewProps): ReactElement {
         />
         <Fact label="Sections" field="sections.length" value={report.sections.length} />
         <Fact label="Imports" field="imports.length" value={report.imports.length} />
-        <Fact label="Exports" field="exports.length" value={report.exports.length} />
+        <Fact label="Exports" field="exports.length" value={data.exportCount} />
         <Fact
           label="Functions (defined)"
           field="functions.defined"

@@ -17,10 +17,11 @@ import type { EngineChoice } from "./stepper/engine-choice";
 export interface ReportData {
   side: ReportSide;
   fileName: string;
-  /** The report; its `dataSegments` stay empty until they arrive in a message of their
-   *  own after the summary (`segmentCount` of them). */
+  /** The report; its `dataSegments` and `exports` stay empty until they arrive in a
+   *  message of their own after the summary (`segmentCount` and `exportCount` of them). */
   report: ReportJson;
   segmentCount: number;
+  exportCount: number;
   layers: StaticLayer[];
   /** When the file is a component: its core modules, and which one `report` is. */
   component: ComponentView | null;
