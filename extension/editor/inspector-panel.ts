@@ -384,6 +384,7 @@ export class InspectorPanel implements vscode.Disposable {
         return found.available ? { path: found.library, version: found.version } : null;
       },
       publish: (lab) => this.post({ type: "lab", lab }),
+      log: (line) => this.services.log.info(line),
     });
     return this.lab;
   }

@@ -15,6 +15,8 @@ export interface LabControllerOptions {
   /** Real Wasmtime's library, when the execution gate found it. */
   wasmtime(): { path: string; version: string } | null;
   publish(view: LabView): void;
+  /** The extension's log: where a lab that never ends shows how far it got. */
+  log(line: string): void;
 }
 
 export class LabController {
@@ -33,16 +35,20 @@ export class LabController {
   async run(options: LabOptions): Promise<void> {
     if (this.state.running) return; // the button is disabled meanwhile; a stray click waits for nothing
     this.update({ running: true, error: null });
+    const started = Date.now();
     try {
-      const report = await this.options
-        .client()
-        .request(
-          "lab",
-          { ...this.options.module, options, wasmtime: this.options.wasmtime() },
-          LAB_TIMEOUT_MS,
-        );
+      const client = this.options.client();
+      const request = client.request(
+        "lab",
+        { ...this.options.module, options, wasmtime: this.options.wasmtime() },
+        LAB_TIMEOUT_MS,
+      );
+      this.options.log(`lab: asked the runner (pid ${client.pid ?? "starting"})`);
+      const report = await request;
+      this.options.log(`lab: the runner answered in ${Date.now() - started} ms`);
       this.update({ running: false, report });
     } catch (error) {
+      this.options.log(`lab: failed after ${Date.now() - started} ms: ${(error as Error).message}`);
       this.update({ running: false, error: (error as Error).message });
     }
   }

@@ -44,6 +44,8 @@ export interface CodeServer {
   pid: number;
   /** Everything code-server printed. */
   logFile: string;
+  /** The profile's user data folder (the workbench's logs are under `logs/`). */
+  userData: string;
   /** Resolves with the exit code when the server process ends, for whatever reason. */
   exited: Promise<number | null>;
   /** Ends the process group (SIGTERM, then SIGKILL), then removes the profile folders. */
@@ -91,7 +93,15 @@ export async function launchCodeServer(options: LaunchOptions): Promise<CodeServ
     }
     const url = `http://127.0.0.1:${port}/?folder=${encodeURIComponent(path.resolve(options.folder))}`;
     log(`code-server ${CODE_SERVER_VERSION}: ${url} (pid ${child.pid})`);
-    return { url, port, pid: child.pid!, logFile: profile.log, exited, stop };
+    return {
+      url,
+      port,
+      pid: child.pid!,
+      logFile: profile.log,
+      userData: profile.userData,
+      exited,
+      stop,
+    };
   } catch (error) {
     removeQuietly(base);
     throw error;

@@ -12,7 +12,7 @@ import { Inspector } from "./harness/inspector";
 import { withWorkbench } from "./harness/session";
 import { SCREENSHOT_VIEWPORT, screenshotName, THEMES, type ScreenshotView } from "./harness/themes";
 import { poll } from "./harness/workbench";
-import { describeRunnerThreads } from "./harness/runner-processes";
+import { describeRunnerThreads, extensionLogTail } from "./harness/runner-processes";
 import { makeWorkspace } from "./harness/workspace";
 import type { Frame } from "playwright-core";
 
@@ -77,10 +77,12 @@ for (const theme of THEMES) {
               .locator('table[data-table="madvise"]')
               .waitFor({ timeout: 120_000 })
               .catch(async (error: Error) => {
-                // Where the lab is stuck, for the failure to say (it ran once in ~12 CI
-                // sessions for over 120 s where it takes 10).
+                // Where the lab is stuck, for the failure to say (twice in ~13 CI sessions
+                // it ran for over 120 s where it takes 10; the second time the runner sat
+                // idle in epoll_wait with no lab thread: the extension's log says whether
+                // the runner ever answered).
                 throw new Error(
-                  `${error.message}\nthe Strategies tab says: ${await lab.innerText()}\n${describeRunnerThreads(server.pid)}`,
+                  `${error.message}\nthe Strategies tab says: ${await lab.innerText()}\n${describeRunnerThreads(server.pid)}\n${extensionLogTail(server.userData)}`,
                 );
               });
             const heads = await lab

@@ -1,7 +1,8 @@
 // The extension's runner processes (dist/runner.js, forked by the extension host) among
 // code-server's process group, read from /proc: how a test sees the runner restart.
 
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
 
 /** Live (not zombie) processes of group `groupId` running the installed runner.js. */
 export function runnerPids(groupId: number): number[] {
@@ -43,6 +44,24 @@ export function describeRunnerThreads(groupId: number): string {
         return `  ${tid} ${read(`${task}/comm`)} ${state} wchan=${read(`${task}/wchan`)} ${stack}`;
       });
       return [`runner ${pid}:`, ...threads].join("\n");
+    })
+    .join("\n");
+}
+
+/** The last `lines` lines of the extension's own log ("Wasm CoW" output channel) in a
+ *  code-server profile: what the extension host did last, for a failure to say. */
+export function extensionLogTail(userData: string, lines = 30): string {
+  const logs = path.join(userData, "logs");
+  const found = existsSync(logs)
+    ? readdirSync(logs, { recursive: true, encoding: "utf8" }).filter((file) =>
+        /Wasm CoW[^/]*\.log$/.test(file),
+      )
+    : [];
+  if (!found.length) return `no "Wasm CoW" log under ${logs}`;
+  return found
+    .map((file) => {
+      const text = readFileSync(path.join(logs, file), "utf8").trimEnd().split("\n");
+      return [`${file}:`, ...text.slice(-lines)].join("\n");
     })
     .join("\n");
 }
