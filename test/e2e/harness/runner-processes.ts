@@ -48,16 +48,17 @@ export function describeRunnerThreads(groupId: number): string {
     .join("\n");
 }
 
-/** The last `lines` lines of the extension's own log ("Wasm CoW" output channel) in a
- *  code-server profile: what the extension host did last, for a failure to say. */
+/** The last `lines` lines of the extension's own log ("Wasm CoW" output channel) and of
+ *  the extension host's log in a code-server profile: what the extension host did last,
+ *  and any error it logged, for a failure to say. */
 export function extensionLogTail(userData: string, lines = 30): string {
   const logs = path.join(userData, "logs");
   const found = existsSync(logs)
     ? readdirSync(logs, { recursive: true, encoding: "utf8" }).filter((file) =>
-        /Wasm CoW[^/]*\.log$/.test(file),
+        /(Wasm CoW[^/]*|exthost)\.log$/.test(file),
       )
     : [];
-  if (!found.length) return `no "Wasm CoW" log under ${logs}`;
+  if (!found.length) return `no extension host log under ${logs}`;
   return found
     .map((file) => {
       const text = readFileSync(path.join(logs, file), "utf8").trimEnd().split("\n");
