@@ -77,10 +77,10 @@ for (const theme of THEMES) {
               .locator('table[data-table="madvise"]')
               .waitFor({ timeout: 120_000 })
               .catch(async (error: Error) => {
-                // Where the lab is stuck, for the failure to say (twice in ~13 CI sessions
-                // it ran for over 120 s where it takes 10; the second time the runner sat
-                // idle in epoll_wait with no lab thread: the extension's log says whether
-                // the runner ever answered).
+                // Where the lab is stuck, for the failure to say. It hung in CI three
+                // times: the runner idle, its lab threads gone, because a scaling thread's
+                // last messages were missed when the runner woke late (fixed in
+                // thread-scaling.ts, test/unit/lab-thread-messages.test.ts).
                 throw new Error(
                   `${error.message}\nthe Strategies tab says: ${await lab.innerText()}\n${describeRunnerThreads(server.pid)}\n${extensionLogTail(server.userData)}`,
                 );

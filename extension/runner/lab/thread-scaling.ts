@@ -34,14 +34,29 @@ function startWorker(data: LabWorkerData): Worker {
   return new Worker(boot, { eval: true, workerData: data });
 }
 
-/** Resolves with the worker's next message of `kind`; rejects on a failure or exit. */
-function next(worker: Worker, kind: "ready" | "done" | "closed"): Promise<void> {
+/** Follows a worker through `kinds`, its messages in that order: resolves after the last,
+ *  calling `onEach` at each; rejects on a failure, an error or an exit first. One set of
+ *  listeners for the whole exchange: a worker posts "done" and "closed" back to back and
+ *  then exits, and when this thread is slow to wake, Node delivers all three at once, in
+ *  one synchronous drain; listeners added after "done" (in a promise's continuation)
+ *  missed "closed" and the exit, and the lab waited forever. */
+export function follow(
+  worker: Worker,
+  kinds: readonly ("ready" | "done" | "closed")[],
+  onEach: (kind: string) => void = () => {},
+): Promise<void> {
   return new Promise((resolve, reject) => {
+    let next = 0;
     const onMessage = (message: LabWorkerMessage): void => {
-      cleanUp();
-      if (message.kind === kind) resolve();
-      else
+      if (message.kind !== kinds[next]) {
+        cleanUp();
         reject(new Error(message.kind === "failed" ? message.error : `unexpected ${message.kind}`));
+        return;
+      }
+      onEach(message.kind);
+      if (++next < kinds.length) return;
+      cleanUp();
+      resolve();
     };
     const onError = (error: Error): void => {
       cleanUp();
@@ -56,7 +71,7 @@ function next(worker: Worker, kind: "ready" | "done" | "closed"): Promise<void> 
       worker.off("error", onError);
       worker.off("exit", onExit);
     };
-    worker.once("message", onMessage);
+    worker.on("message", onMessage);
     worker.once("error", onError);
     worker.once("exit", onExit);
   });
@@ -70,17 +85,15 @@ export async function measureScaling(
 ): Promise<ScalingPoint> {
   const workers = Array.from({ length: threads }, () => startWorker(data));
   try {
-    await Promise.all(workers.map((worker) => next(worker, "ready")));
+    await Promise.all(workers.map((worker) => follow(worker, ["ready"])));
     const faultsBefore = countFaults ? addon.userfaultStats().faults : 0;
     const started = process.hrtime.bigint();
-    // Each worker's "closed" listener goes on as soon as its "done" came, so it cannot
-    // miss the message; the time is up to the last "done".
+    // The time is up to the last "done".
     let lastDone = started;
     const closed = Promise.all(
       workers.map((worker) =>
-        next(worker, "done").then(() => {
-          lastDone = process.hrtime.bigint();
-          return next(worker, "closed");
+        follow(worker, ["done", "closed"], (kind) => {
+          if (kind === "done") lastDone = process.hrtime.bigint();
         }),
       ),
     );
