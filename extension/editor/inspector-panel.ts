@@ -384,7 +384,8 @@ export class InspectorPanel implements vscode.Disposable {
         return found.available ? { path: found.library, version: found.version } : null;
       },
       publish: (lab) => this.post({ type: "lab", lab }),
-      log: (line) => this.services.log.info(line),
+      // A failure's message can quote the module (an export's name): through the sanitiser.
+      log: (line) => this.services.log.info(displayText(line)),
     });
     return this.lab;
   }
