@@ -25,6 +25,10 @@ export const TEST_SETTINGS: Record<string, unknown> = {
   "update.mode": "none",
   "telemetry.telemetryLevel": "off",
   "chat.disableAIFeatures": true,
+  // No task providers asked: on a loaded 2-core machine the built-in TypeScript extension's
+  // provider once took over 5 s to answer, and the workbench logs that as a console error
+  // ("Timed out getting tasks from typescript"), failing a suite that asserts none.
+  "task.autoDetect": "off",
 };
 
 export interface SessionOptions {
