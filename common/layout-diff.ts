@@ -453,28 +453,38 @@ function segmentRef(segment: SegmentLike): SegmentRef {
 
 /** Pairs segments by name when both sides name them (names unique on each side),
  *  otherwise by index; a pair in different memories (or active ↔ passive) is a removal
- *  plus an addition, since its addresses are not comparable. */
+ *  plus an addition, since its addresses are not comparable. Right segments are tracked
+ *  by their position in `right` (typed arrays, not sets of objects: 100,000 segments). */
 function diffSegments(
   left: SegmentRef[],
   right: SegmentRef[],
   describe: boolean,
 ): { changes: SegmentChange[]; unchanged: number } {
-  // Each side's names, mapped to null where a name is not unique.
-  const namesOf = (segments: SegmentRef[]): Map<string, SegmentRef | null> => {
-    const byName = new Map<string, SegmentRef | null>();
-    for (const s of segments)
-      if (s.name !== null) byName.set(s.name, byName.has(s.name) ? null : s);
+  // Each side's names → the one position holding it, or -1 where a name is not unique.
+  const namesOf = (segments: SegmentRef[]): Map<string, number> => {
+    const byName = new Map<string, number>();
+    segments.forEach((s, at) => {
+      if (s.name !== null) byName.set(s.name, byName.has(s.name) ? -1 : at);
+    });
     return byName;
   };
   const [leftNames, rightNames] = [namesOf(left), namesOf(right)];
-  const rightByIndex = new Map<number, SegmentRef>();
-  for (const r of right) rightByIndex.set(r.index, r);
-  const pairedRight = new Set<SegmentRef>();
+  const byNames = leftNames.size > 0 && rightNames.size > 0;
+  // A segment's index is its position in a module: looked up there first, and in a map
+  // (made once, when first needed) for sides where it is not.
+  let byIndex: Map<number, number> | null = null;
+  const rightAt = (index: number): number | undefined => {
+    if (right[index]?.index === index) return index;
+    byIndex ??= new Map(right.map((r, at) => [r.index, at]));
+    return byIndex.get(index);
+  };
+  const pairedRight = new Uint8Array(right.length);
   const changes: SegmentChange[] = [];
   let unchanged = 0;
   const unpairedLeft: SegmentRef[] = [];
-  const pair = (l: SegmentRef, r: SegmentRef, by: "name" | "index"): void => {
-    pairedRight.add(r);
+  const pair = (l: SegmentRef, at: number, by: "name" | "index"): void => {
+    const r = right[at]!;
+    pairedRight[at] = 1;
     if (l.memory !== r.memory) {
       changes.push(
         segmentChange("removed", null, l, null, describe),
@@ -490,20 +500,22 @@ function diffSegments(
       changes.push(segmentChange(kind, by, l, r, describe));
     }
   };
-  for (const l of left) {
+  left.forEach((l, at) => {
     const byName =
-      l.name !== null && leftNames.get(l.name) === l ? rightNames.get(l.name) : undefined;
-    if (byName) pair(l, byName, "name");
+      byNames && l.name !== null && leftNames.get(l.name) === at ? rightNames.get(l.name) : -1;
+    if (byName !== undefined && byName >= 0) pair(l, byName, "name");
     else unpairedLeft.push(l);
-  }
+  });
   for (const l of unpairedLeft) {
-    const r = rightByIndex.get(l.index);
+    const at = rightAt(l.index);
     // Two different names are two different segments, whatever their indices.
-    if (r && !pairedRight.has(r) && (l.name === null || r.name === null)) pair(l, r, "index");
+    if (at !== undefined && !pairedRight[at] && (l.name === null || right[at]!.name === null))
+      pair(l, at, "index");
     else changes.push(segmentChange("removed", null, l, null, describe));
   }
-  for (const r of right)
-    if (!pairedRight.has(r)) changes.push(segmentChange("added", null, null, r, describe));
+  right.forEach((r, at) => {
+    if (!pairedRight[at]) changes.push(segmentChange("added", null, null, r, describe));
+  });
   return { changes: sortChanges(changes), unchanged };
 }
 
@@ -590,14 +602,26 @@ function sortChanges(changes: SegmentChange[]): SegmentChange[] {
   return keyed.map(({ change }) => change);
 }
 
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
 function pageSpan(
   start: bigint,
   end: bigint,
   pageSize: number,
 ): Pick<Difference, "firstPage" | "endPage"> {
-  const size = BigInt(pageSize);
-  const firstPage = Number(start / size);
-  return { firstPage, endPage: Math.max(firstPage + 1, Number((end + size - 1n) / size)) };
+  let firstPage: number;
+  let endPage: number;
+  if (end <= MAX_SAFE) {
+    // Exact in doubles (a page size is a power of two), and without a bigint made per
+    // difference: 100,000 of them.
+    firstPage = Math.floor(Number(start) / pageSize);
+    endPage = Math.ceil(Number(end) / pageSize);
+  } else {
+    const size = BigInt(pageSize);
+    firstPage = Number(start / size);
+    endPage = Number((end + size - 1n) / size);
+  }
+  return { firstPage, endPage: Math.max(firstPage + 1, endPage) };
 }
 
 /** One difference per memory whose image geometry or verdict changed, over both images. */
@@ -647,6 +671,17 @@ function placed(s: SegmentRef | null): (SegmentRef & { start: bigint; memory: nu
     : null;
 }
 
+/** Starts below this plus a segment's size (< 2^32) stay exact in doubles. */
+const SAFE_START = 1n << 52n;
+
+/** Whether placed segment `a` ends at or after `b`: compared in doubles where exact, since
+ *  bigint sums are an allocation each. */
+function endsLater(a: { start: bigint; size: number }, b: { start: bigint; size: number }) {
+  if (a.start < SAFE_START && b.start < SAFE_START)
+    return Number(a.start) + a.size >= Number(b.start) + b.size;
+  return a.start + BigInt(a.size) >= b.start + BigInt(b.size);
+}
+
 /** A segment change as a difference, when it has an address in some memory. */
 export function segmentDifference(
   c: SegmentChange,
@@ -658,9 +693,8 @@ export function segmentDifference(
   const first = l ?? r;
   if (!first) return null;
   const start = lowerStart(l?.start ?? null, r?.start ?? null)!;
-  const endL = l && l.start + BigInt(l.size);
-  const endR = r && r.start + BigInt(r.size);
-  const end = endL === null ? endR! : endR === null || endL >= endR ? endL : endR;
+  const last = l && r ? (endsLater(l, r) ? l : r) : first;
+  const end = last.start + BigInt(last.size);
   return {
     memory: first.memory,
     kind: "segment",

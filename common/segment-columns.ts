@@ -19,17 +19,27 @@ export interface SegmentColumns {
   names: (string | null)[] | null;
 }
 
-export function segmentColumns(segments: readonly SegmentLike[]): SegmentColumns {
-  const count = segments.length;
-  const columns: SegmentColumns = {
+/** Columns for `count` segments, zeroed, with the names given (null when none is). */
+export function emptySegmentColumns(
+  count: number,
+  names: (string | null)[] | null,
+): SegmentColumns {
+  return {
     count,
     index: new Int32Array(count),
     memory: new Int32Array(count),
     start: new BigUint64Array(count),
     startKnown: new Uint8Array(count),
     size: new Float64Array(count),
-    names: segments.some((s) => s.name !== null) ? segments.map((s) => s.name) : null,
+    names: names?.some((name) => name !== null) ? names : null,
   };
+}
+
+export function segmentColumns(segments: readonly SegmentLike[]): SegmentColumns {
+  const columns = emptySegmentColumns(
+    segments.length,
+    segments.map((s) => s.name),
+  );
   segments.forEach((segment, i) => {
     columns.index[i] = segment.index;
     columns.memory[i] = segment.memory ?? -1;

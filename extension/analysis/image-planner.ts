@@ -137,6 +137,7 @@ function staticInitRefusal(
     max: bigint;
   }
   const extents = new Map<number, Extent>();
+  const minimumBytesOf = module.memories.map((m) => m.type.min << BigInt(m.type.pageSizeLog2));
   for (const segment of module.dataSegments) {
     if (segment.mode !== "active" || segment.memory === null) continue;
     const memory = module.memories[segment.memory];
@@ -175,7 +176,7 @@ function staticInitRefusal(
         memory: segment.memory,
         message: `${where} ends past 2^64 (offset ${start} + ${segment.data.length} bytes)`,
       };
-    const minimumBytes = memory.type.min << BigInt(memory.type.pageSizeLog2);
+    const minimumBytes = minimumBytesOf[memory.index]!;
     if (minimumBytes > MAX_U64) {
       return {
         code: "minimum-size-overflow",

@@ -15,16 +15,17 @@ import {
   type PlanOptions,
 } from "./image-planner";
 import { findLandmarks } from "./landmarks";
+import type { SegmentPlacement } from "./segment-layout";
 import { readModule } from "./module-reader";
 import type { DataSegment, WasmModule } from "./module-types";
 import { validateWithV8, type SecondOpinion } from "./v8-validation";
 import { wasmtimeVerdict } from "./wasmtime-verdict";
+import { emptySegmentColumns, type SegmentColumns } from "../../common/segment-columns";
 import type {
   DataSegmentJson,
   ImageJson,
   InspectReport,
   OffsetJson,
-  SegmentBounds,
 } from "../../common/report-types";
 
 export interface InspectOptions extends PlanOptions {
@@ -47,14 +48,16 @@ export function inspectModule(bytes: Uint8Array, options: InspectOptions): Inspe
   return reportOf(module, planImages(module, options), options);
 }
 
-/** The report of a module already decoded and planned (with the same options). */
+/** The report of a module already decoded and planned (with the same options).
+ *  `withSegments: false` leaves `dataSegments` empty, for a caller that makes them later
+ *  (`segmentsJsonOf`) or never: 100,000 segments are 100,000 objects. */
 export function reportOf(
   module: WasmModule,
   plan: ImagePlan,
   options: InspectOptions,
+  { withSegments = true }: { withSegments?: boolean } = {},
 ): InspectReport {
   const bytes = module.bytes;
-  const placements = new Map(plan.segments.map((p) => [p.segment, p]));
   const scan = scanFeatures(module);
   const v8 = validateWithV8(module, scan, options.secondOpinion, options.v8Validates);
   return {
@@ -108,7 +111,7 @@ export function reportOf(
       pageSizeLog2: m.type.pageSizeLog2,
       fileOffset: m.offset,
     })),
-    dataSegments: module.dataSegments.map((s) => segmentJson(module, s, placements.get(s.index))),
+    dataSegments: withSegments ? segmentsJsonOf(module, plan) : [],
     passiveSegments: module.dataSegments.filter((s) => s.mode === "passive").length,
     plan: {
       pageSize: plan.pageSize,
@@ -140,22 +143,59 @@ function offsetJson(segment: DataSegment): OffsetJson {
   return { kind: "expr", text: constExprText(segment.offsetExpr) };
 }
 
-function segmentJson(
+/** The report's `dataSegments`. */
+export function segmentsJsonOf(module: WasmModule, plan: ImagePlan): DataSegmentJson[] {
+  const placements = placementsBySegment(module, plan);
+  return module.dataSegments.map((segment) => {
+    const placement = placements[segment.index];
+    return {
+      index: segment.index,
+      mode: segment.mode,
+      memory: segment.memory,
+      offset: offsetJson(segment),
+      size: segment.data.length,
+      fileOffset: segment.dataOffset,
+      name: module.names.data.get(segment.index) ?? null,
+      start: placement?.start ?? null,
+      bounds: placement?.bounds ?? null,
+    };
+  });
+}
+
+/** The report's segments as the diff reads them (`segmentColumns` of `segmentsJsonOf`),
+ *  made without the report's objects. */
+export function segmentColumnsOf(module: WasmModule, plan: ImagePlan): SegmentColumns {
+  const placements = placementsBySegment(module, plan);
+  const segments = module.dataSegments;
+  const count = segments.length;
+  const names = module.names.data;
+  const columns = emptySegmentColumns(
+    count,
+    names.size ? segments.map((s) => names.get(s.index) ?? null) : null,
+  );
+  for (let i = 0; i < count; i++) {
+    const segment = segments[i]!;
+    const start = placements[segment.index]?.start ?? null;
+    columns.index[i] = segment.index;
+    columns.memory[i] = segment.memory ?? -1;
+    if (start !== null) {
+      columns.start[i] = start;
+      columns.startKnown[i] = 1;
+    }
+    columns.size[i] = segment.data.length;
+  }
+  return columns;
+}
+
+/** Each segment's placement by its index: placements come in segment order, one per
+ *  active segment (an array, not a map of 100,000 entries). */
+function placementsBySegment(
   module: WasmModule,
-  segment: DataSegment,
-  placement: { start: bigint | null; bounds: SegmentBounds } | undefined,
-): DataSegmentJson {
-  return {
-    index: segment.index,
-    mode: segment.mode,
-    memory: segment.memory,
-    offset: offsetJson(segment),
-    size: segment.data.length,
-    fileOffset: segment.dataOffset,
-    name: module.names.data.get(segment.index) ?? null,
-    start: placement?.start ?? null,
-    bounds: placement?.bounds ?? null,
-  };
+  plan: ImagePlan,
+): (SegmentPlacement | undefined)[] {
+  const placements: (SegmentPlacement | undefined)[] = new Array(module.dataSegments.length);
+  for (const placement of plan.segments) placements[placement.segment] = placement;
+  return placements;
 }
 
 function imageJson(

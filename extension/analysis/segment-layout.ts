@@ -55,18 +55,17 @@ export function placeSegments(
   bindings: ImportBindings = {},
 ): SegmentPlacement[] {
   const globals = knownGlobalValues(module, bindings);
+  const global = (i: number) => globals[i] ?? null;
+  // Once per memory, not per segment: 100,000 segments.
+  const sizes = module.memories.map((m) => memoryByteSize(module, m.index, bindings));
   const placements: SegmentPlacement[] = [];
   for (const segment of module.dataSegments) {
     if (segment.mode !== "active" || segment.memory === null || !segment.offsetExpr) continue;
-    const start = evaluateIntExpr(segment.offsetExpr, (i) => globals[i] ?? null);
+    const start = evaluateIntExpr(segment.offsetExpr, global);
     const end = start === null ? null : start + BigInt(segment.data.length);
-    const memoryExists = segment.memory < module.memories.length;
+    const size = sizes[segment.memory];
     const bounds: SegmentBounds =
-      end === null || !memoryExists
-        ? "unknown"
-        : end > memoryByteSize(module, segment.memory, bindings)
-          ? "out-of-bounds"
-          : "in-bounds";
+      end === null || size === undefined ? "unknown" : end > size ? "out-of-bounds" : "in-bounds";
     placements.push({ segment: segment.index, memory: segment.memory, start, end, bounds });
   }
   return placements;

@@ -6,6 +6,7 @@
 
 import { formatFeatureUse } from "../../common/feature-text";
 import type { WasmModule } from "./module-types";
+import { withoutDataPayloads } from "./payload-free";
 import { V8_EXPERIMENTAL_FLAGS, v8Implements } from "./v8-feature-probes";
 import { tidyV8Message, validateWithFlags } from "./v8-flag-retry";
 import type { FeatureScan, WasmFeature } from "../../common/wasm-features";
@@ -35,7 +36,12 @@ export function validateWithV8(
   // The editor's bytes may sit in a SharedArrayBuffer (read-shared-file.ts): V8 takes
   // those as well, validating a private copy.
   const bytes = module.bytes as Uint8Array<ArrayBuffer>;
-  if (validates ?? WebAssembly.validate(bytes)) {
+  // Asked first without the data payloads (payload-free.ts), which cannot change the
+  // answer; a rejection is asked again of the real bytes, which have the last word.
+  const asked = () =>
+    WebAssembly.validate(withoutDataPayloads(module) as Uint8Array<ArrayBuffer>) ||
+    WebAssembly.validate(bytes);
+  if (validates ?? asked()) {
     return { valid: true, message: null, offset: null, lacking: [], withFlags: null };
   }
   let raw = "rejected by WebAssembly.validate";

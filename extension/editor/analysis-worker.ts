@@ -6,10 +6,15 @@
 
 import { parentPort } from "node:worker_threads";
 import { packedLayoutDiff } from "../analysis/packed-layout-diff";
-import { segmentColumns } from "../../common/segment-columns";
+import { segmentColumns, segmentsOfColumns } from "../../common/segment-columns";
 import { DecodeError } from "../analysis/binary-cursor";
 import { planImages } from "../analysis/image-planner";
-import { reportOf, type InspectOptions } from "../analysis/inspect";
+import {
+  reportOf,
+  segmentColumnsOf,
+  segmentsJsonOf,
+  type InspectOptions,
+} from "../analysis/inspect";
 import { inspectComponent } from "../analysis/inspect-component";
 import { toJsonText } from "../analysis/json-text";
 import { V8ValidatorThread } from "./v8-validator-thread";
@@ -31,6 +36,7 @@ import type { ImagePlan } from "../analysis/image-planner";
 import type { WasmModule } from "../analysis/module-types";
 
 let lastReport: InspectReport | null = null;
+let segmentsMade = false;
 let lastPlanned: { module: WasmModule; plan: ImagePlan } | null = null;
 let lastLayers: StaticLayer[] = [];
 let details: ReportDetails | null = null;
@@ -49,8 +55,19 @@ function imagesNow(): ImageBytes {
   return (images ??= imageBytesOf(module, plan));
 }
 
+/** The report with its data segments: the analysis leaves them out (the summary does not
+ *  carry them, and a comparison reads columns instead), and they are made on first need. */
+function fullReport(): InspectReport {
+  const { report, module, plan } = analysed();
+  if (!segmentsMade) {
+    report.dataSegments = segmentsJsonOf(module, plan);
+    segmentsMade = true;
+  }
+  return report;
+}
+
 function detailsNow(): ReportDetails {
-  return (details ??= detailsJsonOf(analysed().report));
+  return (details ??= detailsJsonOf(fullReport()));
 }
 
 function pageHashesNow(): Uint32Array[] {
@@ -139,8 +156,9 @@ async function analyze(request: AnalyzeRequest): Promise<WorkerResponse> {
   );
   progress(request.id, 2);
   const v8Validates = module.bytes === request.bytes ? await validation : undefined;
-  const report = reportOf(module, plan, { ...options, v8Validates });
+  const report = reportOf(module, plan, { ...options, v8Validates }, { withSegments: false });
   lastReport = report;
+  segmentsMade = false;
   lastPlanned = { module, plan };
   lastComponent = component ? { bytes: request.bytes, options } : null;
   lastLayers = staticLayers(module, plan);
@@ -150,7 +168,7 @@ async function analyze(request: AnalyzeRequest): Promise<WorkerResponse> {
     ok: true,
     kind: "analyze",
     summaryJson: summaryJsonOf(report),
-    segmentCount: report.dataSegments.length,
+    segmentCount: module.dataSegments.length,
     exportCount: report.exports.length,
     layers: lastLayers,
     component,
@@ -163,12 +181,17 @@ function handle(request: Exclude<WorkerRequest, AnalyzeRequest>): WorkerResponse
   if (request.kind === "diffSide") {
     // The fields the diff reads, nothing else (a segment's offset and bounds stay here);
     // none for the side that will compute the diff itself.
-    const segments = segmentColumns(request.withSegments ? analysed().report.dataSegments : []);
+    const { module, plan } = analysed();
+    const segments = request.withSegments ? segmentColumnsOf(module, plan) : segmentColumns([]);
     return { id: request.id, ok: true, kind: "diffSide", segments, pageHashes: pageHashesNow() };
   }
   if (request.kind === "diff") {
-    const { report } = analysed();
-    const left = { report, layers: lastLayers, pageHashes: pageHashesNow() };
+    const { report, module, plan } = analysed();
+    const left = {
+      report: { ...report, dataSegments: segmentsOfColumns(segmentColumnsOf(module, plan)) },
+      layers: lastLayers,
+      pageHashes: pageHashesNow(),
+    };
     return { id: request.id, ok: true, kind: "diff", diff: packedLayoutDiff(left, request.right) };
   }
   if (request.kind === "reportText") {
@@ -177,7 +200,7 @@ function handle(request: Exclude<WorkerRequest, AnalyzeRequest>): WorkerResponse
     // made on demand: the editor shows one module at a time.
     const text = lastComponent
       ? toJsonText(inspectComponent(lastComponent.bytes, lastComponent.options))
-      : toJsonText(lastReport);
+      : toJsonText(fullReport());
     return { id: request.id, ok: true, kind: "reportText", text };
   }
   // Image bytes of [offset, offset + length) of a memory: zeros outside the image.
