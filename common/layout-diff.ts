@@ -37,6 +37,10 @@ export interface LayoutSide {
   /** Per memory, `pageHashes` of its image bytes (empty without an image); when both
    *  sides have them, pages are compared by content and not only by kind. */
   pageHashes?: readonly Uint32Array[] | null;
+  /** The report's data segments as the diff reads them, when the caller has them so
+   *  already (segmentsOfColumns): `report.dataSegments` is then not read, and 100,000
+   *  segments are not copied once more. */
+  segmentRefs?: readonly SegmentRef[];
 }
 
 // ---------------------------------------------------------------------------------------
@@ -265,11 +269,8 @@ export function diffLayouts(
   const memories = Array.from({ length: memoryCount }, (_, memory) =>
     diffMemory(left, right, memory, pageSize, describe),
   );
-  const { changes, unchanged } = diffSegments(
-    left.report.dataSegments.map(segmentRef),
-    right.report.dataSegments.map(segmentRef),
-    describe,
-  );
+  const refs = (side: LayoutSide) => side.segmentRefs ?? side.report.dataSegments.map(segmentRef);
+  const { changes, unchanged } = diffSegments(refs(left), refs(right), describe);
   // Pushed one by one: spreading 100,000 rows into a new array costs more than the rows.
   const differences: Difference[] = [];
   for (const m of memories) differences.push(...imageDifference(m, pageSize));
@@ -456,16 +457,19 @@ function segmentRef(segment: SegmentLike): SegmentRef {
  *  plus an addition, since its addresses are not comparable. Right segments are tracked
  *  by their position in `right` (typed arrays, not sets of objects: 100,000 segments). */
 function diffSegments(
-  left: SegmentRef[],
-  right: SegmentRef[],
+  left: readonly SegmentRef[],
+  right: readonly SegmentRef[],
   describe: boolean,
 ): { changes: SegmentChange[]; unchanged: number } {
   // Each side's names → the one position holding it, or -1 where a name is not unique.
-  const namesOf = (segments: SegmentRef[]): Map<string, number> => {
+  // Loops, not callbacks, here and below: this runs once per comparison, cold, over
+  // 100,000 segments, and a loop is optimised while it runs.
+  const namesOf = (segments: readonly SegmentRef[]): Map<string, number> => {
     const byName = new Map<string, number>();
-    segments.forEach((s, at) => {
-      if (s.name !== null) byName.set(s.name, byName.has(s.name) ? -1 : at);
-    });
+    for (let at = 0; at < segments.length; at++) {
+      const name = segments[at]!.name;
+      if (name !== null) byName.set(name, byName.has(name) ? -1 : at);
+    }
     return byName;
   };
   const [leftNames, rightNames] = [namesOf(left), namesOf(right)];
@@ -500,12 +504,13 @@ function diffSegments(
       changes.push(segmentChange(kind, by, l, r, describe));
     }
   };
-  left.forEach((l, at) => {
+  for (let at = 0; at < left.length; at++) {
+    const l = left[at]!;
     const byName =
       byNames && l.name !== null && leftNames.get(l.name) === at ? rightNames.get(l.name) : -1;
     if (byName !== undefined && byName >= 0) pair(l, byName, "name");
     else unpairedLeft.push(l);
-  });
+  }
   for (const l of unpairedLeft) {
     const at = rightAt(l.index);
     // Two different names are two different segments, whatever their indices.
@@ -513,9 +518,9 @@ function diffSegments(
       pair(l, at, "index");
     else changes.push(segmentChange("removed", null, l, null, describe));
   }
-  right.forEach((r, at) => {
-    if (!pairedRight[at]) changes.push(segmentChange("added", null, null, r, describe));
-  });
+  for (let at = 0; at < right.length; at++) {
+    if (!pairedRight[at]) changes.push(segmentChange("added", null, null, right[at]!, describe));
+  }
   return { changes: sortChanges(changes), unchanged };
 }
 
@@ -563,65 +568,66 @@ const CHANGE_ORDER: Record<SegmentChangeKind, number> = {
   "moved-resized": 2,
 };
 
-interface ChangeKey {
-  memory: number;
-  start: bigint | null;
-  index: number;
-  kind: number;
-}
-
-function changeKey(c: SegmentChange): ChangeKey {
-  const first = (c.left ?? c.right)!;
-  return {
-    memory: first.memory ?? Infinity,
-    start: lowerStart(c.left?.start ?? null, c.right?.start ?? null),
-    index: first.index,
-    kind: CHANGE_ORDER[c.kind],
-  };
-}
-
 /** The lower of two starts, either unknown (null). */
 function lowerStart(a: bigint | null, b: bigint | null): bigint | null {
   if (a === null) return b;
   return b === null || a <= b ? a : b;
 }
 
-/** Memory (passive last), then the lowest known start (unknown last), then index; each
- *  change's key made once (a comparison per pair would make 100,000 changes slow). */
+/** Memory (passive last), then the lowest known start (unknown last), then index, then
+ *  kind; the keys made once, in columns, and an order of positions sorted (a key object
+ *  per change, or a comparison of objects, would make 100,000 changes slow). */
 function sortChanges(changes: SegmentChange[]): SegmentChange[] {
-  const keyed = changes.map((change) => ({ change, key: changeKey(change) }));
-  keyed.sort(({ key: ka }, { key: kb }) => {
-    if (ka.memory !== kb.memory) return ka.memory - kb.memory;
-    if (ka.start !== kb.start) {
-      if (ka.start === null) return 1;
-      if (kb.start === null) return -1;
-      return ka.start < kb.start ? -1 : 1;
+  const n = changes.length;
+  const memory = new Float64Array(n);
+  const start: (bigint | null)[] = new Array(n);
+  const index = new Float64Array(n);
+  const kind = new Uint8Array(n);
+  const order: number[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const c = changes[i]!;
+    const first = (c.left ?? c.right)!;
+    memory[i] = first.memory ?? Infinity;
+    start[i] = lowerStart(c.left?.start ?? null, c.right?.start ?? null);
+    index[i] = first.index;
+    kind[i] = CHANGE_ORDER[c.kind];
+    order[i] = i;
+  }
+  order.sort((a, b) => {
+    if (memory[a] !== memory[b]) return memory[a]! - memory[b]!;
+    const sa = start[a]!;
+    const sb = start[b]!;
+    if (sa !== sb) {
+      if (sa === null) return 1;
+      if (sb === null) return -1;
+      return sa < sb ? -1 : 1;
     }
-    return ka.index - kb.index || ka.kind - kb.kind;
+    return index[a]! - index[b]! || kind[a]! - kind[b]!;
   });
-  return keyed.map(({ change }) => change);
+  const sorted: SegmentChange[] = new Array(n);
+  for (let i = 0; i < n; i++) sorted[i] = changes[order[i]!]!;
+  return sorted;
 }
 
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
-function pageSpan(
-  start: bigint,
-  end: bigint,
-  pageSize: number,
-): Pick<Difference, "firstPage" | "endPage"> {
-  let firstPage: number;
-  let endPage: number;
-  if (end <= MAX_SAFE) {
-    // Exact in doubles (a page size is a power of two), and without a bigint made per
-    // difference: 100,000 of them.
-    firstPage = Math.floor(Number(start) / pageSize);
-    endPage = Math.ceil(Number(end) / pageSize);
-  } else {
-    const size = BigInt(pageSize);
-    firstPage = Number(start / size);
-    endPage = Number((end + size - 1n) / size);
-  }
-  return { firstPage, endPage: Math.max(firstPage + 1, endPage) };
+// Pages in doubles where exact (a page size is a power of two): no bigint and no object
+// made per difference, of which there are 100,000.
+
+/** The page holding `address`. */
+function pageOf(address: bigint, pageSize: number): number {
+  return address <= MAX_SAFE
+    ? Math.floor(Number(address) / pageSize)
+    : Number(address / BigInt(pageSize));
+}
+
+/** The page after [.., end)'s last one; at least one past `firstPage`: a difference covers
+ *  at least one page, for selection. */
+function endPageOf(end: bigint, firstPage: number, pageSize: number): number {
+  const size = BigInt(pageSize);
+  const endPage =
+    end <= MAX_SAFE ? Math.ceil(Number(end) / pageSize) : Number((end + size - 1n) / size);
+  return Math.max(firstPage + 1, endPage);
 }
 
 /** One difference per memory whose image geometry or verdict changed, over both images. */
@@ -652,13 +658,15 @@ export function imageDifference(m: Omit<MemoryDiff, "pageRanges">, pageSize: num
   // Without an image on either side the difference is memory-wide: shown at address 0.
   const start = ranges.length ? minBig(ranges.map((r) => r[0])) : 0n;
   const end = ranges.length ? maxBig(ranges.map((r) => r[1])) : 0n;
+  const firstPage = pageOf(start, pageSize);
   return [
     {
       memory: m.memory,
       kind: "image",
       start,
       end,
-      ...pageSpan(start, end, pageSize),
+      firstPage,
+      endPage: endPageOf(end, firstPage, pageSize),
       description: `memory ${m.memory} image: ${fields.join("; ")}`,
     },
   ];
@@ -695,12 +703,14 @@ export function segmentDifference(
   const start = lowerStart(l?.start ?? null, r?.start ?? null)!;
   const last = l && r ? (endsLater(l, r) ? l : r) : first;
   const end = last.start + BigInt(last.size);
+  const firstPage = pageOf(start, pageSize);
   return {
     memory: first.memory,
     kind: "segment",
     start,
     end,
-    ...pageSpan(start, end, pageSize),
+    firstPage,
+    endPage: endPageOf(end, firstPage, pageSize),
     description: describe ? `memory ${first.memory}: ${c.description}` : "",
     segmentChange: c,
   };

@@ -4,7 +4,7 @@
 // Starts stay exact (64-bit, memory64 addresses included), unlike the webview's packed
 // diff, whose messages cannot carry bigints.
 
-import type { SegmentLike } from "./layout-diff";
+import type { SegmentLike, SegmentRef } from "./layout-diff";
 
 export interface SegmentColumns {
   count: number;
@@ -52,8 +52,9 @@ export function segmentColumns(segments: readonly SegmentLike[]): SegmentColumns
   return columns;
 }
 
-export function segmentsOfColumns(columns: SegmentColumns): SegmentLike[] {
-  const segments: SegmentLike[] = new Array(columns.count);
+/** The segments, as the diff reads them (`LayoutSide.segmentRefs`). */
+export function segmentsOfColumns(columns: SegmentColumns): SegmentRef[] {
+  const segments: SegmentRef[] = new Array(columns.count);
   for (let i = 0; i < columns.count; i++) {
     const memory = columns.memory[i]!;
     segments[i] = {

@@ -261,31 +261,32 @@ function buildImage(
   pageSize: number,
   denseLimit: number,
 ): ImageGeometry | null {
-  const placed: { start: bigint; segment: (typeof module.dataSegments)[number] }[] = [];
+  // Two passes over the segments, the bounds first: no object per segment in between
+  // (100,000 of them, all alive until the pieces are made, are a good part of planning).
+  let base: bigint | null = null;
+  let top = 0n;
   let dataBytes = 0;
   for (const segment of module.dataSegments) {
     if (segment.mode !== "active" || segment.memory !== memory) continue;
     const start = singleConstant(segment.offsetExpr!);
     if (start === null) return null;
-    if (segment.data.length) placed.push({ start, segment });
-    dataBytes += segment.data.length;
-  }
-  if (!placed.length) return emptyImage();
-  let base = placed[0]!.start;
-  let top = 0n;
-  for (const { start, segment } of placed) {
-    if (start < base) base = start;
-    const end = start + BigInt(segment.data.length);
+    const size = segment.data.length;
+    dataBytes += size;
+    if (!size) continue;
+    if (base === null || start < base) base = start;
+    const end = start + BigInt(size);
     if (end > top) top = end;
   }
+  if (base === null) return emptyImage();
   // Addresses relative to `base` are doubles; a span past 2^53 cannot be described
   // (and is never an image Wasmtime builds: those spans are bounded by the data).
   if (top - base > BigInt(Number.MAX_SAFE_INTEGER)) return null;
   const span = Number(top - base);
-  const relative: PlacedSegment[] = placed.map(({ start, segment }) => ({
-    segment,
-    address: Number(start - base),
-  }));
+  const relative: PlacedSegment[] = [];
+  for (const segment of module.dataSegments) {
+    if (segment.mode !== "active" || segment.memory !== memory || !segment.data.length) continue;
+    relative.push({ segment, address: Number(singleConstant(segment.offsetExpr!)! - base) });
+  }
   const pieces = visiblePieces(relative);
   // Wasmtime trims zeros with `position`/`rposition` of a non-zero byte: when every
   // byte is zero neither finds one and nothing is trimmed, so all-zero data keeps its

@@ -1,6 +1,6 @@
 // The compare view's diff as the analysis worker computes it: the worker's own module
 // (its report object, with bigints) against the other side as the host holds it (report
-// summary, segments, page layers and hashes), packed for the webview.
+// summary, segments in columns, page layers and hashes), packed for the webview.
 
 import { diffLayouts, type LayoutSide, type ReportLike } from "../../common/layout-diff";
 import { packDiff, type PackedDiff } from "../../common/packed-diff";
@@ -9,10 +9,8 @@ import type { DiffRequest } from "../../common/worker-protocol";
 
 export function packedLayoutDiff(left: LayoutSide, right: DiffRequest["right"]): PackedDiff {
   const rightSide: LayoutSide = {
-    report: {
-      ...(JSON.parse(right.summaryJson) as ReportLike),
-      dataSegments: segmentsOfColumns(right.segments),
-    },
+    report: { ...(JSON.parse(right.summaryJson) as ReportLike), dataSegments: [] },
+    segmentRefs: segmentsOfColumns(right.segments),
     layers: right.layers,
     pageHashes: right.pageHashes,
   };

@@ -188,7 +188,8 @@ function handle(request: Exclude<WorkerRequest, AnalyzeRequest>): WorkerResponse
   if (request.kind === "diff") {
     const { report, module, plan } = analysed();
     const left = {
-      report: { ...report, dataSegments: segmentsOfColumns(segmentColumnsOf(module, plan)) },
+      report,
+      segmentRefs: segmentsOfColumns(segmentColumnsOf(module, plan)),
       layers: lastLayers,
       pageHashes: pageHashesNow(),
     };
