@@ -15,6 +15,15 @@ export class DecodeError extends Error {
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
+/** What a read expects, for its error message: the text, or a function that makes it.
+ *  Reads in hot loops pass functions made once per loop: a module's 100,000 data segments
+ *  would otherwise build 100,000 descriptions for messages that are never shown. */
+export type What = string | (() => string);
+
+export function whatText(what: What): string {
+  return typeof what === "string" ? what : what();
+}
+
 export class BinaryCursor {
   constructor(
     readonly bytes: Uint8Array,
@@ -31,17 +40,17 @@ export class BinaryCursor {
     return this.end - this.pos;
   }
 
-  fail(what: string, offset = this.pos): never {
-    throw new DecodeError(offset, what);
+  fail(message: string, offset = this.pos): never {
+    throw new DecodeError(offset, message);
   }
 
-  private need(n: number, what: string): void {
+  private need(n: number, what: What): void {
     if (this.end - this.pos < n) {
-      this.fail(`unexpected end: expected ${what} (${n} byte${n === 1 ? "" : "s"})`);
+      this.fail(`unexpected end: expected ${whatText(what)} (${n} byte${n === 1 ? "" : "s"})`);
     }
   }
 
-  u8(what: string): number {
+  u8(what: What): number {
     this.need(1, what);
     return this.bytes[this.pos++]!;
   }
@@ -53,50 +62,56 @@ export class BinaryCursor {
 
   /** Unsigned LEB128 of at most 32 bits, as the spec requires: at most 5 bytes, and
    *  the unused high bits of the fifth byte must be zero. */
-  u32(what: string): number {
+  u32(what: What): number {
     const start = this.pos;
     let result = 0;
     for (let i = 0; i < 5; i++) {
-      if (this.pos >= this.end) this.fail(`unexpected end: expected ${what} (u32 LEB128)`, start);
+      if (this.pos >= this.end)
+        this.fail(`unexpected end: expected ${whatText(what)} (u32 LEB128)`, start);
       const byte = this.bytes[this.pos++]!;
       if (i === 4) {
         if (byte & 0x80)
           this.fail(
-            `integer representation too long: ${what} (u32 LEB128 longer than 5 bytes)`,
+            `integer representation too long: ${whatText(what)} (u32 LEB128 longer than 5 bytes)`,
             start,
           );
-        if (byte & 0x70) this.fail(`integer too large: ${what} does not fit in u32`, start);
+        if (byte & 0x70)
+          this.fail(`integer too large: ${whatText(what)} does not fit in u32`, start);
         return (result | (byte << 28)) >>> 0;
       }
       result |= (byte & 0x7f) << (7 * i);
       if (!(byte & 0x80)) return result >>> 0;
     }
     /* c8 ignore next */
-    return this.fail(`unreachable LEB128 state for ${what}`, start);
+    return this.fail(`unreachable LEB128 state for ${whatText(what)}`, start);
   }
 
   /** Unsigned LEB128 of at most 64 bits (memory64 limits). */
-  u64(what: string): bigint {
+  u64(what: What): bigint {
     return this.leb(what, 64, false);
   }
 
   /** Signed LEB128 of at most 32 bits (i32.const), with `leb`'s rules and messages in
    *  plain int32 arithmetic: every active segment's offset is one, and bigints for 100,000
    *  of them are a good part of decoding time. */
-  s32(what: string): number {
+  s32(what: What): number {
     const start = this.pos;
     let result = 0;
     for (let i = 0; i < 5; i++) {
-      if (this.pos >= this.end) this.fail(`unexpected end: expected ${what} (LEB128)`, start);
+      if (this.pos >= this.end)
+        this.fail(`unexpected end: expected ${whatText(what)} (LEB128)`, start);
       const byte = this.bytes[this.pos++]!;
       if (i === 4) {
         if (byte & 0x80) {
-          this.fail(`integer representation too long: ${what} (LEB128 longer than 5 bytes)`, start);
+          this.fail(
+            `integer representation too long: ${whatText(what)} (LEB128 longer than 5 bytes)`,
+            start,
+          );
         }
         // Bits 3–6 of the last byte: bit 31 and its sign extension, all equal.
         const high = (byte & 0x7f) >> 3;
         if (high !== 0 && high !== 0x0f) {
-          this.fail(`integer too large: ${what} does not fit in s32`, start);
+          this.fail(`integer too large: ${whatText(what)} does not fit in s32`, start);
         }
         return result | (byte << 28);
       }
@@ -104,35 +119,36 @@ export class BinaryCursor {
       if (!(byte & 0x80)) return byte & 0x40 ? result | (-1 << (7 * (i + 1))) : result;
     }
     /* c8 ignore next */
-    return this.fail(`unreachable LEB128 state for ${what}`, start);
+    return this.fail(`unreachable LEB128 state for ${whatText(what)}`, start);
   }
 
   /** Signed LEB128 of 33 bits (block types and heap types). */
-  s33(what: string): bigint {
+  s33(what: What): bigint {
     return this.leb(what, 33, true);
   }
 
   /** Signed LEB128 of at most 64 bits (i64.const). */
-  s64(what: string): bigint {
+  s64(what: What): bigint {
     return this.leb(what, 64, true);
   }
 
   /** General LEB128 with the spec's limits: ceil(bits/7) bytes at most, and in the
    *  last byte the bits beyond `bits` must be zero (unsigned) or a sign extension. */
-  private leb(what: string, bits: number, signed: boolean): bigint {
+  private leb(what: What, bits: number, signed: boolean): bigint {
     const start = this.pos;
     const maxBytes = Math.ceil(bits / 7);
     let result = 0n;
     let shift = 0n;
     for (let i = 0; i < maxBytes; i++) {
-      if (this.pos >= this.end) this.fail(`unexpected end: expected ${what} (LEB128)`, start);
+      if (this.pos >= this.end)
+        this.fail(`unexpected end: expected ${whatText(what)} (LEB128)`, start);
       const byte = this.bytes[this.pos++]!;
       result |= BigInt(byte & 0x7f) << shift;
       shift += 7n;
       if (i === maxBytes - 1) {
         if (byte & 0x80) {
           this.fail(
-            `integer representation too long: ${what} (LEB128 longer than ${maxBytes} bytes)`,
+            `integer representation too long: ${whatText(what)} (LEB128 longer than ${maxBytes} bytes)`,
             start,
           );
         }
@@ -144,7 +160,7 @@ export class BinaryCursor {
         const allOnes = 0x7f >> checkedFrom;
         if (high !== 0 && !(signed && high === allOnes)) {
           this.fail(
-            `integer too large: ${what} does not fit in ${signed ? "s" : "u"}${bits}`,
+            `integer too large: ${whatText(what)} does not fit in ${signed ? "s" : "u"}${bits}`,
             start,
           );
         }
@@ -155,44 +171,46 @@ export class BinaryCursor {
       }
     }
     /* c8 ignore next */
-    return this.fail(`unreachable LEB128 state for ${what}`, start);
+    return this.fail(`unreachable LEB128 state for ${whatText(what)}`, start);
   }
 
   /** A view of the next n bytes: never a copy. */
-  bytesView(n: number, what: string): Uint8Array {
+  bytesView(n: number, what: What): Uint8Array {
     if (n > this.end - this.pos) {
-      this.fail(`length out of bounds: ${what} needs ${n} bytes, ${this.end - this.pos} remain`);
+      this.fail(
+        `length out of bounds: ${whatText(what)} needs ${n} bytes, ${this.end - this.pos} remain`,
+      );
     }
     const view = this.bytes.subarray(this.pos, this.pos + n);
     this.pos += n;
     return view;
   }
 
-  skip(n: number, what: string): void {
+  skip(n: number, what: What): void {
     this.bytesView(n, what);
   }
 
   /** A name: u32 length then UTF-8, validated. */
-  name(what: string): string {
+  name(what: What): string {
     const start = this.pos;
-    const length = this.u32(`${what} length`);
+    const length = this.u32(() => `${whatText(what)} length`);
     const view = this.bytesView(length, what);
     try {
       return utf8.decode(view);
     } catch {
-      return this.fail(`malformed UTF-8 encoding: ${what}`, start);
+      return this.fail(`malformed UTF-8 encoding: ${whatText(what)}`, start);
     }
   }
 
   /** A vector count that must be plausible: every element takes at least
    *  `minElementBytes`, so a count that cannot fit in what remains is an error now
    *  rather than a huge allocation later. */
-  count(what: string, minElementBytes = 1): number {
+  count(what: What, minElementBytes = 1): number {
     const start = this.pos;
-    const n = this.u32(`${what} count`);
+    const n = this.u32(() => `${whatText(what)} count`);
     if (n * minElementBytes > this.end - this.pos) {
       this.fail(
-        `length out of bounds: ${n} ${what} cannot fit in the ${this.end - this.pos} bytes that remain`,
+        `length out of bounds: ${n} ${whatText(what)} cannot fit in the ${this.end - this.pos} bytes that remain`,
         start,
       );
     }

@@ -3,7 +3,7 @@
 // are known. Only instructions that may appear in a constant expression are accepted;
 // anything else is an error because its immediates could not be skipped reliably.
 
-import type { BinaryCursor } from "./binary-cursor";
+import { whatText, type BinaryCursor, type What } from "./binary-cursor";
 import type { ConstExpr, ConstInstr } from "./module-types";
 import { readHeapType } from "./value-types";
 
@@ -29,56 +29,70 @@ const GC_CONST_OPS: Record<number, [string, number]> = {
   0x1c: ["ref.i31", 0],
 };
 
-export function readConstExpr(cursor: BinaryCursor, what: string): ConstExpr {
+export function readConstExpr(cursor: BinaryCursor, what: What): ConstExpr {
   const start = cursor.pos;
+  // Descriptions made only when a read fails (see What): this runs for every segment.
+  const about =
+    (part: string): What =>
+    () =>
+      `${whatText(what)}: ${part}`;
   const instrs: ConstInstr[] = [];
   for (;;) {
     const opOffset = cursor.pos;
-    const opcode = cursor.u8(`${what}: an instruction or end (0x0b)`);
+    // Peeked, so the opcode's description is made only at the end of the input.
+    const opcode = cursor.peek();
+    if (opcode < 0) cursor.u8(about("an instruction or end (0x0b)"));
+    cursor.pos++;
     switch (opcode) {
       case 0x0b:
         return { instrs, start, end: cursor.pos };
       case 0x41:
-        instrs.push({ op: "i32.const", value: cursor.s32(`${what}: i32.const immediate`) });
+        instrs.push({ op: "i32.const", value: cursor.s32(about("i32.const immediate")) });
         break;
       case 0x42:
-        instrs.push({ op: "i64.const", value: cursor.s64(`${what}: i64.const immediate`) });
+        instrs.push({ op: "i64.const", value: cursor.s64(about("i64.const immediate")) });
         break;
       case 0x43:
-        cursor.skip(4, `${what}: f32.const immediate`);
+        cursor.skip(4, about("f32.const immediate"));
         instrs.push({ op: "f32.const" });
         break;
       case 0x44:
-        cursor.skip(8, `${what}: f64.const immediate`);
+        cursor.skip(8, about("f64.const immediate"));
         instrs.push({ op: "f64.const" });
         break;
       case 0x23:
-        instrs.push({ op: "global.get", index: cursor.u32(`${what}: global index`) });
+        instrs.push({ op: "global.get", index: cursor.u32(about("global index")) });
         break;
       case 0xd0:
         instrs.push({
           op: "ref.null",
-          heapType: readHeapType(cursor, `${what}: ref.null heap type`),
+          heapType: readHeapType(cursor, about("ref.null heap type")),
         });
         break;
       case 0xd2:
-        instrs.push({ op: "ref.func", index: cursor.u32(`${what}: function index`) });
+        instrs.push({ op: "ref.func", index: cursor.u32(about("function index")) });
         break;
       case 0xfb: {
-        const sub = cursor.u32(`${what}: GC instruction sub-opcode`);
+        const sub = cursor.u32(about("GC instruction sub-opcode"));
         const gc = GC_CONST_OPS[sub];
         if (!gc)
-          cursor.fail(`constant expression required: ${what} has opcode 0xfb ${sub}`, opOffset);
+          cursor.fail(
+            `constant expression required: ${whatText(what)} has opcode 0xfb ${sub}`,
+            opOffset,
+          );
         const immediates: number[] = [];
-        for (let i = 0; i < gc[1]; i++) immediates.push(cursor.u32(`${what}: ${gc[0]} immediate`));
+        for (let i = 0; i < gc[1]; i++) immediates.push(cursor.u32(about(`${gc[0]} immediate`)));
         instrs.push({ op: gc[0], immediates });
         break;
       }
       case 0xfd: {
-        const sub = cursor.u32(`${what}: SIMD instruction sub-opcode`);
+        const sub = cursor.u32(about("SIMD instruction sub-opcode"));
         if (sub !== 12)
-          cursor.fail(`constant expression required: ${what} has opcode 0xfd ${sub}`, opOffset);
-        cursor.skip(16, `${what}: v128.const immediate`);
+          cursor.fail(
+            `constant expression required: ${whatText(what)} has opcode 0xfd ${sub}`,
+            opOffset,
+          );
+        cursor.skip(16, about("v128.const immediate"));
         instrs.push({ op: "v128.const" });
         break;
       }
@@ -86,7 +100,7 @@ export function readConstExpr(cursor: BinaryCursor, what: string): ConstExpr {
         const binary = BINARY_OPS[opcode];
         if (!binary) {
           cursor.fail(
-            `constant expression required: ${what} has opcode 0x${opcode.toString(16).padStart(2, "0")}`,
+            `constant expression required: ${whatText(what)} has opcode 0x${opcode.toString(16).padStart(2, "0")}`,
             opOffset,
           );
         }

@@ -5,7 +5,7 @@
 // instructions and types (validation) is V8's job, see `validateWithV8`.
 
 import { formatBytes, grouped } from "../../common/format";
-import { BinaryCursor, DecodeError } from "./binary-cursor";
+import { BinaryCursor, DecodeError, type What } from "./binary-cursor";
 import { readConstExpr } from "./const-expr";
 import type {
   DataSegment,
@@ -531,27 +531,37 @@ function readCodeSection(cursor: BinaryCursor): Uint32Array {
 function readDataSection(cursor: BinaryCursor): DataSegment[] {
   const count = cursor.count("data segments", 2);
   const segments: DataSegment[] = new Array(count);
-  for (let index = 0; index < count; index++) {
-    const what = `data segment ${index}`;
+  // The segment being read, for the descriptions (made once, read only on a failure).
+  let index = 0;
+  const about =
+    (part: string): What =>
+    () =>
+      `data segment ${index} ${part}`;
+  const flagsWhat = about("flags");
+  const memoryWhat = about("memory index");
+  const offsetWhat = about("offset");
+  const lengthWhat = about("length");
+  const bytesWhat = about("bytes");
+  for (; index < count; index++) {
     const entryOffset = cursor.pos;
-    const flags = cursor.u32(`${what} flags`);
+    const flags = cursor.u32(flagsWhat);
     let memory: number | null = null;
     let offsetExpr = null;
     if (flags === 0) {
       memory = 0;
-      offsetExpr = readConstExpr(cursor, `${what} offset`);
+      offsetExpr = readConstExpr(cursor, offsetWhat);
     } else if (flags === 2) {
-      memory = cursor.u32(`${what} memory index`);
-      offsetExpr = readConstExpr(cursor, `${what} offset`);
+      memory = cursor.u32(memoryWhat);
+      offsetExpr = readConstExpr(cursor, offsetWhat);
     } else if (flags !== 1) {
       cursor.fail(
-        `malformed data segment flags: ${what} has ${flags}, expected 0 (active), 1 (passive) or 2 (active, explicit memory)`,
+        `malformed data segment flags: data segment ${index} has ${flags}, expected 0 (active), 1 (passive) or 2 (active, explicit memory)`,
         entryOffset,
       );
     }
-    const length = cursor.u32(`${what} length`);
+    const length = cursor.u32(lengthWhat);
     const dataOffset = cursor.pos;
-    const data = cursor.bytesView(length, `${what} bytes`);
+    const data = cursor.bytesView(length, bytesWhat);
     segments[index] = {
       index,
       entryOffset,

@@ -1,7 +1,7 @@
 // Value, reference and heap types, limits, and the memory/table/global types built
 // from them. Names follow the text format so they can be shown as-is.
 
-import type { BinaryCursor } from "./binary-cursor";
+import { whatText, type BinaryCursor, type What } from "./binary-cursor";
 import type { GlobalType, MemoryType, TableType } from "./module-types";
 
 export const NUMERIC_TYPES: Readonly<Record<number, string>> = {
@@ -33,7 +33,7 @@ export const ABSTRACT_HEAP_TYPES: Readonly<Record<number, string>> = {
 const REF_NULLABLE = 0x63;
 const REF_NON_NULL = 0x64;
 
-export function readHeapType(cursor: BinaryCursor, what: string): string {
+export function readHeapType(cursor: BinaryCursor, what: What): string {
   const byte = cursor.peek();
   const abstract = ABSTRACT_HEAP_TYPES[byte];
   if (abstract) {
@@ -43,7 +43,7 @@ export function readHeapType(cursor: BinaryCursor, what: string): string {
   const start = cursor.pos;
   const index = cursor.s33(what);
   if (index < 0n)
-    cursor.fail(`malformed heap type: ${what} (0x${(byte & 0xff).toString(16)})`, start);
+    cursor.fail(`malformed heap type: ${whatText(what)} (0x${(byte & 0xff).toString(16)})`, start);
   return String(index);
 }
 
