@@ -9,7 +9,8 @@ import type { DiffRequest } from "../../common/worker-protocol";
 
 export function packedLayoutDiff(left: LayoutSide, right: DiffRequest["right"]): PackedDiff {
   const rightSide: LayoutSide = {
-    report: { ...(JSON.parse(right.summaryJson) as ReportLike), dataSegments: [] },
+    // The summary carries no segments: the diff reads them from the columns.
+    report: JSON.parse(right.summaryJson) as ReportLike,
     segmentRefs: segmentsOfColumns(right.segments),
     layers: right.layers,
     pageHashes: right.pageHashes,

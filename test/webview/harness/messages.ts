@@ -18,8 +18,8 @@ import type {
 } from "../../../common/webview-protocol";
 
 export type InitMessage = Extract<HostMessage, { type: "init" }>;
-/** A report message with its segments: the harness delivers them as the host does, the
- *  summary first and then a `segments` message (webview-harness.ts `deliver`). */
+/** A report message with its segments and exports: the harness delivers them as the host
+ *  does, the summary first and then a `details` message (webview-harness.ts `deliver`). */
 export type ReportMessage = Extract<HostMessage, { type: "report" }> & ReportDetails;
 export type DiffMessage = Extract<HostMessage, { type: "diff" }>;
 
