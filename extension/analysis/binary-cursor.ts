@@ -176,18 +176,18 @@ export class BinaryCursor {
 
   /** A view of the next n bytes: never a copy. */
   bytesView(n: number, what: What): Uint8Array {
+    const from = this.pos;
+    this.skip(n, what);
+    return this.bytes.subarray(from, from + n);
+  }
+
+  skip(n: number, what: What): void {
     if (n > this.end - this.pos) {
       this.fail(
         `length out of bounds: ${whatText(what)} needs ${n} bytes, ${this.end - this.pos} remain`,
       );
     }
-    const view = this.bytes.subarray(this.pos, this.pos + n);
     this.pos += n;
-    return view;
-  }
-
-  skip(n: number, what: What): void {
-    this.bytesView(n, what);
   }
 
   /** A name: u32 length then UTF-8, validated. */

@@ -4,7 +4,7 @@
 // anything else is an error because its immediates could not be skipped reliably.
 
 import { whatText, type BinaryCursor, type What } from "./binary-cursor";
-import type { ConstExpr, ConstInstr } from "./module-types";
+import type { ConstExpr, ConstInstr, DataSegment } from "./module-types";
 import { readHeapType } from "./value-types";
 
 const BINARY_OPS: Record<number, ConstInstr["op"]> = {
@@ -108,6 +108,32 @@ export function readConstExpr(cursor: BinaryCursor, what: What): ConstExpr {
       }
     }
   }
+}
+
+/** Reads a constant expression that is exactly `i32.const v` and `end`, making no object,
+ *  and returns v as unsigned (what a 32-bit memory's segment offset means); anything else
+ *  is left unread and gives -1, for `readConstExpr` to decode (and to say what is wrong). */
+export function skipSingleI32Const(cursor: BinaryCursor): number {
+  const start = cursor.pos;
+  if (cursor.peek() !== 0x41) return -1;
+  cursor.pos++;
+  try {
+    const value = cursor.s32("i32.const immediate");
+    if (cursor.peek() === 0x0b) {
+      cursor.pos++;
+      return value >>> 0;
+    }
+  } catch {
+    // Malformed: read again by readConstExpr, whose error names the expression.
+  }
+  cursor.pos = start;
+  return -1;
+}
+
+/** `singleConstant` of a data segment's offset, without decoding the common `i32.const`. */
+export function segmentConstant(segment: DataSegment): bigint | null {
+  if (segment.i32Offset >= 0) return BigInt(segment.i32Offset);
+  return segment.offsetExpr ? singleConstant(segment.offsetExpr) : null;
 }
 
 /** A plain constant: exactly one i32.const or i64.const. This is the only offset form

@@ -95,13 +95,13 @@ function memoryTypeBytes(module: WasmModule, index: number): Uint8Array {
 function dataSectionBytes(module: WasmModule, section: Section, emptied: Set<number>): Uint8Array {
   const payload = new BinaryWriter().u32(module.dataSegments.length);
   for (const segment of module.dataSegments) {
-    const entryEnd = segment.dataOffset + segment.data.length;
+    const entryEnd = segment.dataOffset + segment.size;
     if (!emptied.has(segment.index)) {
       payload.bytes(module.bytes.subarray(segment.entryOffset, entryEnd));
       continue;
     }
     // Flags, memory index and offset expression unchanged; the length becomes 0.
-    payload.bytes(module.bytes.subarray(segment.entryOffset, segment.offsetExpr!.end)).u32(0);
+    payload.bytes(module.bytes.subarray(segment.entryOffset, segment.lengthOffset)).u32(0);
   }
   return encodeSection(section.id, payload.finish());
 }

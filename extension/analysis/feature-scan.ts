@@ -322,7 +322,8 @@ function scanElementTable(state: ScanState, cursor: BinaryCursor, offset: number
 }
 
 function scanData(state: ScanState, module: WasmModule): void {
-  for (const { index, entryOffset, mode, memory, offsetExpr } of module.dataSegments) {
+  for (const segment of module.dataSegments) {
+    const { index, entryOffset, mode, memory } = segment;
     // Flags 2 (an explicit memory index, even 0) is the bulk-memory encoding.
     const bulk = mode === "passive" || readU32(state.bytes, entryOffset) === 2;
     if (bulk && isNew(state, BULK_MEMORY)) {
@@ -334,7 +335,9 @@ function scanData(state: ScanState, module: WasmModule): void {
     }
     if (memory && isNew(state, MULTI_MEMORY))
       note(state, MULTI_MEMORY, null, entryOffset, `data segment ${index} on memory ${memory}`);
-    if (offsetExpr) scanConstExpr(state, offsetExpr, "data segment", index, "offset");
+    // A lone i32.const needs no feature: only other expressions are decoded again.
+    if (memory !== null && segment.i32Offset < 0)
+      scanConstExpr(state, segment.offsetExpr!, "data segment", index, "offset");
   }
 }
 

@@ -4,7 +4,7 @@
 // (crates/wasmtime/src/runtime/vm/cow.rs). Every refusal carries a stable code.
 
 import { createHash } from "node:crypto";
-import { singleConstant } from "./const-expr";
+import { segmentConstant } from "./const-expr";
 import { formatBytes, grouped, plural } from "../../common/format";
 import { pageHashesOfRuns } from "../../common/layout-diff";
 import type { WasmModule } from "./module-types";
@@ -94,7 +94,7 @@ export function planImages(module: WasmModule, options: PlanOptions): ImagePlan 
     const active = module.dataSegments.filter(
       (s) => s.mode === "active" && s.memory === memory.index,
     );
-    const dataBytes = active.reduce((sum, s) => sum + s.data.length, 0);
+    const dataBytes = active.reduce((sum, s) => sum + s.size, 0);
     const image = buildImage(module, memory.index, pageSize, denseLimit);
     const reason =
       segmentedBy ??
@@ -157,9 +157,11 @@ function staticInitRefusal(
         message: `${where} initialises imported memory ${memory.index} (${memory.import.module}.${memory.import.name}): Wasmtime cannot build an image for memory it does not own`,
       };
     }
-    const start = singleConstant(segment.offsetExpr!);
+    const start = segmentConstant(segment);
     const rightWidth =
-      segment.offsetExpr!.instrs[0]?.op === (memory.type.memory64 ? "i64.const" : "i32.const");
+      segment.i32Offset >= 0
+        ? !memory.type.memory64
+        : segment.offsetExpr!.instrs[0]?.op === (memory.type.memory64 ? "i64.const" : "i32.const");
     if (start === null || !rightWidth) {
       return {
         code: "non-constant-offset",
@@ -168,13 +170,13 @@ function staticInitRefusal(
         message: `${where} has a non-constant offset: only a single ${memory.type.memory64 ? "i64" : "i32"}.const qualifies`,
       };
     }
-    const end = start + BigInt(segment.data.length);
+    const end = start + BigInt(segment.size);
     if (end > MAX_U64)
       return {
         code: "offset-overflow",
         segment: segment.index,
         memory: segment.memory,
-        message: `${where} ends past 2^64 (offset ${start} + ${segment.data.length} bytes)`,
+        message: `${where} ends past 2^64 (offset ${start} + ${segment.size} bytes)`,
       };
     const minimumBytes = minimumBytesOf[memory.index]!;
     if (minimumBytes > MAX_U64) {
@@ -193,11 +195,11 @@ function staticInitRefusal(
         message: `${where} ends at ${end}, past memory ${memory.index}'s minimum size of ${grouped(minimumBytes)} bytes (${plural(Number(memory.type.min), "page")}): instantiation would trap`,
       };
     }
-    if (segment.data.length === 0) continue;
+    if (segment.size === 0) continue;
     const extent = extents.get(memory.index);
-    if (!extent) extents.set(memory.index, { dataSize: segment.data.length, min: start, max: end });
+    if (!extent) extents.set(memory.index, { dataSize: segment.size, min: start, max: end });
     else {
-      extent.dataSize += segment.data.length;
+      extent.dataSize += segment.size;
       if (start < extent.min) extent.min = start;
       if (end > extent.max) extent.max = end;
     }
@@ -268,9 +270,9 @@ function buildImage(
   let dataBytes = 0;
   for (const segment of module.dataSegments) {
     if (segment.mode !== "active" || segment.memory !== memory) continue;
-    const start = singleConstant(segment.offsetExpr!);
+    const start = segmentConstant(segment);
     if (start === null) return null;
-    const size = segment.data.length;
+    const size = segment.size;
     dataBytes += size;
     if (!size) continue;
     if (base === null || start < base) base = start;
@@ -284,8 +286,8 @@ function buildImage(
   const span = Number(top - base);
   const relative: PlacedSegment[] = [];
   for (const segment of module.dataSegments) {
-    if (segment.mode !== "active" || segment.memory !== memory || !segment.data.length) continue;
-    relative.push({ segment, address: Number(singleConstant(segment.offsetExpr!)! - base) });
+    if (segment.mode !== "active" || segment.memory !== memory || !segment.size) continue;
+    relative.push({ segment, address: Number(segmentConstant(segment)! - base) });
   }
   const pieces = visiblePieces(relative);
   // Wasmtime trims zeros with `position`/`rposition` of a non-zero byte: when every

@@ -134,9 +134,10 @@ function foldImportedGlobalOffsets(
   const globals = new Set<number>();
   const folded = new Set<number>();
   for (const segment of module.dataSegments) {
-    if (segment.mode !== "active" || !segment.offsetExpr) continue;
-    const memory = module.memories[segment.memory ?? -1];
-    const global = singleGlobalGet(segment.offsetExpr);
+    // A lone i32.const reads no global: only other offsets are decoded again.
+    if (segment.memory === null || segment.i32Offset >= 0) continue;
+    const memory = module.memories[segment.memory];
+    const global = singleGlobalGet(segment.offsetExpr!);
     if (global === null || !memory || memory.type.memory64) continue;
     const read = module.globals[global];
     if (!read?.import || read.type.valType !== "i32") continue;
@@ -146,7 +147,7 @@ function foldImportedGlobalOffsets(
   if (folded.size === 0) return null;
   const payload = new BinaryWriter().u32(module.dataSegments.length);
   for (const segment of module.dataSegments) {
-    const end = segment.dataOffset + segment.data.length;
+    const end = segment.dataOffset + segment.size;
     if (!folded.has(segment.index)) {
       payload.bytes(module.bytes.subarray(segment.entryOffset, end));
       continue;
@@ -156,7 +157,7 @@ function foldImportedGlobalOffsets(
       .byte(I32_CONST)
       .s32(0)
       .byte(END)
-      .bytes(module.bytes.subarray(segment.offsetExpr!.end, end));
+      .bytes(module.bytes.subarray(segment.lengthOffset, end));
   }
   const changes = [...globals].map((index) => {
     const { module: from, name } = module.globals[index]!.import!;

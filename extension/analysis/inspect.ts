@@ -3,7 +3,7 @@
 // extension exports, so both always agree.
 
 import { createHash } from "node:crypto";
-import { constExprText, singleConstant, singleGlobalGet } from "./const-expr";
+import { constExprText, segmentConstant, singleGlobalGet } from "./const-expr";
 import { scanFeatures } from "./feature-scan";
 import { adviseMemory } from "./image-advice";
 import {
@@ -135,12 +135,13 @@ function signatureText(module: WasmModule, func: number): string | null {
 }
 
 function offsetJson(segment: DataSegment): OffsetJson {
-  if (!segment.offsetExpr) return null;
-  const constant = singleConstant(segment.offsetExpr);
+  if (segment.memory === null) return null;
+  const constant = segmentConstant(segment);
   if (constant !== null) return { kind: "const", value: constant };
-  const global = singleGlobalGet(segment.offsetExpr);
+  const expr = segment.offsetExpr!;
+  const global = singleGlobalGet(expr);
   if (global !== null) return { kind: "global", global };
-  return { kind: "expr", text: constExprText(segment.offsetExpr) };
+  return { kind: "expr", text: constExprText(expr) };
 }
 
 /** The report's `dataSegments`. */
@@ -153,7 +154,7 @@ export function segmentsJsonOf(module: WasmModule, plan: ImagePlan): DataSegment
       mode: segment.mode,
       memory: segment.memory,
       offset: offsetJson(segment),
-      size: segment.data.length,
+      size: segment.size,
       fileOffset: segment.dataOffset,
       name: module.names.data.get(segment.index) ?? null,
       start: placement?.start ?? null,
@@ -182,7 +183,7 @@ export function segmentColumnsOf(module: WasmModule, plan: ImagePlan): SegmentCo
       columns.start[i] = start;
       columns.startKnown[i] = 1;
     }
-    columns.size[i] = segment.data.length;
+    columns.size[i] = segment.size;
   }
   return columns;
 }

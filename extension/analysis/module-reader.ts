@@ -6,7 +6,8 @@
 
 import { formatBytes, grouped } from "../../common/format";
 import { BinaryCursor, DecodeError, type What } from "./binary-cursor";
-import { readConstExpr } from "./const-expr";
+import { readConstExpr, skipSingleI32Const } from "./const-expr";
+import { DecodedDataSegment } from "./data-segment";
 import type {
   DataSegment,
   Export,
@@ -546,31 +547,35 @@ function readDataSection(cursor: BinaryCursor): DataSegment[] {
     const entryOffset = cursor.pos;
     const flags = cursor.u32(flagsWhat);
     let memory: number | null = null;
-    let offsetExpr = null;
-    if (flags === 0) {
-      memory = 0;
-      offsetExpr = readConstExpr(cursor, offsetWhat);
-    } else if (flags === 2) {
-      memory = cursor.u32(memoryWhat);
-      offsetExpr = readConstExpr(cursor, offsetWhat);
+    let exprStart = -1;
+    let i32Offset = -1;
+    if (flags === 0 || flags === 2) {
+      memory = flags === 0 ? 0 : cursor.u32(memoryWhat);
+      exprStart = cursor.pos;
+      i32Offset = skipSingleI32Const(cursor);
+      // Anything else is decoded in full, for its checks and errors.
+      if (i32Offset < 0) readConstExpr(cursor, offsetWhat);
     } else if (flags !== 1) {
       cursor.fail(
         `malformed data segment flags: data segment ${index} has ${flags}, expected 0 (active), 1 (passive) or 2 (active, explicit memory)`,
         entryOffset,
       );
     }
+    const lengthOffset = cursor.pos;
     const length = cursor.u32(lengthWhat);
     const dataOffset = cursor.pos;
-    const data = cursor.bytesView(length, bytesWhat);
-    segments[index] = {
+    cursor.skip(length, bytesWhat);
+    segments[index] = new DecodedDataSegment(
+      cursor.bytes,
       index,
       entryOffset,
-      mode: memory === null ? "passive" : "active",
       memory,
-      offsetExpr,
-      data,
+      exprStart,
+      i32Offset,
+      lengthOffset,
       dataOffset,
-    };
+      length,
+    );
   }
   return segments;
 }

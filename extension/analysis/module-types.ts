@@ -119,17 +119,25 @@ export interface Export {
 }
 
 export interface DataSegment {
-  index: number;
+  readonly index: number;
   /** Offset of the segment's flags byte. */
-  entryOffset: number;
-  mode: "active" | "passive";
+  readonly entryOffset: number;
+  readonly mode: "active" | "passive";
   /** Target memory of an active segment. */
-  memory: number | null;
-  offsetExpr: ConstExpr | null;
+  readonly memory: number | null;
+  readonly offsetExpr: ConstExpr | null;
+  /** The offset, unsigned, when the offset expression is exactly one `i32.const` (what
+   *  linkers emit); -1 otherwise. Read for every segment where decoding each offset
+   *  expression again would be 100,000 decodings. */
+  readonly i32Offset: number;
+  /** Offset of the payload's length (LEB128), right after the header. */
+  readonly lengthOffset: number;
   /** The payload: a view into the module bytes. */
-  data: Uint8Array;
+  readonly data: Uint8Array;
+  /** The payload's length in bytes (`data.length` without making the view). */
+  readonly size: number;
   /** File offset of the payload's first byte. */
-  dataOffset: number;
+  readonly dataOffset: number;
 }
 
 export interface Names {

@@ -9,23 +9,23 @@
 // real offsets.
 
 import { encodeSection } from "./binary-writer";
-import type { DataSegment, WasmModule } from "./module-types";
+import type { WasmModule } from "./module-types";
 
 /** The module's bytes without data payloads; the bytes themselves when they have none. */
 export function withoutDataPayloads(module: WasmModule): Uint8Array {
   const section = module.sections.find((s) => s.id === 11);
   const segments = module.dataSegments;
-  if (!section || !segments.some((s) => s.data.length > 0)) return module.bytes;
+  if (!section || !segments.some((s) => s.size > 0)) return module.bytes;
   const bytes = module.bytes;
   const firstEntry = segments.length ? segments[0]!.entryOffset : section.end;
   // The segment count as written, then each segment's header up to its length, and a 0.
   let size = firstEntry - section.start;
-  for (const segment of segments) size += lengthOffset(bytes, segment) - segment.entryOffset + 1;
+  for (const segment of segments) size += segment.lengthOffset - segment.entryOffset + 1;
   const payload = new Uint8Array(size);
   payload.set(bytes.subarray(section.start, firstEntry));
   let at = firstEntry - section.start;
   for (const segment of segments) {
-    const header = bytes.subarray(segment.entryOffset, lengthOffset(bytes, segment));
+    const header = bytes.subarray(segment.entryOffset, segment.lengthOffset);
     payload.set(header, at);
     at += header.length + 1; // the new length, 0, is already there
   }
@@ -35,13 +35,4 @@ export function withoutDataPayloads(module: WasmModule): Uint8Array {
   out.set(data, section.headerOffset);
   out.set(bytes.subarray(section.end), section.headerOffset + data.length);
   return out;
-}
-
-/** Where a segment's length is written: after its offset expression, or after the flags
- *  of a passive segment (a LEB128 that may be padded). */
-function lengthOffset(bytes: Uint8Array, segment: DataSegment): number {
-  if (segment.offsetExpr) return segment.offsetExpr.end;
-  let at = segment.entryOffset;
-  while (bytes[at]! & 0x80) at++;
-  return at + 1;
 }

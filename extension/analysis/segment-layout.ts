@@ -60,9 +60,12 @@ export function placeSegments(
   const sizes = module.memories.map((m) => memoryByteSize(module, m.index, bindings));
   const placements: SegmentPlacement[] = [];
   for (const segment of module.dataSegments) {
-    if (segment.mode !== "active" || segment.memory === null || !segment.offsetExpr) continue;
-    const start = evaluateIntExpr(segment.offsetExpr, global);
-    const end = start === null ? null : start + BigInt(segment.data.length);
+    if (segment.memory === null) continue;
+    const start =
+      segment.i32Offset >= 0
+        ? BigInt(segment.i32Offset)
+        : evaluateIntExpr(segment.offsetExpr!, global);
+    const end = start === null ? null : start + BigInt(segment.size);
     const size = sizes[segment.memory];
     const bounds: SegmentBounds =
       end === null || size === undefined ? "unknown" : end > size ? "out-of-bounds" : "in-bounds";
@@ -91,7 +94,7 @@ export interface PlacedSegment {
 /** Resolves overlaps with a sweep over start/end points, keeping the highest segment
  *  index (the last writer) active at each point: O(n log n), no byte buffer. */
 export function visiblePieces(placed: readonly PlacedSegment[]): VisiblePiece[] {
-  const nonEmpty = placed.filter((p) => p.segment.data.length > 0);
+  const nonEmpty = placed.filter((p) => p.segment.size > 0);
   return disjointInOrder(nonEmpty) ? nonEmpty.map(wholePiece) : sweptPieces(nonEmpty);
 }
 
@@ -100,20 +103,20 @@ export function visiblePieces(placed: readonly PlacedSegment[]): VisiblePiece[] 
 function disjointInOrder(placed: readonly PlacedSegment[]): boolean {
   for (let i = 1; i < placed.length; i++) {
     const before = placed[i - 1]!;
-    if (placed[i]!.address < before.address + before.segment.data.length) return false;
+    if (placed[i]!.address < before.address + before.segment.size) return false;
   }
   return true;
 }
 
 function wholePiece({ segment, address }: PlacedSegment): VisiblePiece {
-  return { segment: segment.index, address, length: segment.data.length, sourceOffset: 0 };
+  return { segment: segment.index, address, length: segment.size, sourceOffset: 0 };
 }
 
 function sweptPieces(nonEmpty: readonly PlacedSegment[]): VisiblePiece[] {
   const points = new Float64Array(nonEmpty.length * 2);
   nonEmpty.forEach((p, i) => {
     points[2 * i] = p.address;
-    points[2 * i + 1] = p.address + p.segment.data.length;
+    points[2 * i + 1] = p.address + p.segment.size;
   });
   points.sort();
   const byStart = [...nonEmpty].sort((a, b) => a.address - b.address);
@@ -125,7 +128,7 @@ function sweptPieces(nonEmpty: readonly PlacedSegment[]): VisiblePiece[] {
     if (i + 1 < points.length && points[i + 1] === from) continue;
     const to = i + 1 < points.length ? points[i + 1]! : from;
     while (next < byStart.length && byStart[next]!.address <= from) heap.push(byStart[next++]!);
-    while (heap.size && heap.top!.address + heap.top!.segment.data.length <= from) heap.pop();
+    while (heap.size && heap.top!.address + heap.top!.segment.size <= from) heap.pop();
     const top = heap.top;
     if (!top || to <= from) continue;
     const last = pieces.at(-1);

@@ -15,7 +15,10 @@ function segment(index: number, length: number): DataSegment {
     mode: "active",
     memory: 0,
     offsetExpr: null,
+    i32Offset: -1,
+    lengthOffset: 0,
     data: new Uint8Array(length),
+    size: length,
     dataOffset: 0,
   };
 }
