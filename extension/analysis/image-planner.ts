@@ -77,7 +77,12 @@ export interface ImagePlan {
   initialization: "static" | "segmented";
   /** Why the module is segmented, or null when static. */
   segmentedBy: Reason | null;
-  segments: SegmentPlacement[];
+  /** What the plan assumed of the imports. */
+  bindings: ImportBindings;
+  /** Every active segment's placement, made on first read: an analysis for the editor
+   *  needs none (the diff's columns take starts from `segmentStarts`), and 100,000 of them
+   *  with their bigints would outlive it (three objects per segment for the collector). */
+  readonly segments: SegmentPlacement[];
   memories: MemoryPlan[];
 }
 
@@ -113,12 +118,16 @@ export function planImages(module: WasmModule, options: PlanOptions): ImagePlan 
       image,
     };
   });
+  let placements: SegmentPlacement[] | null = null;
   return {
     pageSize,
     denseLimit,
     initialization: segmentedBy ? "segmented" : "static",
     segmentedBy,
-    segments: placeSegments(module, bindings),
+    bindings,
+    get segments() {
+      return (placements ??= placeSegments(module, bindings));
+    },
     memories,
   };
 }

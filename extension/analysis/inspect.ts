@@ -15,7 +15,7 @@ import {
   type PlanOptions,
 } from "./image-planner";
 import { findLandmarks } from "./landmarks";
-import type { SegmentPlacement } from "./segment-layout";
+import { segmentStarts, type SegmentPlacement } from "./segment-layout";
 import { readModule } from "./module-reader";
 import type { DataSegment, WasmModule } from "./module-types";
 import { validateWithV8, type SecondOpinion } from "./v8-validation";
@@ -166,7 +166,7 @@ export function segmentsJsonOf(module: WasmModule, plan: ImagePlan): DataSegment
 /** The report's segments as the diff reads them (`segmentColumns` of `segmentsJsonOf`),
  *  made without the report's objects. */
 export function segmentColumnsOf(module: WasmModule, plan: ImagePlan): SegmentColumns {
-  const placements = placementsBySegment(module, plan);
+  const startOf = segmentStarts(module, plan.bindings);
   const segments = module.dataSegments;
   const count = segments.length;
   const names = module.names.data;
@@ -176,7 +176,7 @@ export function segmentColumnsOf(module: WasmModule, plan: ImagePlan): SegmentCo
   );
   for (let i = 0; i < count; i++) {
     const segment = segments[i]!;
-    const start = placements[segment.index]?.start ?? null;
+    const start = segment.memory === null ? null : startOf(segment);
     columns.index[i] = segment.index;
     columns.memory[i] = segment.memory ?? -1;
     if (start !== null) {

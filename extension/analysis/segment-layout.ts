@@ -50,21 +50,32 @@ export function knownGlobalValues(module: WasmModule, bindings: ImportBindings):
   return values;
 }
 
+/** Where an active segment starts: the one rule for placements and for the diff's
+ *  columns. A lone i32.const is read as it was decoded; any other offset is evaluated
+ *  with the known globals, and is null when it reads an unknown one. */
+export function segmentStarts(
+  module: WasmModule,
+  bindings: ImportBindings,
+): (segment: DataSegment) => bigint | null {
+  const globals = knownGlobalValues(module, bindings);
+  const global = (i: number) => globals[i] ?? null;
+  return (segment) =>
+    segment.i32Offset >= 0
+      ? BigInt(segment.i32Offset)
+      : evaluateIntExpr(segment.offsetExpr!, global);
+}
+
 export function placeSegments(
   module: WasmModule,
   bindings: ImportBindings = {},
 ): SegmentPlacement[] {
-  const globals = knownGlobalValues(module, bindings);
-  const global = (i: number) => globals[i] ?? null;
+  const startOf = segmentStarts(module, bindings);
   // Once per memory, not per segment: 100,000 segments.
   const sizes = module.memories.map((m) => memoryByteSize(module, m.index, bindings));
   const placements: SegmentPlacement[] = [];
   for (const segment of module.dataSegments) {
     if (segment.memory === null) continue;
-    const start =
-      segment.i32Offset >= 0
-        ? BigInt(segment.i32Offset)
-        : evaluateIntExpr(segment.offsetExpr!, global);
+    const start = startOf(segment);
     const end = start === null ? null : start + BigInt(segment.size);
     const size = sizes[segment.memory];
     const bounds: SegmentBounds =
