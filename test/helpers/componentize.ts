@@ -6,7 +6,7 @@
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
-import { mkdir, rename, writeFile } from "node:fs/promises";
+import { link, mkdir, unlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
 
@@ -54,8 +54,9 @@ export async function helloComponent(): Promise<string> {
   await mkdir(path.join(dir, "wit"), { recursive: true });
   await writeFile(path.join(dir, "wit", "hello.wit"), WIT);
   await writeFile(path.join(dir, "hello.js"), SOURCE);
-  // Built under a temporary name: an interrupted build never looks cached.
-  const partial = `${output}.partial`;
+  // Built under a name of this process's: an interrupted build never looks cached, and
+  // test files building at once never write into one file.
+  const partial = `${output}.${process.pid}.partial`;
   await run(
     process.execPath,
     [cli, path.join(dir, "hello.js"), "--wit", path.join(dir, "wit"), "-o", partial],
@@ -63,6 +64,14 @@ export async function helloComponent(): Promise<string> {
       maxBuffer: 16 << 20,
     },
   );
-  await rename(partial, output);
+  // The first build to finish is the one kept (a link fails where the name exists): two
+  // builds differ in their bytes (the snapshot of the JavaScript engine), and a test that
+  // reads the file twice (our report, then Wasmtime's) must read the same build twice.
+  try {
+    await link(partial, output);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+  }
+  await unlink(partial);
   return output;
 }
