@@ -7,15 +7,14 @@ import { createHash } from "node:crypto";
 import { segmentConstant } from "./const-expr";
 import { formatBytes, grouped, plural } from "../../common/format";
 import { pageHashesOfRuns } from "../../common/layout-diff";
-import type { WasmModule } from "./module-types";
+import type { DataSegment, WasmModule } from "./module-types";
 import {
   memoryByteSize,
   placeSegments,
   visiblePieces,
   type ImportBindings,
-  type PlacedSegment,
   type SegmentPlacement,
-  type VisiblePiece,
+  type VisiblePieces,
 } from "./segment-layout";
 import type { ReasonCode } from "../../common/report-types";
 
@@ -53,7 +52,7 @@ export interface ImageGeometry {
   /** Zero bytes trimmed before the first non-zero byte (before page alignment). */
   leadingZeros: number;
   /** Visible segment bytes in address order, addresses relative to `offset`. */
-  pieces: VisiblePiece[];
+  pieces: VisiblePieces;
   /** One flag per image page: 1 when the page holds a non-zero byte; null for huge
    *  images Wasmtime would refuse (see FULLY_DESCRIBED_BYTES). */
   nonzeroPageMap: Uint8Array | null;
@@ -293,12 +292,13 @@ function buildImage(
   // (and is never an image Wasmtime builds: those spans are bounded by the data).
   if (top - base > BigInt(Number.MAX_SAFE_INTEGER)) return null;
   const span = Number(top - base);
-  const relative: PlacedSegment[] = [];
+  const placed = { segments: [] as DataSegment[], addresses: [] as number[] };
   for (const segment of module.dataSegments) {
     if (segment.mode !== "active" || segment.memory !== memory || !segment.size) continue;
-    relative.push({ segment, address: Number(segmentConstant(segment)! - base) });
+    placed.segments.push(segment);
+    placed.addresses.push(Number(segmentConstant(segment)! - base));
   }
-  const pieces = visiblePieces(relative);
+  const pieces = visiblePieces(placed);
   // Wasmtime trims zeros with `position`/`rposition` of a non-zero byte: when every
   // byte is zero neither finds one and nothing is trimmed, so all-zero data keeps its
   // whole span as an image of zeros (verified against Wasmtime 49: four zero bytes at 0
@@ -334,28 +334,29 @@ const FULLY_DESCRIBED_BYTES = 256 * 1024 * 1024;
 /** Calls `visit` once for every image page holding a non-zero byte, in address order,
  *  from the pieces alone: the cost follows the data, not the span. */
 export function forEachNonzeroPage(
-  pieces: readonly VisiblePiece[],
+  pieces: VisiblePieces,
   module: WasmModule,
   pageSize: number,
   visit: (page: number) => void,
 ): void {
   let lastVisited = -1;
-  for (const piece of pieces) {
-    const bytes = pieceBytes(piece, module);
+  for (let p = 0; p < pieces.count; p++) {
+    const bytes = pieceBytes(pieces, p, module);
+    const address = pieces.address[p]!;
     for (let i = 0; i < bytes.length; i++) {
       if (bytes[i] === 0) continue;
-      const page = Math.floor((piece.address + i) / pageSize);
+      const page = Math.floor((address + i) / pageSize);
       if (page !== lastVisited) {
         visit(page);
         lastVisited = page;
       }
       // The rest of this page cannot add anything.
-      i = (page + 1) * pageSize - piece.address - 1;
+      i = (page + 1) * pageSize - address - 1;
     }
   }
 }
 
-function countNonzeroPages(pieces: VisiblePiece[], module: WasmModule, pageSize: number): number {
+function countNonzeroPages(pieces: VisiblePieces, module: WasmModule, pageSize: number): number {
   let count = 0;
   forEachNonzeroPage(pieces, module, pageSize, () => count++);
   return count;
@@ -370,48 +371,49 @@ function emptyImage(): ImageGeometry {
     sha256: null,
     span: 0,
     leadingZeros: 0,
-    pieces: [],
+    pieces: visiblePieces({ segments: [], addresses: [] }),
     nonzeroPageMap: new Uint8Array(0),
   };
 }
 
 /** Moves pieces to image-relative addresses and cuts off the trimmed zero bytes
  *  outside [0, length), in place (the pieces are this plan's own). */
-function clipPieces(pieces: VisiblePiece[], shift: number, length: number): VisiblePiece[] {
+function clipPieces(pieces: VisiblePieces, shift: number, length: number): VisiblePieces {
   let kept = 0;
-  for (const piece of pieces) {
-    const from = Math.max(piece.address - shift, 0);
-    const to = Math.min(piece.address - shift + piece.length, length);
+  for (let p = 0; p < pieces.count; p++) {
+    const address = pieces.address[p]! - shift;
+    const from = Math.max(address, 0);
+    const to = Math.min(address + pieces.length[p]!, length);
     if (to <= from) continue;
-    piece.sourceOffset += from - (piece.address - shift);
-    piece.address = from;
-    piece.length = to - from;
-    pieces[kept++] = piece;
+    pieces.segment[kept] = pieces.segment[p]!;
+    pieces.sourceOffset[kept] = pieces.sourceOffset[p]! + (from - address);
+    pieces.address[kept] = from;
+    pieces.length[kept] = to - from;
+    kept++;
   }
-  pieces.length = kept;
+  pieces.count = kept;
   return pieces;
 }
 
-function pieceBytes(piece: VisiblePiece, module: WasmModule): Uint8Array {
-  return module.dataSegments[piece.segment]!.data.subarray(
-    piece.sourceOffset,
-    piece.sourceOffset + piece.length,
-  );
+/** Piece `p`'s bytes: a view into its segment's payload. */
+function pieceBytes(pieces: VisiblePieces, p: number, module: WasmModule): Uint8Array {
+  const from = pieces.sourceOffset[p]!;
+  return module.dataSegments[pieces.segment[p]!]!.data.subarray(from, from + pieces.length[p]!);
 }
 
 /** Relative address of the first non-zero visible byte, or null for all-zero data. */
-function firstNonZero(pieces: VisiblePiece[], module: WasmModule): number | null {
-  for (const piece of pieces) {
-    const bytes = pieceBytes(piece, module);
-    for (let i = 0; i < bytes.length; i++) if (bytes[i] !== 0) return piece.address + i;
+function firstNonZero(pieces: VisiblePieces, module: WasmModule): number | null {
+  for (let p = 0; p < pieces.count; p++) {
+    const bytes = pieceBytes(pieces, p, module);
+    for (let i = 0; i < bytes.length; i++) if (bytes[i] !== 0) return pieces.address[p]! + i;
   }
   return null;
 }
 
-function lastNonZero(pieces: VisiblePiece[], module: WasmModule): number {
-  for (let p = pieces.length - 1; p >= 0; p--) {
-    const bytes = pieceBytes(pieces[p]!, module);
-    for (let i = bytes.length - 1; i >= 0; i--) if (bytes[i] !== 0) return pieces[p]!.address + i;
+function lastNonZero(pieces: VisiblePieces, module: WasmModule): number {
+  for (let p = pieces.count - 1; p >= 0; p--) {
+    const bytes = pieceBytes(pieces, p, module);
+    for (let i = bytes.length - 1; i >= 0; i--) if (bytes[i] !== 0) return pieces.address[p]! + i;
   }
   throw new Error("lastNonZero called on all-zero data");
 }
@@ -419,19 +421,19 @@ function lastNonZero(pieces: VisiblePiece[], module: WasmModule): number {
 /** Scans visible bytes page by page, skipping the rest of a page once it is known to
  *  be non-zero, so dense data costs about one byte per page. */
 function markNonzeroPages(
-  pieces: VisiblePiece[],
+  pieces: VisiblePieces,
   module: WasmModule,
   pageSize: number,
   pageCount: number,
 ): Uint8Array {
   const map = new Uint8Array(pageCount);
-  for (const piece of pieces) {
-    const bytes = pieceBytes(piece, module);
+  for (let p = 0; p < pieces.count; p++) {
+    const bytes = pieceBytes(pieces, p, module);
+    const start = pieces.address[p]!;
     let i = 0;
     while (i < bytes.length) {
-      const address = piece.address + i;
-      const page = Math.floor(address / pageSize);
-      const pageEnd = Math.min(bytes.length, (page + 1) * pageSize - piece.address);
+      const page = Math.floor((start + i) / pageSize);
+      const pageEnd = Math.min(bytes.length, (page + 1) * pageSize - start);
       if (!map[page]) {
         for (let j = i; j < pageEnd; j++) {
           if (bytes[j] !== 0) {
@@ -450,7 +452,7 @@ const ZERO_CHUNK = new Uint8Array(1 << 20);
 
 /** SHA-256 of the page-aligned image bytes, streamed: gaps are hashed from a shared
  *  zero buffer, so sparse images cost no allocation. */
-function imageSha256(pieces: VisiblePiece[], module: WasmModule, length: number): string {
+function imageSha256(pieces: VisiblePieces, module: WasmModule, length: number): string {
   const hash = createHash("sha256");
   let position = 0;
   const zeros = (until: number): void => {
@@ -460,10 +462,10 @@ function imageSha256(pieces: VisiblePiece[], module: WasmModule, length: number)
       position += n;
     }
   };
-  for (const piece of pieces) {
-    zeros(piece.address);
-    hash.update(pieceBytes(piece, module));
-    position = piece.address + piece.length;
+  for (let p = 0; p < pieces.count; p++) {
+    zeros(pieces.address[p]!);
+    hash.update(pieceBytes(pieces, p, module));
+    position = pieces.address[p]! + pieces.length[p]!;
   }
   zeros(length);
   return hash.digest("hex");
@@ -473,17 +475,17 @@ function imageSha256(pieces: VisiblePiece[], module: WasmModule, length: number)
 export function segmentsOnPage(image: ImageGeometry, page: number, pageSize: number): number[] {
   const from = page * pageSize;
   const to = from + pageSize;
-  const pieces = image.pieces;
+  const { address, length, segment, count } = image.pieces;
   let low = 0;
-  let high = pieces.length;
+  let high = count;
   while (low < high) {
     const mid = (low + high) >> 1;
-    if (pieces[mid]!.address + pieces[mid]!.length <= from) low = mid + 1;
+    if (address[mid]! + length[mid]! <= from) low = mid + 1;
     else high = mid;
   }
   const result: number[] = [];
-  for (let i = low; i < pieces.length && pieces[i]!.address < to; i++) {
-    if (!result.includes(pieces[i]!.segment)) result.push(pieces[i]!.segment);
+  for (let i = low; i < count && address[i]! < to; i++) {
+    if (!result.includes(segment[i]!)) result.push(segment[i]!);
   }
   return result;
 }
@@ -491,7 +493,9 @@ export function segmentsOnPage(image: ImageGeometry, page: number, pageSize: num
 /** The page-aligned image bytes, ready to put in a memfd. */
 export function materializeImage(module: WasmModule, image: ImageGeometry): Uint8Array {
   const bytes = new Uint8Array(image.length);
-  for (const piece of image.pieces) bytes.set(pieceBytes(piece, module), piece.address);
+  const pieces = image.pieces;
+  for (let p = 0; p < pieces.count; p++)
+    bytes.set(pieceBytes(pieces, p, module), pieces.address[p]!);
   return bytes;
 }
 
@@ -501,10 +505,12 @@ export function imagePageHashes(
   image: ImageGeometry,
   pageSize: number,
 ): Uint32Array {
+  const pieces = image.pieces;
   return pageHashesOfRuns(image.length, pageSize, (visit) => {
-    for (const piece of image.pieces) {
-      const data = module.dataSegments[piece.segment]!.data;
-      visit(piece.address, data, piece.sourceOffset, piece.sourceOffset + piece.length);
+    for (let p = 0; p < pieces.count; p++) {
+      const data = module.dataSegments[pieces.segment[p]!]!.data;
+      const from = pieces.sourceOffset[p]!;
+      visit(pieces.address[p]!, data, from, from + pieces.length[p]!);
     }
   });
 }

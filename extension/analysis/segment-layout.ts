@@ -85,73 +85,107 @@ export function placeSegments(
   return placements;
 }
 
-/** A run of bytes of one segment that is still visible after all later segments were
- *  applied. Addresses are relative to the caller's base. */
-export interface VisiblePiece {
-  segment: number;
-  /** Relative address of the first byte. */
-  address: number;
-  length: number;
-  /** Offset of the first byte within the segment's payload. */
-  sourceOffset: number;
+/** Runs of segments' bytes still visible after all later segments were applied, in address
+ *  order and without overlaps, as columns: a module may have 100,000 pieces, and as objects
+ *  they would all outlive its analysis (each a cost to the garbage collector). Addresses
+ *  are relative to the caller's base. Entries past `count` are unused. */
+export interface VisiblePieces {
+  count: number;
+  /** Index of the segment each piece's bytes come from. */
+  segment: Int32Array;
+  /** Relative address of the piece's first byte. */
+  address: Float64Array;
+  length: Float64Array;
+  /** Offset of the piece's first byte within its segment's payload. */
+  sourceOffset: Float64Array;
 }
 
-export interface PlacedSegment {
-  segment: DataSegment;
-  /** Relative start address. */
-  address: number;
+/** Segments at relative addresses: `segments[i]` starts at `addresses[i]`. */
+export interface PlacedSegments {
+  segments: readonly DataSegment[];
+  addresses: readonly number[];
+}
+
+function piecesFor(capacity: number): VisiblePieces {
+  return {
+    count: 0,
+    segment: new Int32Array(capacity),
+    address: new Float64Array(capacity),
+    length: new Float64Array(capacity),
+    sourceOffset: new Float64Array(capacity),
+  };
+}
+
+function addPiece(
+  pieces: VisiblePieces,
+  segment: number,
+  address: number,
+  length: number,
+  sourceOffset: number,
+): void {
+  const i = pieces.count++;
+  pieces.segment[i] = segment;
+  pieces.address[i] = address;
+  pieces.length[i] = length;
+  pieces.sourceOffset[i] = sourceOffset;
 }
 
 /** Resolves overlaps with a sweep over start/end points, keeping the highest segment
  *  index (the last writer) active at each point: O(n log n), no byte buffer. */
-export function visiblePieces(placed: readonly PlacedSegment[]): VisiblePiece[] {
-  const nonEmpty = placed.filter((p) => p.segment.size > 0);
-  return disjointInOrder(nonEmpty) ? nonEmpty.map(wholePiece) : sweptPieces(nonEmpty);
-}
-
-/** Whether each segment starts at or after the end of the one before: what linkers emit,
- *  and then every segment is visible whole, in this order. */
-function disjointInOrder(placed: readonly PlacedSegment[]): boolean {
-  for (let i = 1; i < placed.length; i++) {
-    const before = placed[i - 1]!;
-    if (placed[i]!.address < before.address + before.segment.size) return false;
+export function visiblePieces({ segments, addresses }: PlacedSegments): VisiblePieces {
+  // Positions of the segments with bytes.
+  const nonEmpty: number[] = [];
+  for (let i = 0; i < segments.length; i++) if (segments[i]!.size > 0) nonEmpty.push(i);
+  const endOf = (at: number): number => addresses[at]! + segments[at]!.size;
+  // Each segment at or after the end of the one before is what linkers emit: then every
+  // segment is visible whole, in this order.
+  let disjointInOrder = true;
+  for (let k = 1; k < nonEmpty.length && disjointInOrder; k++)
+    disjointInOrder = addresses[nonEmpty[k]!]! >= endOf(nonEmpty[k - 1]!);
+  if (disjointInOrder) {
+    const pieces = piecesFor(nonEmpty.length);
+    for (const at of nonEmpty)
+      addPiece(pieces, segments[at]!.index, addresses[at]!, segments[at]!.size, 0);
+    return pieces;
   }
-  return true;
+  return sweptPieces(segments, addresses, nonEmpty, endOf);
 }
 
-function wholePiece({ segment, address }: PlacedSegment): VisiblePiece {
-  return { segment: segment.index, address, length: segment.size, sourceOffset: 0 };
-}
-
-function sweptPieces(nonEmpty: readonly PlacedSegment[]): VisiblePiece[] {
+function sweptPieces(
+  segments: readonly DataSegment[],
+  addresses: readonly number[],
+  nonEmpty: readonly number[],
+  endOf: (at: number) => number,
+): VisiblePieces {
   const points = new Float64Array(nonEmpty.length * 2);
-  nonEmpty.forEach((p, i) => {
-    points[2 * i] = p.address;
-    points[2 * i + 1] = p.address + p.segment.size;
+  nonEmpty.forEach((at, i) => {
+    points[2 * i] = addresses[at]!;
+    points[2 * i + 1] = endOf(at);
   });
   points.sort();
-  const byStart = [...nonEmpty].sort((a, b) => a.address - b.address);
-  const heap = new MaxHeap<PlacedSegment>((a, b) => a.segment.index - b.segment.index);
-  const pieces: VisiblePiece[] = [];
+  const byStart = [...nonEmpty].sort((a, b) => addresses[a]! - addresses[b]!);
+  const heap = new MaxHeap<number>((a, b) => segments[a]!.index - segments[b]!.index);
+  // Every piece starts at a point: at most one per point.
+  const pieces = piecesFor(points.length);
   let next = 0;
   for (let i = 0; i < points.length; i++) {
     const from = points[i]!;
     if (i + 1 < points.length && points[i + 1] === from) continue;
     const to = i + 1 < points.length ? points[i + 1]! : from;
-    while (next < byStart.length && byStart[next]!.address <= from) heap.push(byStart[next++]!);
-    while (heap.size && heap.top!.address + heap.top!.segment.size <= from) heap.pop();
+    while (next < byStart.length && addresses[byStart[next]!]! <= from) heap.push(byStart[next++]!);
+    while (heap.size && endOf(heap.top!) <= from) heap.pop();
     const top = heap.top;
-    if (!top || to <= from) continue;
-    const last = pieces.at(-1);
-    if (last && last.segment === top.segment.index && last.address + last.length === from) {
-      last.length += to - from;
+    if (top === undefined || to <= from) continue;
+    const index = segments[top]!.index;
+    const last = pieces.count - 1;
+    if (
+      last >= 0 &&
+      pieces.segment[last] === index &&
+      pieces.address[last]! + pieces.length[last]! === from
+    ) {
+      pieces.length[last] += to - from;
     } else {
-      pieces.push({
-        segment: top.segment.index,
-        address: from,
-        length: to - from,
-        sourceOffset: from - top.address,
-      });
+      addPiece(pieces, index, from, to - from, from - addresses[top]!);
     }
   }
   return pieces;

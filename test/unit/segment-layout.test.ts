@@ -5,8 +5,14 @@
 
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { visiblePieces, type PlacedSegment } from "../../extension/analysis/segment-layout";
+import { visiblePieces } from "../../extension/analysis/segment-layout";
 import type { DataSegment } from "../../extension/analysis/module-types";
+
+/** A segment at a relative address. */
+interface PlacedSegment {
+  segment: DataSegment;
+  address: number;
+}
 
 function segment(index: number, length: number): DataSegment {
   return {
@@ -35,12 +41,17 @@ function writerMap(placed: PlacedSegment[], span: number): ([number, number] | n
 function piecesMap(placed: PlacedSegment[], span: number): ([number, number] | null)[] {
   const map: ([number, number] | null)[] = new Array(span).fill(null);
   let end = -1;
-  for (const piece of visiblePieces(placed)) {
-    assert.ok(piece.address >= end, "pieces are in address order and do not overlap");
-    for (let i = 0; i < piece.length; i++) {
-      map[piece.address + i] = [piece.segment, piece.sourceOffset + i];
+  const pieces = visiblePieces({
+    segments: placed.map((p) => p.segment),
+    addresses: placed.map((p) => p.address),
+  });
+  for (let p = 0; p < pieces.count; p++) {
+    const address = pieces.address[p]!;
+    assert.ok(address >= end, "pieces are in address order and do not overlap");
+    for (let i = 0; i < pieces.length[p]!; i++) {
+      map[address + i] = [pieces.segment[p]!, pieces.sourceOffset[p]! + i];
     }
-    end = piece.address + piece.length;
+    end = address + pieces.length[p]!;
   }
   return map;
 }
